@@ -1,0 +1,23 @@
+// What the domain code is given from outside: storage, time, ids and the
+// keyed hasher. Injected so that tests control each of them.
+#ifndef JOBTRACK_SERVICES_COMMON_DEPS_H_
+#define JOBTRACK_SERVICES_COMMON_DEPS_H_
+
+#include "services/common/clock.h"
+#include "services/common/ids.h"
+#include "services/common/pii_hasher.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+// Non-owning; everything must outlive the services that use it.
+struct Deps {
+  storage::Storage* storage = nullptr;
+  const Clock* clock = nullptr;
+  IdGenerator* ids = nullptr;
+  const PiiHasher* hasher = nullptr;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_COMMON_DEPS_H_

@@ -1,0 +1,65 @@
+// Running a mutating call: one transaction, one atomic commit, and safe
+// retries by request_id (DESIGN 9.3).
+#ifndef JOBTRACK_SERVICES_COMMON_MUTATION_H_
+#define JOBTRACK_SERVICES_COMMON_MUTATION_H_
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+// Who is calling what. Request ids are scoped by both.
+struct CallContext {
+  std::string principal = "anonymous";
+  std::string method;
+};
+
+// True for a UUID in its 8-4-4-4-12 hex form.
+bool IsUuid(absl::string_view text);
+
+// Runs `body` in a transaction and commits what it wrote.
+//
+// With a non-empty `request_id` (it must be a UUID, else INVALID_ARGUMENT
+// naming request_id): if an unexpired record for (principal, method, id)
+// exists, the stored response is returned without running `body`, provided
+// the request is the same (else INVALID_ARGUMENT naming request_id). The
+// record key is locked first, so of two concurrent calls with one id exactly
+// one runs `body`; the other waits and returns its response (or ABORTED if
+// the wait times out). The response record is written in the same commit as
+// `body`'s writes. Failed calls store nothing.
+absl::Status RunMutationImpl(
+    storage::Storage& storage, const CallContext& context,
+    const google::protobuf::Message& request, absl::string_view request_id,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status(storage::Transaction&,
+                                   google::protobuf::Message*)>
+        body);
+
+template <typename Response, typename Body>
+absl::StatusOr<Response> RunMutation(storage::Storage& storage,
+                                     const CallContext& context,
+                                     const google::protobuf::Message& request,
+                                     absl::string_view request_id, Body&& body) {
+  Response response;
+  absl::Status status = RunMutationImpl(
+      storage, context, request, request_id, &response,
+      [&](storage::Transaction& txn, google::protobuf::Message* out) {
+        absl::StatusOr<Response> result = body(txn);
+        if (!result.ok()) return result.status();
+        out->CopyFrom(*result);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_COMMON_MUTATION_H_

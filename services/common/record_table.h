@@ -1,0 +1,281 @@
+// RecordTable: one collection of resources of message type T in storage,
+// with its secondary index terms and unique terms kept in the same
+// transaction as the record.
+//
+// T is a generated message with a `name()` field holding the resource name
+// (`employers/{id}`, `tracks/{t}/intakes/{id}`). Thread-compatible: a table
+// holds no state beyond its term functions.
+#ifndef JOBTRACK_SERVICES_COMMON_RECORD_TABLE_H_
+#define JOBTRACK_SERVICES_COMMON_RECORD_TABLE_H_
+
+#include "absl/strings/string_view.h"
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/errors.h"
+#include "services/common/list_query.h"
+#include "storage/keys.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+
+template <typename T>
+class RecordTable {
+ public:
+  using Terms = std::function<std::vector<std::string>(const T&)>;
+
+  // `index_terms` are the filterable terms of a record; `unique_terms` must
+  // belong to at most one record of the collection, and `unique_what` says
+  // what clashed ("an employer with this organisation number").
+  RecordTable(Terms index_terms, Terms unique_terms = nullptr,
+              std::string unique_what = "")
+      : index_terms_(std::move(index_terms)),
+        unique_terms_(std::move(unique_terms)),
+        unique_what_(std::move(unique_what)) {}
+
+  // NOT_FOUND if there is no such record.
+  absl::StatusOr<T> Get(storage::Reader& reader, absl::string_view name) const {
+    std::string key;
+    if (absl::Status s = KeyOf(name, &key); !s.ok()) return s;
+    return Decode(name, reader.Get(storage::Column::kRecords, key));
+  }
+
+  // As Get, and locks the record until the transaction ends.
+  absl::StatusOr<T> GetForUpdate(storage::Transaction& txn,
+                                 absl::string_view name) const {
+    std::string key;
+    if (absl::Status s = KeyOf(name, &key); !s.ok()) return s;
+    return Decode(name, txn.GetForUpdate(storage::Column::kRecords, key));
+  }
+
+  // Writes a new record and its terms. ALREADY_EXISTS if a unique term is
+  // taken.
+  absl::Status Insert(storage::Transaction& txn, const T& record) const {
+    return Write(txn, nullptr, record);
+  }
+
+  // Replaces `old` (read in this transaction) by `updated`, moving terms.
+  absl::Status Replace(storage::Transaction& txn, const T& old,
+                       const T& updated) const {
+    return Write(txn, &old, updated);
+  }
+
+  absl::Status Remove(storage::Transaction& txn, const T& record) const {
+    absl::string_view collection, id;
+    storage::SplitName(record.name(), &collection, &id);
+    for (const std::string& term : Terms_(index_terms_, record)) {
+      absl::Status s = txn.Delete(storage::Column::kIndex,
+                                  storage::IndexKey(collection, term, id));
+      if (!s.ok()) return s;
+    }
+    for (const std::string& term : Terms_(unique_terms_, record)) {
+      absl::Status s = txn.Delete(storage::Column::kIndex,
+                                  storage::UniqueKey(collection, term));
+      if (!s.ok()) return s;
+    }
+    return txn.Delete(storage::Column::kRecords,
+                      storage::RecordKey(collection, id));
+  }
+
+  // One page of `collection` matching every term of `query`, in id order;
+  // `next` gets the next page token, or empty on the last page.
+  absl::StatusOr<std::vector<T>> List(storage::Reader& reader,
+                                      absl::string_view collection,
+                                      const ListQuery& query,
+                                      std::string* next) const {
+    std::vector<T> page;
+    absl::Status inner = absl::OkStatus();
+    std::string last_id;
+    bool more = false;
+    auto take = [&](absl::string_view id, absl::string_view bytes) -> bool {
+      if (static_cast<int>(page.size()) == query.page_size) {
+        more = true;
+        return false;
+      }
+      T record;
+      if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+        inner = absl::DataLossError(absl::StrCat("unreadable record ", id));
+        return false;
+      }
+      if (!query.terms.empty()) {
+        const std::vector<std::string> terms = Terms_(index_terms_, record);
+        const absl::flat_hash_set<std::string> have(terms.begin(), terms.end());
+        for (const std::string& term : query.terms) {
+          if (!have.contains(term)) return true;
+        }
+      }
+      last_id = std::string(id);
+      page.push_back(std::move(record));
+      return true;
+    };
+    absl::Status s;
+    if (query.terms.empty()) {
+      const std::string prefix = storage::RecordPrefix(collection);
+      s = reader.Scan(storage::Column::kRecords, prefix,
+                      query.start_after.empty()
+                          ? std::string()
+                          : storage::RecordKey(collection, query.start_after),
+                      [&](absl::string_view key, absl::string_view value) {
+                        return take(key.substr(prefix.size()), value);
+                      });
+    } else {
+      // Walk the first term's index; check the rest on the record.
+      const std::string prefix = storage::IndexPrefix(collection, query.terms[0]);
+      s = reader.Scan(
+          storage::Column::kIndex, prefix,
+          query.start_after.empty()
+              ? std::string()
+              : storage::IndexKey(collection, query.terms[0], query.start_after),
+          [&](absl::string_view key, absl::string_view) {
+            const absl::string_view id = key.substr(prefix.size());
+            absl::StatusOr<std::optional<std::string>> bytes = reader.Get(
+                storage::Column::kRecords, storage::RecordKey(collection, id));
+            if (!bytes.ok()) {
+              inner = bytes.status();
+              return false;
+            }
+            if (!bytes->has_value()) {
+              inner = absl::DataLossError(
+                  absl::StrCat("index entry without record: ", id));
+              return false;
+            }
+            return take(id, **bytes);
+          });
+    }
+    if (!s.ok()) return s;
+    if (!inner.ok()) return inner;
+    next->clear();
+    if (more) *next = MakePageToken(query, last_id);
+    return page;
+  }
+
+  // True if any record of `collection` carries `term`.
+  static absl::StatusOr<bool> AnyWithTerm(storage::Reader& reader,
+                                          absl::string_view collection,
+                                          absl::string_view term) {
+    bool found = false;
+    absl::Status s = reader.Scan(storage::Column::kIndex,
+                                 storage::IndexPrefix(collection, term), "",
+                                 [&](absl::string_view, absl::string_view) {
+                                   found = true;
+                                   return false;
+                                 });
+    if (!s.ok()) return s;
+    return found;
+  }
+
+  // True if any record is stored under `collection` (e.g. a track's intakes).
+  static absl::StatusOr<bool> AnyIn(storage::Reader& reader,
+                                    absl::string_view collection) {
+    bool found = false;
+    absl::Status s = reader.Scan(storage::Column::kRecords,
+                                 storage::RecordPrefix(collection), "",
+                                 [&](absl::string_view, absl::string_view) {
+                                   found = true;
+                                   return false;
+                                 });
+    if (!s.ok()) return s;
+    return found;
+  }
+
+  std::vector<std::string> IndexTerms(const T& record) const {
+    return Terms_(index_terms_, record);
+  }
+
+ private:
+  static std::vector<std::string> Terms_(const Terms& fn, const T& record) {
+    return fn ? fn(record) : std::vector<std::string>{};
+  }
+
+  static absl::Status KeyOf(absl::string_view name, std::string* key) {
+    absl::string_view collection, id;
+    if (!storage::SplitName(name, &collection, &id) || id.empty() ||
+        name.find('\0') != absl::string_view::npos) {
+      return InvalidField("name", "is not a resource name");
+    }
+    *key = storage::RecordKey(collection, id);
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<T> Decode(
+      absl::string_view name,
+      absl::StatusOr<std::optional<std::string>> bytes) {
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) return ResourceNotFound(name);
+    T record;
+    if (!record.ParseFromString(**bytes)) {
+      return absl::DataLossError(absl::StrCat("unreadable record ", name));
+    }
+    return record;
+  }
+
+  absl::Status Write(storage::Transaction& txn, const T* old,
+                     const T& record) const {
+    absl::string_view collection, id;
+    if (!storage::SplitName(record.name(), &collection, &id)) {
+      return absl::InternalError("record without a resource name");
+    }
+    const std::vector<std::string> old_unique =
+        old ? Terms_(unique_terms_, *old) : std::vector<std::string>{};
+    for (const std::string& term : Terms_(unique_terms_, record)) {
+      if (std::find(old_unique.begin(), old_unique.end(), term) !=
+          old_unique.end()) {
+        continue;
+      }
+      const std::string key = storage::UniqueKey(collection, term);
+      absl::StatusOr<std::optional<std::string>> owner =
+          txn.GetForUpdate(storage::Column::kIndex, key);
+      if (!owner.ok()) return owner.status();
+      if (owner->has_value() && **owner != id) {
+        return ResourceAlreadyExists(absl::StrCat(
+            unique_what_, " already exists: ", collection, "/", **owner));
+      }
+      if (absl::Status s = txn.Put(storage::Column::kIndex, key, id); !s.ok()) {
+        return s;
+      }
+    }
+    if (old != nullptr) {
+      const std::vector<std::string> new_unique = Terms_(unique_terms_, record);
+      for (const std::string& term : old_unique) {
+        if (std::find(new_unique.begin(), new_unique.end(), term) ==
+            new_unique.end()) {
+          absl::Status s = txn.Delete(storage::Column::kIndex,
+                                      storage::UniqueKey(collection, term));
+          if (!s.ok()) return s;
+        }
+      }
+    }
+    const std::vector<std::string> terms = Terms_(index_terms_, record);
+    if (old != nullptr) {
+      for (const std::string& term : Terms_(index_terms_, *old)) {
+        if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
+          absl::Status s = txn.Delete(storage::Column::kIndex,
+                                      storage::IndexKey(collection, term, id));
+          if (!s.ok()) return s;
+        }
+      }
+    }
+    for (const std::string& term : terms) {
+      absl::Status s = txn.Put(storage::Column::kIndex,
+                               storage::IndexKey(collection, term, id), "");
+      if (!s.ok()) return s;
+    }
+    return txn.Put(storage::Column::kRecords, storage::RecordKey(collection, id),
+                   record.SerializeAsString());
+  }
+
+  Terms index_terms_;
+  Terms unique_terms_;
+  std::string unique_what_;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_COMMON_RECORD_TABLE_H_

@@ -1,0 +1,103 @@
+#include "absl/strings/string_view.h"
+#include "services/modules/modules.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "services/common/terms.h"
+#include "services/common/validation.h"
+
+namespace jobtrack {
+namespace {
+
+std::vector<std::string> IndexTerms(const v1::Module& m) {
+  std::vector<std::string> terms;
+  terms.push_back(EnumTerm("education_form", v1::EducationForm_descriptor(),
+                           m.education_form()));
+  for (const std::string& code : m.ssyk_codes()) AddSsykTerms(code, &terms);
+  for (const std::string& code : m.sni_codes()) AddSniTerms(code, &terms);
+  if (!m.provider().empty()) terms.push_back(Term("provider", m.provider()));
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  return terms;
+}
+
+template <typename Check>
+void CheckCodes(const google::protobuf::RepeatedPtrField<std::string>& codes,
+                const std::string& field, Check check,
+                FieldViolations& violations) {
+  if (codes.size() > 20) {
+    violations.Add(field, "at most 20 codes");
+    return;
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < codes.size(); ++i) {
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    check(codes[i], item);
+    if (!seen.insert(codes[i]).second) violations.Add(item, "is repeated");
+  }
+}
+
+}  // namespace
+
+void CheckModuleShape(int education_form, int length_weeks, int hours_per_week,
+                      const std::string& prefix, FieldViolations& violations) {
+  if (education_form == v1::EDUCATION_FORM_UNSPECIFIED ||
+      !v1::EducationForm_IsValid(education_form)) {
+    violations.Add(prefix + "education_form", "is required");
+  }
+  if (length_weeks < 1 || length_weeks > kMaxModuleWeeks) {
+    violations.Add(prefix + "length_weeks",
+                   absl::StrCat("must be 1–", kMaxModuleWeeks, " weeks"));
+  }
+  if (hours_per_week < 1 || hours_per_week > kMaxHoursPerWeek) {
+    violations.Add(prefix + "hours_per_week",
+                   absl::StrCat("must be 1–", kMaxHoursPerWeek, " hours"));
+  }
+}
+
+Modules::Modules(Deps deps)
+    : Crud(deps,
+           Spec{.collection = "modules",
+                .parent_collection = "",
+                .field = "module",
+                .updatable = {"display_name", "education_form", "length_weeks",
+                              "hours_per_week", "ssyk_codes", "sni_codes",
+                              "provider", "description"},
+                .filters = {EnumFilter("education_form",
+                                       v1::EducationForm_descriptor()),
+                            SsykFilter(), SniFilter(), TextFilter("provider")}},
+           RecordTable<v1::Module>(IndexTerms)) {}
+
+void Modules::Validate(const v1::Module& m, bool,
+                       FieldViolations& violations) const {
+  CheckRequiredText(m.display_name(), 200, "module.display_name", violations);
+  CheckModuleShape(m.education_form(), m.length_weeks(), m.hours_per_week(),
+                   "module.", violations);
+  CheckCodes(m.ssyk_codes(), "module.ssyk_codes",
+             [&](const std::string& code, const std::string& field) {
+               CheckSsyk(code, /*unit_group_only=*/false, /*optional=*/false,
+                         field, violations);
+             },
+             violations);
+  CheckCodes(m.sni_codes(), "module.sni_codes",
+             [&](const std::string& code, const std::string& field) {
+               CheckSni(code, /*optional=*/false, field, violations);
+             },
+             violations);
+  CheckOptionalText(m.provider(), 200, "module.provider", violations);
+  CheckOptionalText(m.description(), 4000, "module.description", violations);
+}
+
+absl::Status Modules::CheckDeletable(storage::Transaction& txn,
+                                     const v1::Module& m) const {
+  absl::StatusOr<bool> used = RecordTable<v1::Module>::AnyWithTerm(
+      txn, "tracks", Term("module", m.name()));
+  if (!used.ok()) return used.status();
+  if (*used) {
+    return Precondition("RESOURCE_IN_USE",
+                        absl::StrCat(m.name(), " is used in the chain of one "
+                                               "or more tracks"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jobtrack

@@ -1,0 +1,56 @@
+#include "services/server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/agreements/agreement_service.h"
+#include "services/employers/employer_service.h"
+#include "services/modules/module_service.h"
+#include "services/suppliers/supplier_service.h"
+#include "services/tracks/track_service.h"
+
+namespace jobtrack {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(
+    const ServerOptions& options, Deps deps,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::unique_ptr<Server> server(new Server());
+  server->services_.push_back(std::make_unique<EmployerService>(deps));
+  server->services_.push_back(std::make_unique<SupplierService>(deps));
+  server->services_.push_back(std::make_unique<AgreementService>(deps));
+  server->services_.push_back(std::make_unique<ModuleService>(deps));
+  server->services_.push_back(std::make_unique<TrackService>(deps));
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, std::move(credentials),
+                           &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  for (auto& service : server->services_) builder.RegisterService(service.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address));
+  }
+  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+Server::~Server() { Shutdown(absl::ZeroDuration()); }
+
+void Server::Shutdown(absl::Duration grace) {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  server_->Wait();
+}
+
+void Server::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
+
+}  // namespace jobtrack

@@ -1,0 +1,51 @@
+// The jobtrack gRPC server: every service, health checking and reflection
+// on one gRPC callback server. Used by jobtrackd and by in-process tests.
+#ifndef JOBTRACK_SERVICES_SERVER_SERVER_H_
+#define JOBTRACK_SERVICES_SERVER_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/deps.h"
+
+namespace jobtrack {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free port (see Server::port()).
+  std::string listen_address = "127.0.0.1:50051";
+  // Largest request accepted, in bytes.
+  int max_receive_message_bytes = 4 << 20;
+};
+
+// Owns the services; does not own what `deps` points to.
+class Server {
+ public:
+  // Builds and starts the server. UNAVAILABLE if the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options, Deps deps,
+      std::shared_ptr<grpc::ServerCredentials> credentials);
+  ~Server();  // Shuts down (see Shutdown) if still running.
+
+  int port() const { return port_; }
+  // Stops accepting calls, lets calls in flight finish until `deadline`,
+  // then cancels what is left. Idempotent.
+  void Shutdown(absl::Duration grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  Server() = default;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_SERVER_SERVER_H_

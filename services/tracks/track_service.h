@@ -1,0 +1,56 @@
+// gRPC handler of jobtrack.v1.TrackService (tracks and their intakes).
+#ifndef JOBTRACK_SERVICES_TRACKS_TRACK_SERVICE_H_
+#define JOBTRACK_SERVICES_TRACKS_TRACK_SERVICE_H_
+
+#include "jobtrack/v1/track.grpc.pb.h"
+#include "services/tracks/intakes.h"
+#include "services/tracks/tracks.h"
+
+namespace jobtrack {
+
+class TrackService final : public v1::TrackService::CallbackService {
+ public:
+  explicit TrackService(Deps deps) : tracks_(deps), intakes_(deps) {}
+
+  grpc::ServerUnaryReactor* CreateTrack(grpc::CallbackServerContext* context,
+                                        const v1::CreateTrackRequest* request,
+                                        v1::Track* response) override;
+  grpc::ServerUnaryReactor* GetTrack(grpc::CallbackServerContext* context,
+                                     const v1::GetTrackRequest* request,
+                                     v1::Track* response) override;
+  grpc::ServerUnaryReactor* ListTracks(grpc::CallbackServerContext* context,
+                                       const v1::ListTracksRequest* request,
+                                       v1::ListTracksResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateTrack(grpc::CallbackServerContext* context,
+                                        const v1::UpdateTrackRequest* request,
+                                        v1::Track* response) override;
+  grpc::ServerUnaryReactor* DeleteTrack(grpc::CallbackServerContext* context,
+                                        const v1::DeleteTrackRequest* request,
+                                        google::protobuf::Empty* response) override;
+
+  grpc::ServerUnaryReactor* CreateIntake(grpc::CallbackServerContext* context,
+                                         const v1::CreateIntakeRequest* request,
+                                         v1::Intake* response) override;
+  grpc::ServerUnaryReactor* GetIntake(grpc::CallbackServerContext* context,
+                                      const v1::GetIntakeRequest* request,
+                                      v1::Intake* response) override;
+  grpc::ServerUnaryReactor* ListIntakes(
+      grpc::CallbackServerContext* context,
+      const v1::ListIntakesRequest* request,
+      v1::ListIntakesResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateIntake(grpc::CallbackServerContext* context,
+                                         const v1::UpdateIntakeRequest* request,
+                                         v1::Intake* response) override;
+  grpc::ServerUnaryReactor* DeleteIntake(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteIntakeRequest* request,
+      google::protobuf::Empty* response) override;
+
+ private:
+  Tracks tracks_;
+  Intakes intakes_;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_TRACKS_TRACK_SERVICE_H_

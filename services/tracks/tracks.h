@@ -1,0 +1,43 @@
+// Tracks: domain rules for `tracks/{track}` — kinds, employers, the dated
+// history of status and other figures-relevant attributes, and versioned
+// module chains.
+#ifndef JOBTRACK_SERVICES_TRACKS_TRACKS_H_
+#define JOBTRACK_SERVICES_TRACKS_TRACKS_H_
+
+#include "jobtrack/v1/track.pb.h"
+#include "services/common/crud.h"
+
+namespace jobtrack {
+
+// Get, List and Delete come from Crud; Create and Update carry an effective
+// date and keep the history, so they are the track's own.
+class Tracks : public Crud<v1::Track> {
+ public:
+  explicit Tracks(Deps deps);
+
+  absl::StatusOr<v1::Track> CreateTrack(const CallContext& context,
+                                        const v1::CreateTrackRequest& request);
+  absl::StatusOr<v1::Track> UpdateTrack(const CallContext& context,
+                                        const v1::UpdateTrackRequest& request);
+
+ protected:
+  void Validate(const v1::Track& track, bool creating,
+                FieldViolations& violations) const override;
+  // FAILED_PRECONDITION while the track has intakes.
+  absl::Status CheckDeletable(storage::Transaction& txn,
+                              const v1::Track& track) const override;
+
+ private:
+  // The effective date of a dated change: `date` if set, else today; never
+  // in the future.
+  std::optional<absl::CivilDay> EffectiveDate(const v1::Date& date,
+                                              FieldViolations& violations) const;
+  // Locks each employer and the agreement named by `track`; INVALID_ARGUMENT
+  // naming the field of one that does not exist.
+  absl::Status CheckReferences(storage::Transaction& txn,
+                               const v1::Track& track) const;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_TRACKS_TRACKS_H_

@@ -1,0 +1,52 @@
+// Key layout of the jobtrack RocksDB database.
+//
+// Column families and their keys (0x00 separates parts; no part contains
+// 0x00 because every part is a validated code, id or collection path):
+//
+//   meta      "schema_version"                      -> decimal version
+//   records   <collection> 0x00 <id>                -> serialized resource
+//   index     <collection> 0x00 <term> 0x00 <id>    -> "" (secondary index)
+//   index     <collection> 0x00 "!" <term>          -> <id> (unique term)
+//   requests  <principal> 0x00 <method> 0x00 <request_id>
+//                                                   -> storage.RequestRecord
+//
+// A collection is the resource name without its last segment, so
+// `tracks/t1/intakes/i1` is stored under collection `tracks/t1/intakes` and
+// id `i1`; a prefix scan of `<collection> 0x00` lists one collection only.
+// A term is `<field>=<value>`, for example `municipality=0180`; terms never
+// start with "!", which keeps unique terms apart from index entries.
+#ifndef JOBTRACK_STORAGE_KEYS_H_
+#define JOBTRACK_STORAGE_KEYS_H_
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+
+namespace jobtrack::storage {
+
+inline constexpr char kSchemaVersionKey[] = "schema_version";
+
+// Splits a resource name into collection and id at its last '/'. Returns
+// false if the name has no '/'.
+bool SplitName(absl::string_view name, absl::string_view* collection,
+               absl::string_view* id);
+
+std::string RecordKey(absl::string_view collection, absl::string_view id);
+// Prefix of all record keys of a collection.
+std::string RecordPrefix(absl::string_view collection);
+
+std::string IndexKey(absl::string_view collection, absl::string_view term,
+                     absl::string_view id);
+// Prefix of all index entries of one term.
+std::string IndexPrefix(absl::string_view collection, absl::string_view term);
+// The id part of an index key.
+absl::string_view IndexKeyId(absl::string_view key);
+
+std::string UniqueKey(absl::string_view collection, absl::string_view term);
+
+std::string RequestKey(absl::string_view principal, absl::string_view method,
+                       absl::string_view request_id);
+
+}  // namespace jobtrack::storage
+
+#endif  // JOBTRACK_STORAGE_KEYS_H_

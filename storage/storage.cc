@@ -1,0 +1,370 @@
+#include "absl/strings/string_view.h"
+#include "storage/storage.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/compaction_filter.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/transaction.h"
+#include "rocksdb/utilities/transaction_db.h"
+#include "storage/keys.h"
+#include "storage/records.pb.h"
+#include "storage/status.h"
+
+namespace jobtrack::storage {
+namespace {
+
+// Names of the column families, in Column order.
+constexpr const char* kColumnNames[] = {"default", "records", "index",
+                                        "requests"};
+constexpr size_t kColumnCount = std::size(kColumnNames);
+
+// Drops request-id records whose time to live has passed.
+class ExpiredRequestFilter : public rocksdb::CompactionFilter {
+ public:
+  explicit ExpiredRequestFilter(const Storage* storage) : storage_(storage) {}
+
+  bool Filter(int /*level*/, const rocksdb::Slice& /*key*/,
+              const rocksdb::Slice& value, std::string* /*new_value*/,
+              bool* /*value_changed*/) const override {
+    RequestRecord record;
+    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return false;  // Keep what we cannot read; never destroy data blindly.
+    }
+    const absl::Time recorded = absl::FromUnixMicros(record.record_time_micros());
+    return recorded + storage_->options().request_ttl < storage_->Now();
+  }
+
+  const char* Name() const override { return "jobtrack.ExpiredRequestFilter"; }
+
+ private:
+  const Storage* storage_;
+};
+
+rocksdb::Slice Slice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view View(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
+std::string Successor(absl::string_view prefix) {
+  std::string bound(prefix);
+  while (!bound.empty()) {
+    auto& last = reinterpret_cast<unsigned char&>(bound.back());
+    if (last != 0xff) {
+      ++last;
+      return bound;
+    }
+    bound.pop_back();
+  }
+  return bound;  // Empty: no upper bound.
+}
+
+absl::Status ScanIterator(rocksdb::Iterator* it, absl::string_view prefix,
+                          absl::string_view start_after,
+                          const ScanVisitor& visit) {
+  if (start_after.empty()) {
+    it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+  } else {
+    it->Seek(rocksdb::Slice(start_after.data(), start_after.size()));
+    if (it->Valid() && View(it->key()) == start_after) it->Next();
+  }
+  for (; it->Valid(); it->Next()) {
+    const absl::string_view key = View(it->key());
+    if (!absl::StartsWith(key, prefix)) break;
+    if (!visit(key, View(it->value()))) break;
+  }
+  return FromRocksDb(it->status());
+}
+
+rocksdb::ReadOptions BoundedReadOptions(absl::string_view prefix,
+                                        std::string* upper_storage,
+                                        rocksdb::Slice* upper) {
+  rocksdb::ReadOptions read_options;
+  *upper_storage = Successor(prefix);
+  if (!upper_storage->empty()) {
+    *upper = rocksdb::Slice(*upper_storage);
+    read_options.iterate_upper_bound = upper;
+  }
+  return read_options;
+}
+
+}  // namespace
+
+class SnapshotReader : public Reader {
+ public:
+  explicit SnapshotReader(Storage* storage)
+      : storage_(storage), snapshot_(storage->db_->GetSnapshot()) {}
+  ~SnapshotReader() override { storage_->db_->ReleaseSnapshot(snapshot_); }
+
+  absl::StatusOr<std::optional<std::string>> Get(
+      Column column, absl::string_view key) override {
+    rocksdb::ReadOptions read_options;
+    read_options.snapshot = snapshot_;
+    std::string value;
+    rocksdb::Status s = storage_->db_->Get(read_options, storage_->Handle(column),
+                                           Slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return FromRocksDb(s);
+    return value;
+  }
+
+  absl::Status Scan(Column column, absl::string_view prefix,
+                    absl::string_view start_after,
+                    const ScanVisitor& visit) override {
+    std::string upper_storage;
+    rocksdb::Slice upper;
+    rocksdb::ReadOptions read_options =
+        BoundedReadOptions(prefix, &upper_storage, &upper);
+    read_options.snapshot = snapshot_;
+    std::unique_ptr<rocksdb::Iterator> it(
+        storage_->db_->NewIterator(read_options, storage_->Handle(column)));
+    return ScanIterator(it.get(), prefix, start_after, visit);
+  }
+
+ private:
+  Storage* storage_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+Transaction::Transaction(Storage* storage,
+                         std::unique_ptr<rocksdb::Transaction> txn)
+    : storage_(storage), txn_(std::move(txn)) {}
+
+Transaction::~Transaction() {
+  if (!done_) txn_->Rollback().PermitUncheckedError();
+}
+
+absl::StatusOr<std::optional<std::string>> Transaction::Get(
+    Column column, absl::string_view key) {
+  std::string value;
+  rocksdb::Status s = txn_->Get(rocksdb::ReadOptions(), storage_->Handle(column),
+                                Slice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s);
+  return value;
+}
+
+absl::StatusOr<std::optional<std::string>> Transaction::GetForUpdate(
+    Column column, absl::string_view key) {
+  std::string value;
+  rocksdb::Status s =
+      txn_->GetForUpdate(rocksdb::ReadOptions(), storage_->Handle(column),
+                         Slice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocksDb(s);
+  return value;
+}
+
+absl::Status Transaction::Scan(Column column, absl::string_view prefix,
+                               absl::string_view start_after,
+                               const ScanVisitor& visit) {
+  std::string upper_storage;
+  rocksdb::Slice upper;
+  rocksdb::ReadOptions read_options =
+      BoundedReadOptions(prefix, &upper_storage, &upper);
+  std::unique_ptr<rocksdb::Iterator> it(
+      txn_->GetIterator(read_options, storage_->Handle(column)));
+  return ScanIterator(it.get(), prefix, start_after, visit);
+}
+
+absl::Status Transaction::Put(Column column, absl::string_view key,
+                              absl::string_view value) {
+  return FromRocksDb(txn_->Put(storage_->Handle(column), Slice(key),
+                               Slice(value)));
+}
+
+absl::Status Transaction::Delete(Column column, absl::string_view key) {
+  return FromRocksDb(txn_->Delete(storage_->Handle(column), Slice(key)));
+}
+
+absl::Status Transaction::Commit() {
+  if (done_) return absl::FailedPreconditionError("transaction already ended");
+  done_ = true;
+  return FromRocksDb(txn_->Commit());
+}
+
+Storage::Storage(Options options) : options_(std::move(options)) {}
+
+Storage::~Storage() {
+  if (db_ == nullptr) return;
+  db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+  for (auto* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db_->Close().PermitUncheckedError();
+  delete db_;
+  db_ = nullptr;
+}
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(Options options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("storage path is empty");
+  }
+  std::unique_ptr<Storage> storage(new Storage(std::move(options)));
+  if (absl::Status s = storage->Init(); !s.ok()) return s;
+  if (absl::Status s = storage->CheckSchema(); !s.ok()) return s;
+  return storage;
+}
+
+absl::Status Storage::Init() {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 512;
+  db_options.keep_log_file_num = 5;
+
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  table_options.cache_index_and_filter_blocks = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> columns;
+  for (size_t i = 0; i < kColumnCount; ++i) {
+    rocksdb::ColumnFamilyOptions cf_options(db_options);
+    cf_options.table_factory.reset(
+        rocksdb::NewBlockBasedTableFactory(table_options));
+    if (static_cast<Column>(i) == Column::kRequests) {
+      request_filter_ = std::make_unique<ExpiredRequestFilter>(this);
+      cf_options.compaction_filter = request_filter_.get();
+    }
+    columns.emplace_back(kColumnNames[i], cf_options);
+  }
+
+  rocksdb::TransactionDBOptions txn_db_options;
+  txn_db_options.transaction_lock_timeout =
+      absl::ToInt64Milliseconds(options_.lock_timeout);
+  rocksdb::Status s = rocksdb::TransactionDB::Open(
+      db_options, txn_db_options, options_.path, columns, &handles_, &db_);
+  return FromRocksDb(s);
+}
+
+rocksdb::ColumnFamilyHandle* Storage::Handle(Column column) const {
+  return handles_[static_cast<size_t>(column)];
+}
+
+std::unique_ptr<Transaction> Storage::Begin() {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  rocksdb::TransactionOptions txn_options;
+  txn_options.deadlock_detect = true;
+  txn_options.lock_timeout = absl::ToInt64Milliseconds(options_.lock_timeout);
+  return std::unique_ptr<Transaction>(new Transaction(
+      this, std::unique_ptr<rocksdb::Transaction>(
+                db_->BeginTransaction(write_options, txn_options))));
+}
+
+std::unique_ptr<Reader> Storage::Snapshot() {
+  return std::make_unique<SnapshotReader>(this);
+}
+
+absl::StatusOr<int> Storage::SchemaVersion() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Handle(Column::kMeta),
+                               kSchemaVersionKey, &value);
+  if (s.IsNotFound()) return 0;
+  if (!s.ok()) return FromRocksDb(s);
+  int version = 0;
+  if (!absl::SimpleAtoi(value, &version)) {
+    return absl::DataLossError("stored schema version is unreadable");
+  }
+  return version;
+}
+
+absl::Status Storage::CheckSchema() {
+  absl::StatusOr<int> stored = SchemaVersion();
+  if (!stored.ok()) return stored.status();
+  const int target = options_.schema_version;
+  if (*stored > target) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data directory has schema version ", *stored,
+        " but this build knows only up to ", target, "; use a newer jobtrackd"));
+  }
+  bool empty = true;
+  if (*stored == 0) {
+    std::unique_ptr<Reader> reader = Snapshot();
+    absl::Status s = reader->Scan(Column::kRecords, "", "",
+                                  [&](absl::string_view, absl::string_view) {
+                                    empty = false;
+                                    return false;
+                                  });
+    if (!s.ok()) return s;
+  }
+  // A new database starts at the current version; an old one migrates.
+  int version = (*stored == 0 && empty) ? target : std::max(*stored, 1);
+  std::vector<Migration> migrations = options_.migrations;
+  std::sort(migrations.begin(), migrations.end(),
+            [](const Migration& a, const Migration& b) {
+              return a.to_version < b.to_version;
+            });
+  for (const Migration& migration : migrations) {
+    if (migration.to_version <= version || migration.to_version > target) {
+      continue;
+    }
+    if (migration.to_version != version + 1) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "no migration from schema version ", version, " to ", version + 1));
+    }
+    if (absl::Status s = migration.run(*this); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("migration to version ",
+                                                 migration.to_version, " (",
+                                                 migration.description,
+                                                 ") failed: ", s.message()));
+    }
+    version = migration.to_version;
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    absl::Status s = FromRocksDb(db_->Put(write_options, Handle(Column::kMeta),
+                                          kSchemaVersionKey,
+                                          absl::StrCat(version)));
+    if (!s.ok()) return s;
+  }
+  if (version != target) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no migration from schema version ", version, " to ", target));
+  }
+  if (*stored != version) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    return FromRocksDb(db_->Put(write_options, Handle(Column::kMeta),
+                                kSchemaVersionKey, absl::StrCat(version)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Storage::PurgeExpiredRequests() {
+  rocksdb::CompactRangeOptions compact_options;
+  compact_options.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  absl::Status s = FromRocksDb(db_->Flush(rocksdb::FlushOptions(),
+                                          Handle(Column::kRequests)));
+  if (!s.ok()) return s;
+  return FromRocksDb(db_->CompactRange(compact_options,
+                                       Handle(Column::kRequests), nullptr,
+                                       nullptr));
+}
+
+absl::Status Storage::Flush() {
+  return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), handles_));
+}
+
+absl::Status Storage::CompactAll() {
+  if (absl::Status s = Flush(); !s.ok()) return s;
+  rocksdb::CompactRangeOptions compact_options;
+  compact_options.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* handle : handles_) {
+    absl::Status s = FromRocksDb(
+        db_->CompactRange(compact_options, handle, nullptr, nullptr));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jobtrack::storage

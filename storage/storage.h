@@ -1,0 +1,160 @@
+// Storage: jobtrack's RocksDB database.
+//
+// Contract:
+// - Thread safety: Storage, and Reader objects, are safe to use from many
+//   threads; a Transaction belongs to one thread at a time.
+// - Durability: with Options::sync (the default) Commit() returns only after
+//   the write-ahead log has been synced, so an acknowledged write survives a
+//   crash of the process or the machine. Concurrent commits share one sync.
+// - Isolation: Transaction::GetForUpdate locks a key (pessimistically) until
+//   the transaction ends; a lock that cannot be had in time, or a deadlock,
+//   fails with ABORTED. Plain reads see the latest committed data plus the
+//   transaction's own writes.
+// - Errors: every call returns absl::Status (see status.h for the mapping).
+#ifndef JOBTRACK_STORAGE_STORAGE_H_
+#define JOBTRACK_STORAGE_STORAGE_H_
+
+#include "absl/strings/string_view.h"
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class CompactionFilter;
+class Snapshot;
+class Transaction;
+class TransactionDB;
+}  // namespace rocksdb
+
+namespace jobtrack::storage {
+
+enum class Column { kMeta, kRecords, kIndex, kRequests };
+
+// The schema version this build writes. Bump it, and add a Migration, when
+// the stored layout changes.
+inline constexpr int kSchemaVersion = 1;
+
+class Storage;
+
+// Upgrades the stored data from `to_version - 1` to `to_version`. Runs at
+// Open, before anything else touches the data, in ascending order.
+struct Migration {
+  int to_version;
+  std::string description;
+  std::function<absl::Status(Storage&)> run;
+};
+
+struct Options {
+  std::string path;
+  // Sync the WAL before a commit is acknowledged.
+  bool sync = true;
+  size_t block_cache_bytes = 64 << 20;
+  // Request-id records older than this are dropped (at compaction) and are
+  // ignored by lookups before that.
+  absl::Duration request_ttl = absl::Hours(24 * 7);
+  // Time source for the expiry of request-id records; absl::Now if empty.
+  std::function<absl::Time()> now;
+  // How long a transaction waits for a row lock before ABORTED.
+  absl::Duration lock_timeout = absl::Seconds(5);
+  // The version this build expects, and the migrations to get there.
+  int schema_version = kSchemaVersion;
+  std::vector<Migration> migrations;
+};
+
+// Visits one key and value; return false to stop.
+using ScanVisitor =
+    std::function<bool(absl::string_view key, absl::string_view value)>;
+
+// Read access. Implemented by snapshots and by transactions.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  virtual absl::StatusOr<std::optional<std::string>> Get(
+      Column column, absl::string_view key) = 0;
+  // Visits the keys that start with `prefix`, in order, beginning after
+  // `start_after` if it is not empty (it must then start with `prefix`).
+  virtual absl::Status Scan(Column column, absl::string_view prefix,
+                            absl::string_view start_after,
+                            const ScanVisitor& visit) = 0;
+};
+
+class Transaction : public Reader {
+ public:
+  ~Transaction() override;  // Rolls back unless committed.
+
+  absl::StatusOr<std::optional<std::string>> Get(Column column,
+                                                 absl::string_view key) override;
+  absl::Status Scan(Column column, absl::string_view prefix,
+                    absl::string_view start_after,
+                    const ScanVisitor& visit) override;
+  // Reads the latest committed value (or this transaction's own write) and
+  // locks the key, present or not, until the transaction ends.
+  absl::StatusOr<std::optional<std::string>> GetForUpdate(Column column,
+                                                          absl::string_view key);
+  absl::Status Put(Column column, absl::string_view key, absl::string_view value);
+  absl::Status Delete(Column column, absl::string_view key);
+  // Writes everything atomically. The transaction cannot be used afterwards.
+  absl::Status Commit();
+
+ private:
+  friend class Storage;
+  Transaction(Storage* storage, std::unique_ptr<rocksdb::Transaction> txn);
+  Storage* storage_;
+  std::unique_ptr<rocksdb::Transaction> txn_;
+  bool done_ = false;
+};
+
+class Storage {
+ public:
+  // Opens (creating if needed) the database at options.path, checks the
+  // schema version and runs pending migrations. FAILED_PRECONDITION if the
+  // data was written by a newer schema than this build knows.
+  static absl::StatusOr<std::unique_ptr<Storage>> Open(Options options);
+  ~Storage();  // Flushes and closes cleanly.
+
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  std::unique_ptr<Transaction> Begin();
+  // A consistent read-only view as of now.
+  std::unique_ptr<Reader> Snapshot();
+
+  // The schema version of the stored data.
+  absl::StatusOr<int> SchemaVersion();
+  // Compacts the request-id column family, dropping expired records.
+  absl::Status PurgeExpiredRequests();
+  // Flushes memtables to SST files (used before backups and by tests).
+  absl::Status Flush();
+  // Compacts every column family (tests use it to prove erased data is gone).
+  absl::Status CompactAll();
+
+  const Options& options() const { return options_; }
+  absl::Time Now() const { return options_.now ? options_.now() : absl::Now(); }
+
+ private:
+  friend class Transaction;
+  friend class SnapshotReader;
+  explicit Storage(Options options);
+  absl::Status Init();
+  absl::Status CheckSchema();
+  rocksdb::ColumnFamilyHandle* Handle(Column column) const;
+
+  Options options_;
+  rocksdb::TransactionDB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Referenced by the requests column family's options; outlives db_.
+  std::unique_ptr<rocksdb::CompactionFilter> request_filter_;
+};
+
+}  // namespace jobtrack::storage
+
+#endif  // JOBTRACK_STORAGE_STORAGE_H_

@@ -1,0 +1,324 @@
+// jobtrackctl: the command line for jobtrack.
+//
+//   jobtrackctl [--server=127.0.0.1:50051] list tracks --filter='municipality = "0180"'
+//   jobtrackctl get tracks/abc123
+//   jobtrackctl call TrackService.CreateIntake '{"parent": "tracks/abc", ...}'
+//   jobtrackctl methods
+//
+// Requests and responses are JSON with the .proto field names. Mutating
+// calls (Create*, Update*, Delete*) get a fresh request_id unless the JSON
+// carries one, so a retry of the same command line is not safe but a retry
+// of the same JSON with its request_id is.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/random/random.h"
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "jobtrack/v1/agreement.grpc.pb.h"
+#include "jobtrack/v1/employer.grpc.pb.h"
+#include "jobtrack/v1/module.grpc.pb.h"
+#include "jobtrack/v1/supplier.grpc.pb.h"
+#include "jobtrack/v1/track.grpc.pb.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
+ABSL_FLAG(int, timeout_seconds, 30, "deadline of each call");
+ABSL_FLAG(std::string, filter, "", "list: filter, e.g. 'kind = EMPLOYER_DIRECTED'");
+ABSL_FLAG(std::string, parent, "", "list intakes: the track, tracks/{id}");
+ABSL_FLAG(int, page_size, 0, "list: page size (default 50)");
+ABSL_FLAG(bool, all, false, "list: follow page tokens to the end");
+
+namespace {
+
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+constexpr char kPackage[] = "jobtrack.v1.";
+
+struct Collection {
+  const char* plural;
+  const char* service;
+  const char* singular;  // Message name, as in GetTrack.
+  const char* list_name;  // As in ListTracks.
+};
+
+constexpr Collection kCollections[] = {
+    {"employers", "EmployerService", "Employer", "Employers"},
+    {"suppliers", "SupplierService", "Supplier", "Suppliers"},
+    {"agreements", "AgreementService", "Agreement", "Agreements"},
+    {"modules", "ModuleService", "Module", "Modules"},
+    {"tracks", "TrackService", "Track", "Tracks"},
+    {"intakes", "TrackService", "Intake", "Intakes"},
+};
+
+const Collection* FindCollection(absl::string_view plural) {
+  for (const Collection& c : kCollections) {
+    if (plural == c.plural) return &c;
+  }
+  return nullptr;
+}
+
+// The collection of a resource name: the second-to-last segment.
+const Collection* CollectionOfName(absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() < 2 || parts.size() % 2 != 0) return nullptr;
+  return FindCollection(parts[parts.size() - 2]);
+}
+
+void LinkServices() {
+  // Referencing a message of each file links its descriptors into the pool.
+  (void)jobtrack::v1::Employer::descriptor();
+  (void)jobtrack::v1::Supplier::descriptor();
+  (void)jobtrack::v1::Agreement::descriptor();
+  (void)jobtrack::v1::Module::descriptor();
+  (void)jobtrack::v1::Track::descriptor();
+}
+
+std::string NewUuid() {
+  absl::BitGen gen;
+  std::string hex;
+  for (int i = 0; i < 16; ++i) {
+    int byte = absl::Uniform(gen, 0, 256);
+    if (i == 6) byte = (byte & 0x0f) | 0x40;
+    if (i == 8) byte = (byte & 0x3f) | 0x80;
+    absl::StrAppend(&hex, absl::Hex(byte, absl::kZeroPad2));
+    if (i == 3 || i == 5 || i == 7 || i == 9) hex += '-';
+  }
+  return hex;
+}
+
+void PrintError(const grpc::Status& status) {
+  std::cerr << "error: "
+            << absl::StatusCodeToString(
+                   static_cast<absl::StatusCode>(status.error_code()))
+            << ": " << status.error_message() << "\n";
+  google::rpc::Status details;
+  if (status.error_details().empty() ||
+      !details.ParseFromString(status.error_details())) {
+    return;
+  }
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&bad_request)) {
+      for (const auto& v : bad_request.field_violations()) {
+        std::cerr << "  field " << v.field() << ": " << v.description() << "\n";
+      }
+    } else if (any.UnpackTo(&info)) {
+      std::cerr << "  reason " << info.reason() << " (" << info.domain() << ")\n";
+    }
+  }
+}
+
+class Client {
+ public:
+  explicit Client(const std::string& server)
+      : channel_(grpc::CreateChannel(server, grpc::InsecureChannelCredentials())),
+        stub_(channel_) {}
+
+  // Calls `method` with `request`; fills `response`. Prints errors.
+  bool Call(const MethodDescriptor* method, const Message& request,
+            Message* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
+    const std::string bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer in(&slice, 1);
+    grpc::ByteBuffer out;
+    grpc::Status status;
+    absl::Notification done;
+    stub_.UnaryCall(&context,
+                    absl::StrCat("/", method->service()->full_name(), "/",
+                                 method->name()),
+                    grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+                      status = std::move(s);
+                      done.Notify();
+                    });
+    done.WaitForNotification();
+    if (!status.ok()) {
+      PrintError(status);
+      return false;
+    }
+    std::vector<grpc::Slice> slices;
+    out.Dump(&slices).IgnoreError();
+    std::string data;
+    for (const auto& s : slices) {
+      data.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    if (!response->ParseFromString(data)) {
+      std::cerr << "error: unreadable response\n";
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::GenericStub stub_;
+};
+
+const MethodDescriptor* FindMethod(absl::string_view service_dot_method) {
+  std::string full(service_dot_method);
+  if (!absl::StartsWith(full, kPackage)) full = absl::StrCat(kPackage, full);
+  const size_t dot = full.rfind('.');
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()
+                            ->FindServiceByName(full.substr(0, dot));
+  if (service == nullptr) return nullptr;
+  return service->FindMethodByName(full.substr(dot + 1));
+}
+
+std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* d) {
+  return std::unique_ptr<Message>(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(d)->New());
+}
+
+bool PrintJson(const Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) {
+    return false;
+  }
+  std::cout << json;
+  return true;
+}
+
+int CallMethod(Client& client, const MethodDescriptor* method,
+               const std::string& json) {
+  std::unique_ptr<Message> request = NewMessage(method->input_type());
+  if (!json.empty()) {
+    auto status = google::protobuf::util::JsonStringToMessage(json, request.get());
+    if (!status.ok()) {
+      std::cerr << "error: request JSON: " << status.ToString() << "\n";
+      return 2;
+    }
+  }
+  const auto* request_id = method->input_type()->FindFieldByName("request_id");
+  if (request_id != nullptr &&
+      request->GetReflection()->GetString(*request, request_id).empty()) {
+    request->GetReflection()->SetString(request.get(), request_id, NewUuid());
+  }
+  std::unique_ptr<Message> response = NewMessage(method->output_type());
+  if (!client.Call(method, *request, response.get())) return 1;
+  return PrintJson(*response) ? 0 : 1;
+}
+
+int List(Client& client, const Collection& c) {
+  const MethodDescriptor* method =
+      FindMethod(absl::StrCat(c.service, ".List", c.list_name));
+  std::unique_ptr<Message> request = NewMessage(method->input_type());
+  const auto* reflection = request->GetReflection();
+  const auto* d = method->input_type();
+  reflection->SetString(request.get(), d->FindFieldByName("filter"),
+                        absl::GetFlag(FLAGS_filter));
+  reflection->SetInt32(request.get(), d->FindFieldByName("page_size"),
+                       absl::GetFlag(FLAGS_page_size));
+  if (const auto* parent = d->FindFieldByName("parent")) {
+    if (absl::GetFlag(FLAGS_parent).empty()) {
+      std::cerr << "error: list " << c.plural << " needs --parent\n";
+      return 2;
+    }
+    reflection->SetString(request.get(), parent, absl::GetFlag(FLAGS_parent));
+  }
+  while (true) {
+    std::unique_ptr<Message> response = NewMessage(method->output_type());
+    if (!client.Call(method, *request, response.get())) return 1;
+    if (!PrintJson(*response)) return 1;
+    const std::string next = response->GetReflection()->GetString(
+        *response, method->output_type()->FindFieldByName("next_page_token"));
+    if (!absl::GetFlag(FLAGS_all) || next.empty()) return 0;
+    reflection->SetString(request.get(), d->FindFieldByName("page_token"), next);
+  }
+}
+
+int ByName(Client& client, const char* verb, const std::string& name) {
+  const Collection* c = CollectionOfName(name);
+  if (c == nullptr) {
+    std::cerr << "error: " << name << " is not a jobtrack resource name\n";
+    return 2;
+  }
+  const MethodDescriptor* method =
+      FindMethod(absl::StrCat(c->service, ".", verb, c->singular));
+  return CallMethod(client, method,
+                    absl::StrCat("{\"name\": \"", name, "\"}"));
+}
+
+constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
+
+  jobtrackctl [flags] methods
+      every service method
+  jobtrackctl [flags] list COLLECTION [--filter=EXPR] [--parent=tracks/ID] [--all]
+      COLLECTION: employers suppliers agreements modules tracks intakes
+  jobtrackctl [flags] get NAME          e.g. get tracks/abc123
+  jobtrackctl [flags] delete NAME
+  jobtrackctl [flags] call SERVICE.METHOD [JSON]
+      e.g. call EmployerService.CreateEmployer '{"employer": {...}}'
+
+Filters are `field = value` joined by AND, e.g.
+  --filter='municipality = "0180" AND kind = EMPLOYER_DIRECTED'
+Flags: --server=HOST:PORT (default 127.0.0.1:50051), --timeout_seconds=N)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  LinkServices();
+  if (args.size() < 2 || std::string(args[1]) == "help") {
+    std::cout << kUsage << "\n";
+    return args.size() < 2 ? 2 : 0;
+  }
+  const std::string command = args[1];
+  Client client(absl::GetFlag(FLAGS_server));
+  if (command == "methods") {
+    for (const Collection& c : kCollections) {
+      const auto* service = google::protobuf::DescriptorPool::generated_pool()
+                                ->FindServiceByName(absl::StrCat(kPackage, c.service));
+      if (service == nullptr || std::string(c.plural) == "intakes") continue;
+      for (int i = 0; i < service->method_count(); ++i) {
+        std::cout << c.service << "." << service->method(i)->name() << "\n";
+      }
+    }
+    return 0;
+  }
+  if (command == "list" && args.size() == 3) {
+    const Collection* c = FindCollection(args[2]);
+    if (c == nullptr) {
+      std::cerr << "error: unknown collection " << args[2] << "\n";
+      return 2;
+    }
+    return List(client, *c);
+  }
+  if ((command == "get" || command == "delete") && args.size() == 3) {
+    return ByName(client, command == "get" ? "Get" : "Delete", args[2]);
+  }
+  if (command == "call" && (args.size() == 3 || args.size() == 4)) {
+    const MethodDescriptor* method = FindMethod(args[2]);
+    if (method == nullptr) {
+      std::cerr << "error: no method " << args[2] << " (see `jobtrackctl methods`)\n";
+      return 2;
+    }
+    return CallMethod(client, method, args.size() == 4 ? args[3] : "");
+  }
+  std::cerr << kUsage << "\n";
+  return 2;
+}

@@ -61,10 +61,10 @@ void CheckChainShape(const v1::ModuleChain& chain, const std::string& prefix,
 
 absl::StatusOr<v1::ModuleChain> ResolveChain(storage::Transaction& txn,
                                              const v1::ModuleChain& input,
-                                             const std::string& prefix) {
+                                             const std::string& prefix,
+                                             FieldViolations& violations) {
   const RecordTable<v1::Module> modules(nullptr);
   v1::ModuleChain chain;
-  FieldViolations violations;
   int next_id = 1;
   for (int i = 0; i < input.stages_size(); ++i) {
     v1::ChainStage* stage = chain.add_stages();
@@ -96,12 +96,10 @@ absl::StatusOr<v1::ModuleChain> ResolveChain(storage::Transaction& txn,
       }
     }
   }
-  if (!violations.empty()) return violations.ToStatus();
   chain.set_length_weeks(ChainLengthWeeks(chain));
   if (chain.length_weeks() > kMaxChainWeeks) {
-    return InvalidField(prefix, absl::StrCat("the chain takes ",
-                                             chain.length_weeks(),
-                                             " weeks; at most ", kMaxChainWeeks));
+    violations.Add(prefix, absl::StrCat("the chain takes ", chain.length_weeks(),
+                                        " weeks; at most ", kMaxChainWeeks));
   }
   return chain;
 }

@@ -22,11 +22,13 @@ void CheckChainShape(const v1::ModuleChain& chain, const std::string& prefix,
 
 // A copy of `input` with step ids, copied module details and the length
 // filled in. Each catalogue module is read with a lock, so it cannot be
-// deleted before the transaction commits. INVALID_ARGUMENT naming the step
-// if a module does not exist, or `prefix` if the chain is too long.
+// deleted before the transaction commits. A module that does not exist, or
+// a chain that is too long, adds a violation; the status is for storage
+// errors only.
 absl::StatusOr<v1::ModuleChain> ResolveChain(storage::Transaction& txn,
                                              const v1::ModuleChain& input,
-                                             const std::string& prefix);
+                                             const std::string& prefix,
+                                             FieldViolations& violations);
 
 // Weeks from start to end: stages one after the other, each as long as its
 // longest step.

@@ -146,8 +146,8 @@ std::optional<absl::CivilDay> Tracks::EffectiveDate(
 }
 
 absl::Status Tracks::CheckReferences(storage::Transaction& txn,
-                                     const v1::Track& t) const {
-  FieldViolations violations;
+                                     const v1::Track& t,
+                                     FieldViolations& violations) const {
   const RecordTable<v1::Employer> employers(nullptr);
   for (int i = 0; i < t.employers_size(); ++i) {
     absl::StatusOr<v1::Employer> e = employers.GetForUpdate(txn, t.employers(i));
@@ -168,7 +168,7 @@ absl::Status Tracks::CheckReferences(storage::Transaction& txn,
       return a.status();
     }
   }
-  return violations.ToStatus();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Track> Tracks::CreateTrack(
@@ -185,10 +185,14 @@ absl::StatusOr<v1::Track> Tracks::CreateTrack(
         t.clear_past_chains();
         t.clear_history();
         t.set_name(absl::StrCat("tracks/", deps_.ids->NewId()));
-        if (absl::Status s = CheckReferences(txn, t); !s.ok()) return s;
+        FieldViolations violations;
+        if (absl::Status s = CheckReferences(txn, t, violations); !s.ok()) {
+          return s;
+        }
         absl::StatusOr<v1::ModuleChain> chain =
-            ResolveChain(txn, t.chain(), "track.chain");
+            ResolveChain(txn, t.chain(), "track.chain", violations);
         if (!chain.ok()) return chain.status();
+        if (!violations.empty()) return violations.ToStatus();
         const absl::Time now = deps_.clock->Now();
         chain->set_version(1);
         *chain->mutable_effective_date() = ToDate(*effective);
@@ -248,12 +252,15 @@ absl::StatusOr<v1::Track> Tracks::UpdateTrack(
                            v1::Track::Status_Name(current->status()),
                            " and cannot return to PLANNED"));
         }
-        if (absl::Status s = CheckReferences(txn, next); !s.ok()) return s;
+        if (absl::Status s = CheckReferences(txn, next, violations); !s.ok()) {
+          return s;
+        }
         const absl::Time now = deps_.clock->Now();
         if (chain_touched) {
           absl::StatusOr<v1::ModuleChain> chain =
-              ResolveChain(txn, next.chain(), "track.chain");
+              ResolveChain(txn, next.chain(), "track.chain", violations);
           if (!chain.ok()) return chain.status();
+          if (!violations.empty()) return violations.ToStatus();
           if (SameSteps(*chain, current->chain())) {
             *next.mutable_chain() = current->chain();
           } else {
@@ -277,6 +284,7 @@ absl::StatusOr<v1::Track> Tracks::UpdateTrack(
           }
           AppendRevision(next, *effective, now, std::move(changed));
         }
+        if (!violations.empty()) return violations.ToStatus();
         *next.mutable_update_time() = ToTimestamp(now);
         StampEtag(&next);
         if (absl::Status s = table_.Replace(txn, *current, next); !s.ok()) {

@@ -32,10 +32,10 @@ class Tracks : public Crud<v1::Track> {
   // in the future.
   std::optional<absl::CivilDay> EffectiveDate(const v1::Date& date,
                                               FieldViolations& violations) const;
-  // Locks each employer and the agreement named by `track`; INVALID_ARGUMENT
-  // naming the field of one that does not exist.
-  absl::Status CheckReferences(storage::Transaction& txn,
-                               const v1::Track& track) const;
+  // Locks each employer and the agreement named by `track`, adding a
+  // violation for one that does not exist. The status is for storage errors.
+  absl::Status CheckReferences(storage::Transaction& txn, const v1::Track& track,
+                               FieldViolations& violations) const;
 };
 
 }  // namespace jobtrack

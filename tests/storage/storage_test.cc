@@ -1,0 +1,198 @@
+#include "storage/storage.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "storage/keys.h"
+#include "storage/records.pb.h"
+#include "tests/support/test_env.h"
+
+namespace jobtrack::storage {
+namespace {
+
+using jobtrack::testing::TempDir;
+
+Options OptionsFor(const TempDir& dir) {
+  Options options;
+  options.path = dir.path() + "/db";
+  options.lock_timeout = absl::Milliseconds(200);
+  return options;
+}
+
+std::unique_ptr<Storage> OpenOrDie(Options options) {
+  auto storage = Storage::Open(std::move(options));
+  EXPECT_TRUE(storage.ok()) << storage.status();
+  return storage.ok() ? *std::move(storage) : nullptr;
+}
+
+std::optional<std::string> Read(Storage& storage, Column column,
+                                absl::string_view key) {
+  auto value = storage.Snapshot()->Get(column, key);
+  EXPECT_TRUE(value.ok()) << value.status();
+  return value.ok() ? *value : std::nullopt;
+}
+
+TEST(StorageTest, CommittedWriteCanBeReadBack) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  auto txn = storage->Begin();
+  ASSERT_TRUE(txn->Put(Column::kRecords, "k", "v").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(Read(*storage, Column::kRecords, "k"), "v");
+  // Column families are separate key spaces.
+  EXPECT_EQ(Read(*storage, Column::kIndex, "k"), std::nullopt);
+}
+
+TEST(StorageTest, UncommittedTransactionLeavesNothing) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "a", "1").ok());
+    ASSERT_TRUE(txn->Put(Column::kIndex, "b", "").ok());
+    // Own writes are visible inside the transaction.
+    auto own = txn->Get(Column::kRecords, "a");
+    ASSERT_TRUE(own.ok());
+    EXPECT_EQ(*own, "1");
+  }  // Destroyed without Commit: rolled back.
+  EXPECT_EQ(Read(*storage, Column::kRecords, "a"), std::nullopt);
+  EXPECT_EQ(Read(*storage, Column::kIndex, "b"), std::nullopt);
+}
+
+TEST(StorageTest, DataSurvivesReopen) {
+  TempDir dir;
+  {
+    auto storage = OpenOrDie(OptionsFor(dir));
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("employers", "x"), "record").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto storage = OpenOrDie(OptionsFor(dir));
+  EXPECT_EQ(Read(*storage, Column::kRecords, RecordKey("employers", "x")), "record");
+}
+
+TEST(StorageTest, ScanVisitsPrefixInOrderAndResumesAfterKey) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  auto txn = storage->Begin();
+  for (const char* id : {"c", "a", "b"}) {
+    ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("tracks", id), id).ok());
+  }
+  ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("trackz", "a"), "x").ok());
+  ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("tracks/a/intakes", "i"), "x").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+
+  std::vector<std::string> seen;
+  auto collect = [&](absl::string_view, absl::string_view value) {
+    seen.emplace_back(value);
+    return true;
+  };
+  auto reader = storage->Snapshot();
+  ASSERT_TRUE(reader->Scan(Column::kRecords, RecordPrefix("tracks"), "", collect).ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
+  seen.clear();
+  ASSERT_TRUE(reader->Scan(Column::kRecords, RecordPrefix("tracks"),
+                           RecordKey("tracks", "a"), collect)
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<std::string>{"b", "c"}));
+}
+
+TEST(StorageTest, SnapshotDoesNotSeeLaterCommits) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  auto reader = storage->Snapshot();
+  auto txn = storage->Begin();
+  ASSERT_TRUE(txn->Put(Column::kRecords, "k", "v").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  auto value = reader->Get(Column::kRecords, "k");
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, std::nullopt);
+}
+
+TEST(StorageTest, LockedKeyMakesSecondWriterAbort) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  auto first = storage->Begin();
+  ASSERT_TRUE(first->GetForUpdate(Column::kRecords, "k").ok());
+  auto second = storage->Begin();
+  auto blocked = second->GetForUpdate(Column::kRecords, "k");
+  EXPECT_EQ(blocked.status().code(), absl::StatusCode::kAborted);
+  ASSERT_TRUE(first->Commit().ok());
+}
+
+TEST(StorageTest, NewDatabaseStartsAtCurrentSchemaVersion) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  auto version = storage->SchemaVersion();
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(*version, kSchemaVersion);
+}
+
+TEST(StorageTest, MigrationRunsOnceWhenSchemaVersionRises) {
+  TempDir dir;
+  {
+    auto storage = OpenOrDie(OptionsFor(dir));
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "old", "1").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  int runs = 0;
+  Options options = OptionsFor(dir);
+  options.schema_version = kSchemaVersion + 1;
+  options.migrations.push_back(
+      {kSchemaVersion + 1, "rename old to new", [&](Storage& s) {
+         ++runs;
+         auto txn = s.Begin();
+         auto value = txn->GetForUpdate(Column::kRecords, "old");
+         if (!value.ok()) return value.status();
+         if (absl::Status st = txn->Delete(Column::kRecords, "old"); !st.ok()) return st;
+         if (absl::Status st = txn->Put(Column::kRecords, "new", **value); !st.ok()) {
+           return st;
+         }
+         return txn->Commit();
+       }});
+  {
+    auto storage = OpenOrDie(options);
+    EXPECT_EQ(runs, 1);
+    EXPECT_EQ(*storage->SchemaVersion(), kSchemaVersion + 1);
+    EXPECT_EQ(Read(*storage, Column::kRecords, "new"), "1");
+  }
+  auto again = OpenOrDie(options);
+  EXPECT_EQ(runs, 1);
+}
+
+TEST(StorageTest, DataFromNewerSchemaIsRefused) {
+  TempDir dir;
+  Options newer = OptionsFor(dir);
+  newer.schema_version = kSchemaVersion + 1;
+  newer.migrations.push_back({kSchemaVersion + 1, "noop",
+                              [](Storage&) { return absl::OkStatus(); }});
+  { OpenOrDie(newer); }
+  auto old = Storage::Open(OptionsFor(dir));
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(StorageTest, ExpiredRequestRecordsAreDroppedByPurge) {
+  TempDir dir;
+  absl::Time now = absl::FromUnixSeconds(1'700'000'000);
+  Options options = OptionsFor(dir);
+  options.request_ttl = absl::Hours(24);
+  options.now = [&now] { return now; };
+  auto storage = OpenOrDie(options);
+  auto put = [&](const std::string& key, absl::Time at) {
+    RequestRecord record;
+    record.set_record_time_micros(absl::ToUnixMicros(at));
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRequests, key, record.SerializeAsString()).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+  put("old", now - absl::Hours(30));
+  put("fresh", now - absl::Hours(1));
+  ASSERT_TRUE(storage->PurgeExpiredRequests().ok());
+  EXPECT_EQ(Read(*storage, Column::kRequests, "old"), std::nullopt);
+  EXPECT_NE(Read(*storage, Column::kRequests, "fresh"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace jobtrack::storage

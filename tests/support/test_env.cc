@@ -1,0 +1,68 @@
+#include "tests/support/test_env.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "storage/keys.h"
+
+namespace jobtrack::testing {
+
+TempDir::TempDir() {
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "jobtrack-test-XXXXXX").string();
+  char* made = mkdtemp(pattern.data());
+  if (made == nullptr) std::abort();
+  path_ = made;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+absl::Time DefaultTestTime() {
+  return absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0),
+                         absl::UTCTimeZone());
+}
+
+TestEnv::TestEnv()
+    : clock_(DefaultTestTime()),
+      hasher_(std::string(32, 'k')) {
+  if (!LoadSwedishTimeZone().ok()) std::abort();
+  Reopen();
+}
+
+void TestEnv::Reopen() {
+  storage_.reset();
+  storage::Options options;
+  options.path = dir_.path() + "/db";
+  options.now = [this] { return clock_.Now(); };
+  options.lock_timeout = absl::Milliseconds(500);
+  absl::StatusOr<std::unique_ptr<storage::Storage>> opened =
+      storage::Storage::Open(options);
+  if (!opened.ok()) {
+    ADD_FAILURE() << opened.status();
+    std::abort();
+  }
+  storage_ = *std::move(opened);
+}
+
+std::vector<std::string> IndexKeysFor(storage::Storage& storage,
+                                      absl::string_view id) {
+  std::vector<std::string> keys;
+  auto reader = storage.Snapshot();
+  reader
+      ->Scan(storage::Column::kIndex, "", "",
+             [&](absl::string_view key, absl::string_view value) {
+               if (storage::IndexKeyId(key) == id || value == id) {
+                 keys.emplace_back(key);
+               }
+               return true;
+             })
+      .IgnoreError();
+  return keys;
+}
+
+}  // namespace jobtrack::testing

@@ -1,0 +1,69 @@
+// Test support: a temporary directory, a real RocksDB in it, a manual clock
+// and the other injected dependencies.
+#ifndef JOBTRACK_TESTS_SUPPORT_TEST_ENV_H_
+#define JOBTRACK_TESTS_SUPPORT_TEST_ENV_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/common/clock.h"
+#include "services/common/deps.h"
+#include "services/common/ids.h"
+#include "services/common/pii_hasher.h"
+#include "storage/storage.h"
+
+namespace jobtrack::testing {
+
+// A fresh directory, removed with its content on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// 2026-11-23 10:00 UTC, a Monday, unless the test sets the clock.
+absl::Time DefaultTestTime();
+
+// Storage in a temp dir, a manual clock and the other dependencies.
+class TestEnv {
+ public:
+  TestEnv();
+  // Closes and reopens the database on the same directory.
+  void Reopen();
+  Deps deps() {
+    return Deps{.storage = storage_.get(), .clock = &clock_, .ids = &ids_,
+                .hasher = &hasher_};
+  }
+  storage::Storage& storage() { return *storage_; }
+  ManualClock& clock() { return clock_; }
+  const std::string& data_dir() const { return dir_.path(); }
+  const PiiHasher& hasher() const { return hasher_; }
+
+ private:
+  TempDir dir_;
+  ManualClock clock_;
+  RandomIdGenerator ids_;
+  PiiHasher hasher_;
+  std::unique_ptr<storage::Storage> storage_;
+};
+
+// Every index entry (index column family) whose key ends in `id`.
+std::vector<std::string> IndexKeysFor(storage::Storage& storage,
+                                      absl::string_view id);
+
+}  // namespace jobtrack::testing
+
+#define JT_ASSERT_OK_AND_ASSIGN(lhs, expr)                      \
+  auto JT_CONCAT(_or_, __LINE__) = (expr);                      \
+  ASSERT_TRUE(JT_CONCAT(_or_, __LINE__).ok())                   \
+      << JT_CONCAT(_or_, __LINE__).status().ToString();         \
+  lhs = *std::move(JT_CONCAT(_or_, __LINE__))
+#define JT_CONCAT_INNER(a, b) a##b
+#define JT_CONCAT(a, b) JT_CONCAT_INNER(a, b)
+
+#endif  // JOBTRACK_TESTS_SUPPORT_TEST_ENV_H_

@@ -32,7 +32,8 @@ ABSL_FLAG(bool, plaintext, false,
           "serve without TLS; local development only, loopback addresses only");
 ABSL_FLAG(std::string, pii_key_file, "",
           "file with the secret key (>= 32 bytes, mode 0600) for hashing "
-          "personal identifiers; default <data_dir>/../pii.key, created if "
+          "personal identifiers; default <data_dir>.pii.key beside the data "
+          "directory, created if "
           "missing");
 ABSL_FLAG(bool, demo_data, false, "seed demo data if the database is empty");
 ABSL_FLAG(std::string, port_file, "",

@@ -18,9 +18,10 @@
 #ifndef JOBTRACK_STORAGE_KEYS_H_
 #define JOBTRACK_STORAGE_KEYS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 
 namespace jobtrack::storage {
 

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "storage/storage.h"
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
@@ -38,7 +38,8 @@ class ExpiredRequestFilter : public rocksdb::CompactionFilter {
     if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       return false;  // Keep what we cannot read; never destroy data blindly.
     }
-    const absl::Time recorded = absl::FromUnixMicros(record.record_time_micros());
+    const absl::Time recorded =
+        absl::FromUnixMicros(record.record_time_micros());
     return recorded + storage_->options().request_ttl < storage_->Now();
   }
 
@@ -48,7 +49,9 @@ class ExpiredRequestFilter : public rocksdb::CompactionFilter {
   const Storage* storage_;
 };
 
-rocksdb::Slice Slice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+rocksdb::Slice Slice(absl::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
 absl::string_view View(const rocksdb::Slice& s) {
   return absl::string_view(s.data(), s.size());
 }
@@ -108,8 +111,8 @@ class SnapshotReader : public Reader {
     rocksdb::ReadOptions read_options;
     read_options.snapshot = snapshot_;
     std::string value;
-    rocksdb::Status s = storage_->db_->Get(read_options, storage_->Handle(column),
-                                           Slice(key), &value);
+    rocksdb::Status s = storage_->db_->Get(
+        read_options, storage_->Handle(column), Slice(key), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) return FromRocksDb(s);
     return value;
@@ -144,8 +147,8 @@ Transaction::~Transaction() {
 absl::StatusOr<std::optional<std::string>> Transaction::Get(
     Column column, absl::string_view key) {
   std::string value;
-  rocksdb::Status s = txn_->Get(rocksdb::ReadOptions(), storage_->Handle(column),
-                                Slice(key), &value);
+  rocksdb::Status s = txn_->Get(rocksdb::ReadOptions(),
+                                storage_->Handle(column), Slice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocksDb(s);
   return value;
@@ -154,9 +157,8 @@ absl::StatusOr<std::optional<std::string>> Transaction::Get(
 absl::StatusOr<std::optional<std::string>> Transaction::GetForUpdate(
     Column column, absl::string_view key) {
   std::string value;
-  rocksdb::Status s =
-      txn_->GetForUpdate(rocksdb::ReadOptions(), storage_->Handle(column),
-                         Slice(key), &value);
+  rocksdb::Status s = txn_->GetForUpdate(
+      rocksdb::ReadOptions(), storage_->Handle(column), Slice(key), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocksDb(s);
   return value;
@@ -176,8 +178,8 @@ absl::Status Transaction::Scan(Column column, absl::string_view prefix,
 
 absl::Status Transaction::Put(Column column, absl::string_view key,
                               absl::string_view value) {
-  return FromRocksDb(txn_->Put(storage_->Handle(column), Slice(key),
-                               Slice(value)));
+  return FromRocksDb(
+      txn_->Put(storage_->Handle(column), Slice(key), Slice(value)));
 }
 
 absl::Status Transaction::Delete(Column column, absl::string_view key) {
@@ -282,9 +284,10 @@ absl::Status Storage::CheckSchema() {
   if (!stored.ok()) return stored.status();
   const int target = options_.schema_version;
   if (*stored > target) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data directory has schema version ", *stored,
-        " but this build knows only up to ", target, "; use a newer jobtrackd"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("data directory has schema version ", *stored,
+                     " but this build knows only up to ", target,
+                     "; use a newer jobtrackd"));
   }
   bool empty = true;
   if (*stored == 0) {
@@ -312,17 +315,17 @@ absl::Status Storage::CheckSchema() {
           "no migration from schema version ", version, " to ", version + 1));
     }
     if (absl::Status s = migration.run(*this); !s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("migration to version ",
-                                                 migration.to_version, " (",
-                                                 migration.description,
-                                                 ") failed: ", s.message()));
+      return absl::Status(
+          s.code(),
+          absl::StrCat("migration to version ", migration.to_version, " (",
+                       migration.description, ") failed: ", s.message()));
     }
     version = migration.to_version;
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
-    absl::Status s = FromRocksDb(db_->Put(write_options, Handle(Column::kMeta),
-                                          kSchemaVersionKey,
-                                          absl::StrCat(version)));
+    absl::Status s =
+        FromRocksDb(db_->Put(write_options, Handle(Column::kMeta),
+                             kSchemaVersionKey, absl::StrCat(version)));
     if (!s.ok()) return s;
   }
   if (version != target) {
@@ -342,12 +345,11 @@ absl::Status Storage::PurgeExpiredRequests() {
   rocksdb::CompactRangeOptions compact_options;
   compact_options.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForce;
-  absl::Status s = FromRocksDb(db_->Flush(rocksdb::FlushOptions(),
-                                          Handle(Column::kRequests)));
+  absl::Status s = FromRocksDb(
+      db_->Flush(rocksdb::FlushOptions(), Handle(Column::kRequests)));
   if (!s.ok()) return s;
-  return FromRocksDb(db_->CompactRange(compact_options,
-                                       Handle(Column::kRequests), nullptr,
-                                       nullptr));
+  return FromRocksDb(db_->CompactRange(
+      compact_options, Handle(Column::kRequests), nullptr, nullptr));
 }
 
 absl::Status Storage::Flush() {

@@ -14,7 +14,6 @@
 #ifndef JOBTRACK_STORAGE_STORAGE_H_
 #define JOBTRACK_STORAGE_STORAGE_H_
 
-#include "absl/strings/string_view.h"
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -25,6 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace rocksdb {
@@ -91,16 +91,17 @@ class Transaction : public Reader {
  public:
   ~Transaction() override;  // Rolls back unless committed.
 
-  absl::StatusOr<std::optional<std::string>> Get(Column column,
-                                                 absl::string_view key) override;
+  absl::StatusOr<std::optional<std::string>> Get(
+      Column column, absl::string_view key) override;
   absl::Status Scan(Column column, absl::string_view prefix,
                     absl::string_view start_after,
                     const ScanVisitor& visit) override;
   // Reads the latest committed value (or this transaction's own write) and
   // locks the key, present or not, until the transaction ends.
-  absl::StatusOr<std::optional<std::string>> GetForUpdate(Column column,
-                                                          absl::string_view key);
-  absl::Status Put(Column column, absl::string_view key, absl::string_view value);
+  absl::StatusOr<std::optional<std::string>> GetForUpdate(
+      Column column, absl::string_view key);
+  absl::Status Put(Column column, absl::string_view key,
+                   absl::string_view value);
   absl::Status Delete(Column column, absl::string_view key);
   // Writes everything atomically. The transaction cannot be used afterwards.
   absl::Status Commit();

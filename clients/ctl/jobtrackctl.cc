@@ -1,9 +1,9 @@
 // jobtrackctl: the command line for jobtrack.
 //
-//   jobtrackctl [--server=127.0.0.1:50051] list tracks --filter='municipality = "0180"'
-//   jobtrackctl get tracks/abc123
-//   jobtrackctl call TrackService.CreateIntake '{"parent": "tracks/abc", ...}'
-//   jobtrackctl methods
+//   jobtrackctl [--server=127.0.0.1:50051] list tracks --filter='municipality =
+//   "0180"' jobtrackctl get tracks/abc123 jobtrackctl call
+//   TrackService.CreateIntake '{"parent": "tracks/abc", ...}' jobtrackctl
+//   methods
 //
 // Requests and responses are JSON with the .proto field names. Mutating
 // calls (Create*, Update*, Delete*) get a fresh request_id unless the JSON
@@ -40,7 +40,8 @@
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(int, timeout_seconds, 30, "deadline of each call");
-ABSL_FLAG(std::string, filter, "", "list: filter, e.g. 'kind = EMPLOYER_DIRECTED'");
+ABSL_FLAG(std::string, filter, "",
+          "list: filter, e.g. 'kind = EMPLOYER_DIRECTED'");
 ABSL_FLAG(std::string, parent, "", "list intakes: the track, tracks/{id}");
 ABSL_FLAG(int, page_size, 0, "list: page size (default 50)");
 ABSL_FLAG(bool, all, false, "list: follow page tokens to the end");
@@ -55,7 +56,7 @@ constexpr char kPackage[] = "jobtrack.v1.";
 struct Collection {
   const char* plural;
   const char* service;
-  const char* singular;  // Message name, as in GetTrack.
+  const char* singular;   // Message name, as in GetTrack.
   const char* list_name;  // As in ListTracks.
 };
 
@@ -122,7 +123,8 @@ void PrintError(const grpc::Status& status) {
         std::cerr << "  field " << v.field() << ": " << v.description() << "\n";
       }
     } else if (any.UnpackTo(&info)) {
-      std::cerr << "  reason " << info.reason() << " (" << info.domain() << ")\n";
+      std::cerr << "  reason " << info.reason() << " (" << info.domain()
+                << ")\n";
     }
   }
 }
@@ -130,28 +132,30 @@ void PrintError(const grpc::Status& status) {
 class Client {
  public:
   explicit Client(const std::string& server)
-      : channel_(grpc::CreateChannel(server, grpc::InsecureChannelCredentials())),
+      : channel_(
+            grpc::CreateChannel(server, grpc::InsecureChannelCredentials())),
         stub_(channel_) {}
 
   // Calls `method` with `request`; fills `response`. Prints errors.
   bool Call(const MethodDescriptor* method, const Message& request,
             Message* response) {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
+    context.set_deadline(
+        std::chrono::system_clock::now() +
+        std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
     const std::string bytes = request.SerializeAsString();
     grpc::Slice slice(bytes);
     grpc::ByteBuffer in(&slice, 1);
     grpc::ByteBuffer out;
     grpc::Status status;
     absl::Notification done;
-    stub_.UnaryCall(&context,
-                    absl::StrCat("/", method->service()->full_name(), "/",
-                                 method->name()),
-                    grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
-                      status = std::move(s);
-                      done.Notify();
-                    });
+    stub_.UnaryCall(
+        &context,
+        absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+        grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+          status = std::move(s);
+          done.Notify();
+        });
     done.WaitForNotification();
     if (!status.ok()) {
       PrintError(status);
@@ -179,15 +183,18 @@ const MethodDescriptor* FindMethod(absl::string_view service_dot_method) {
   std::string full(service_dot_method);
   if (!absl::StartsWith(full, kPackage)) full = absl::StrCat(kPackage, full);
   const size_t dot = full.rfind('.');
-  const auto* service = google::protobuf::DescriptorPool::generated_pool()
-                            ->FindServiceByName(full.substr(0, dot));
+  const auto* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          full.substr(0, dot));
   if (service == nullptr) return nullptr;
   return service->FindMethodByName(full.substr(dot + 1));
 }
 
 std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* d) {
   return std::unique_ptr<Message>(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(d)->New());
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(d)
+          ->New());
 }
 
 bool PrintJson(const Message& message) {
@@ -195,7 +202,8 @@ bool PrintJson(const Message& message) {
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   std::string json;
-  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) {
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options)
+           .ok()) {
     return false;
   }
   std::cout << json;
@@ -206,7 +214,8 @@ int CallMethod(Client& client, const MethodDescriptor* method,
                const std::string& json) {
   std::unique_ptr<Message> request = NewMessage(method->input_type());
   if (!json.empty()) {
-    auto status = google::protobuf::util::JsonStringToMessage(json, request.get());
+    auto status =
+        google::protobuf::util::JsonStringToMessage(json, request.get());
     if (!status.ok()) {
       std::cerr << "error: request JSON: " << status.ToString() << "\n";
       return 2;
@@ -246,7 +255,8 @@ int List(Client& client, const Collection& c) {
     const std::string next = response->GetReflection()->GetString(
         *response, method->output_type()->FindFieldByName("next_page_token"));
     if (!absl::GetFlag(FLAGS_all) || next.empty()) return 0;
-    reflection->SetString(request.get(), d->FindFieldByName("page_token"), next);
+    reflection->SetString(request.get(), d->FindFieldByName("page_token"),
+                          next);
   }
 }
 
@@ -258,8 +268,7 @@ int ByName(Client& client, const char* verb, const std::string& name) {
   }
   const MethodDescriptor* method =
       FindMethod(absl::StrCat(c->service, ".", verb, c->singular));
-  return CallMethod(client, method,
-                    absl::StrCat("{\"name\": \"", name, "\"}"));
+  return CallMethod(client, method, absl::StrCat("{\"name\": \"", name, "\"}"));
 }
 
 constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
@@ -291,8 +300,9 @@ int main(int argc, char** argv) {
   Client client(absl::GetFlag(FLAGS_server));
   if (command == "methods") {
     for (const Collection& c : kCollections) {
-      const auto* service = google::protobuf::DescriptorPool::generated_pool()
-                                ->FindServiceByName(absl::StrCat(kPackage, c.service));
+      const auto* service =
+          google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+              absl::StrCat(kPackage, c.service));
       if (service == nullptr || std::string(c.plural) == "intakes") continue;
       for (int i = 0; i < service->method_count(); ++i) {
         std::cout << c.service << "." << service->method(i)->name() << "\n";
@@ -314,7 +324,8 @@ int main(int argc, char** argv) {
   if (command == "call" && (args.size() == 3 || args.size() == 4)) {
     const MethodDescriptor* method = FindMethod(args[2]);
     if (method == nullptr) {
-      std::cerr << "error: no method " << args[2] << " (see `jobtrackctl methods`)\n";
+      std::cerr << "error: no method " << args[2]
+                << " (see `jobtrackctl methods`)\n";
       return 2;
     }
     return CallMethod(client, method, args.size() == 4 ? args[3] : "");

@@ -9,14 +9,15 @@ grpc::ServerUnaryReactor* AgreementService::CreateAgreement(
     const v1::CreateAgreementRequest* request, v1::Agreement* response) {
   return Serve(context, response, [&] {
     return agreements_.Create(ContextOf(context, "CreateAgreement"), *request,
-                             "", request->agreement(), request->request_id());
+                              "", request->agreement(), request->request_id());
   });
 }
 
 grpc::ServerUnaryReactor* AgreementService::GetAgreement(
-    grpc::CallbackServerContext* context, const v1::GetAgreementRequest* request,
-    v1::Agreement* response) {
-  return Serve(context, response, [&] { return agreements_.Get(request->name()); });
+    grpc::CallbackServerContext* context,
+    const v1::GetAgreementRequest* request, v1::Agreement* response) {
+  return Serve(context, response,
+               [&] { return agreements_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* AgreementService::ListAgreements(
@@ -32,18 +33,19 @@ grpc::ServerUnaryReactor* AgreementService::UpdateAgreement(
     const v1::UpdateAgreementRequest* request, v1::Agreement* response) {
   return Serve(context, response, [&] {
     return agreements_.Update(ContextOf(context, "UpdateAgreement"), *request,
-                             request->agreement(), request->update_mask(),
-                             request->request_id());
+                              request->agreement(), request->update_mask(),
+                              request->request_id());
   });
 }
 
 grpc::ServerUnaryReactor* AgreementService::DeleteAgreement(
     grpc::CallbackServerContext* context,
-    const v1::DeleteAgreementRequest* request, google::protobuf::Empty* response) {
+    const v1::DeleteAgreementRequest* request,
+    google::protobuf::Empty* response) {
   return Serve(context, response, [&] {
     return agreements_.Delete(ContextOf(context, "DeleteAgreement"), *request,
-                             request->name(), request->etag(),
-                             request->request_id());
+                              request->name(), request->etag(),
+                              request->request_id());
   });
 }
 

@@ -11,19 +11,21 @@ class AgreementService final : public v1::AgreementService::CallbackService {
  public:
   explicit AgreementService(Deps deps) : agreements_(deps) {}
 
-  grpc::ServerUnaryReactor* CreateAgreement(grpc::CallbackServerContext* context,
-                                           const v1::CreateAgreementRequest* request,
-                                           v1::Agreement* response) override;
+  grpc::ServerUnaryReactor* CreateAgreement(
+      grpc::CallbackServerContext* context,
+      const v1::CreateAgreementRequest* request,
+      v1::Agreement* response) override;
   grpc::ServerUnaryReactor* GetAgreement(grpc::CallbackServerContext* context,
-                                        const v1::GetAgreementRequest* request,
-                                        v1::Agreement* response) override;
+                                         const v1::GetAgreementRequest* request,
+                                         v1::Agreement* response) override;
   grpc::ServerUnaryReactor* ListAgreements(
       grpc::CallbackServerContext* context,
       const v1::ListAgreementsRequest* request,
       v1::ListAgreementsResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateAgreement(grpc::CallbackServerContext* context,
-                                           const v1::UpdateAgreementRequest* request,
-                                           v1::Agreement* response) override;
+  grpc::ServerUnaryReactor* UpdateAgreement(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateAgreementRequest* request,
+      v1::Agreement* response) override;
   grpc::ServerUnaryReactor* DeleteAgreement(
       grpc::CallbackServerContext* context,
       const v1::DeleteAgreementRequest* request,

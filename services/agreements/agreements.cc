@@ -11,8 +11,6 @@ std::vector<std::string> IndexTerms(const v1::Agreement& a) {
   for (const std::string& code : a.municipality_codes()) {
     AddMunicipalityTerms(code, &terms);
   }
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   return terms;
 }
 
@@ -23,14 +21,15 @@ Agreements::Agreements(Deps deps)
            Spec{.collection = "agreements",
                 .parent_collection = "",
                 .field = "agreement",
-                .updatable = {"display_name", "municipality_codes", "valid_from",
-                              "valid_to"},
+                .updatable = {"display_name", "municipality_codes",
+                              "valid_from", "valid_to"},
                 .filters = {MunicipalityFilter(), CountyFilter()}},
            RecordTable<v1::Agreement>(IndexTerms)) {}
 
 void Agreements::Validate(const v1::Agreement& a, bool,
                           FieldViolations& violations) const {
-  CheckRequiredText(a.display_name(), 200, "agreement.display_name", violations);
+  CheckRequiredText(a.display_name(), 200, "agreement.display_name",
+                    violations);
   CheckMunicipalities(a.municipality_codes(), 290,
                       "agreement.municipality_codes", violations);
   std::optional<absl::CivilDay> from =
@@ -46,15 +45,10 @@ void Agreements::Validate(const v1::Agreement& a, bool,
 
 absl::Status Agreements::CheckDeletable(storage::Transaction& txn,
                                         const v1::Agreement& a) const {
-  absl::StatusOr<bool> used = RecordTable<v1::Agreement>::AnyWithTerm(
-      txn, "tracks", Term("agreement", a.name()));
-  if (!used.ok()) return used.status();
-  if (*used) {
-    return Precondition("RESOURCE_IN_USE",
-                        absl::StrCat(a.name(), " is named by one or more "
-                                               "tracks; change them first"));
-  }
-  return absl::OkStatus();
+  return RefuseIfReferenced(
+      txn, "tracks", Term("agreement", a.name()),
+      absl::StrCat(a.name(),
+                   " is named by one or more tracks; change them first"));
 }
 
 }  // namespace jobtrack

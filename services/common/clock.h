@@ -30,7 +30,9 @@ class SystemClock : public Clock {
 class ManualClock : public Clock {
  public:
   explicit ManualClock(absl::Time start) : micros_(absl::ToUnixMicros(start)) {}
-  absl::Time Now() const override { return absl::FromUnixMicros(micros_.load()); }
+  absl::Time Now() const override {
+    return absl::FromUnixMicros(micros_.load());
+  }
   void Set(absl::Time t) { micros_.store(absl::ToUnixMicros(t)); }
   void Advance(absl::Duration d) { micros_ += absl::ToInt64Microseconds(d); }
 

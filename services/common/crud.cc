@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/common/crud.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 
@@ -9,11 +9,26 @@ absl::Status CheckResourceName(absl::string_view name,
                                absl::string_view collection,
                                const std::string& field) {
   if (name.empty()) return InvalidField(field, "is required");
-  if (!absl::StartsWith(name, collection) || name.size() <= collection.size() + 1 ||
-      name[collection.size()] != '/' ||
+  if (!absl::StartsWith(name, collection) ||
+      name.size() <= collection.size() + 1 || name[collection.size()] != '/' ||
       !IsValidId(name.substr(collection.size() + 1))) {
     return InvalidField(field, absl::StrCat("must be `", collection, "/{id}`"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status RefuseIfReferenced(storage::Reader& reader,
+                                absl::string_view collection,
+                                absl::string_view term, std::string message) {
+  bool found = false;
+  absl::Status s = reader.Scan(storage::Column::kIndex,
+                               storage::IndexPrefix(collection, term), "",
+                               [&](absl::string_view, absl::string_view) {
+                                 found = true;
+                                 return false;
+                               });
+  if (!s.ok()) return s;
+  if (found) return Precondition("RESOURCE_IN_USE", std::move(message));
   return absl::OkStatus();
 }
 

@@ -6,7 +6,6 @@
 #ifndef JOBTRACK_SERVICES_COMMON_CRUD_H_
 #define JOBTRACK_SERVICES_COMMON_CRUD_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "services/common/deps.h"
@@ -40,6 +40,12 @@ absl::Status CheckNestedName(absl::string_view name,
                              absl::string_view collection,
                              const std::string& field);
 
+// FAILED_PRECONDITION (reason RESOURCE_IN_USE) with `message` if any record
+// of `collection` carries `term`, e.g. a track naming an employer.
+absl::Status RefuseIfReferenced(storage::Reader& reader,
+                                absl::string_view collection,
+                                absl::string_view term, std::string message);
+
 template <typename T>
 class Crud {
  public:
@@ -47,7 +53,7 @@ class Crud {
     std::string collection;  // "employers", or "intakes" under a parent
     // For a nested resource, the parent's collection ("tracks"); else empty.
     std::string parent_collection;
-    std::string field;       // "employer": the request field of the resource
+    std::string field;  // "employer": the request field of the resource
     absl::flat_hash_set<std::string> updatable;
     std::vector<FilterField> filters;
   };
@@ -111,15 +117,16 @@ class Crud {
                            const T& patch,
                            const google::protobuf::FieldMask& mask,
                            absl::string_view request_id) {
-    if (absl::Status s = CheckName(patch.name(),
-                                   absl::StrCat(spec_.field, ".name"));
+    if (absl::Status s =
+            CheckName(patch.name(), absl::StrCat(spec_.field, ".name"));
         !s.ok()) {
       return s;
     }
     {
       // Reject a bad mask before touching storage.
       T scratch;
-      if (absl::Status s = ApplyUpdateMask(patch, mask, spec_.updatable, &scratch);
+      if (absl::Status s =
+              ApplyUpdateMask(patch, mask, spec_.updatable, &scratch);
           !s.ok()) {
         return s;
       }
@@ -129,8 +136,8 @@ class Crud {
         [&](storage::Transaction& txn) -> absl::StatusOr<T> {
           absl::StatusOr<T> current = table_.GetForUpdate(txn, patch.name());
           if (!current.ok()) return current.status();
-          if (absl::Status s = CheckEtag(patch.etag(), current->etag(),
-                                         patch.name());
+          if (absl::Status s =
+                  CheckEtag(patch.etag(), current->etag(), patch.name());
               !s.ok()) {
             return s;
           }
@@ -164,7 +171,8 @@ class Crud {
             -> absl::StatusOr<google::protobuf::Empty> {
           absl::StatusOr<T> current = table_.GetForUpdate(txn, name);
           if (!current.ok()) return current.status();
-          if (absl::Status s = CheckEtag(etag, current->etag(), name); !s.ok()) {
+          if (absl::Status s = CheckEtag(etag, current->etag(), name);
+              !s.ok()) {
             return s;
           }
           if (absl::Status s = CheckDeletable(txn, *current); !s.ok()) return s;
@@ -181,7 +189,8 @@ class Crud {
                           : absl::StrCat(parent, "/", spec_.collection);
   }
 
-  absl::Status CheckName(absl::string_view name, const std::string& field) const {
+  absl::Status CheckName(absl::string_view name,
+                         const std::string& field) const {
     return CheckNestedName(name, spec_.parent_collection, spec_.collection,
                            field);
   }

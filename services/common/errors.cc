@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "services/common/errors.h"
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace jobtrack {

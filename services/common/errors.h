@@ -6,13 +6,13 @@
 #ifndef JOBTRACK_SERVICES_COMMON_ERRORS_H_
 #define JOBTRACK_SERVICES_COMMON_ERRORS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 

@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "services/common/errors.h"
@@ -17,8 +17,9 @@ using google::protobuf::Message;
 using google::protobuf::util::FieldMaskUtil;
 
 // The effective mask, or an error.
-absl::StatusOr<FieldMask> Resolve(const Message& patch, const FieldMask& mask,
-                                  const absl::flat_hash_set<std::string>& updatable) {
+absl::StatusOr<FieldMask> Resolve(
+    const Message& patch, const FieldMask& mask,
+    const absl::flat_hash_set<std::string>& updatable) {
   FieldMask resolved;
   const auto* descriptor = patch.GetDescriptor();
   const auto* reflection = patch.GetReflection();

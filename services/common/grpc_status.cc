@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "services/common/grpc_status.h"
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "services/common/errors.h"
@@ -15,12 +15,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   details.set_code(static_cast<int>(status.code()));
   details.set_message(std::string(status.message()));
   bool has_info = false;
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& value) {
-    auto* any = details.add_details();
-    any->set_type_url(std::string(type_url));
-    any->set_value(std::string(value));
-    if (type_url == kErrorInfoTypeUrl) has_info = true;
-  });
+  status.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& value) {
+        auto* any = details.add_details();
+        any->set_type_url(std::string(type_url));
+        any->set_value(std::string(value));
+        if (type_url == kErrorInfoTypeUrl) has_info = true;
+      });
   if (!has_info) {
     // Every error names its domain and a machine-readable reason.
     google::rpc::ErrorInfo info;

@@ -3,12 +3,12 @@
 #ifndef JOBTRACK_SERVICES_COMMON_IDS_H_
 #define JOBTRACK_SERVICES_COMMON_IDS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
 namespace jobtrack {

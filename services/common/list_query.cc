@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "services/common/list_query.h"
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "services/common/errors.h"
 
 namespace jobtrack {
@@ -72,8 +72,8 @@ absl::StatusOr<ListQuery> ParseListQuery(
     absl::string_view collection, const std::vector<FilterField>& fields) {
   ListQuery query;
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
-  query.page_size = page_size == 0 ? kDefaultPageSize
-                                   : std::min(page_size, kMaxPageSize);
+  query.page_size =
+      page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   if (filter.size() > 2000) {
     return InvalidField("filter", "must be at most 2000 characters");
   }
@@ -93,14 +93,16 @@ absl::StatusOr<ListQuery> ParseListQuery(
     }
     const std::string& name = (*tokens)[i].text;
     const std::string& value = (*tokens)[i + 2].text;
-    auto field = std::find_if(fields.begin(), fields.end(),
-                              [&](const FilterField& f) { return f.name == name; });
+    auto field =
+        std::find_if(fields.begin(), fields.end(),
+                     [&](const FilterField& f) { return f.name == name; });
     if (field == fields.end()) {
       std::vector<std::string> names;
       for (const auto& f : fields) names.push_back(f.name);
       return InvalidField(
-          "filter", absl::StrCat("unknown field `", name, "`; filterable: ",
-                                 names.empty() ? "none" : absl::StrJoin(names, ", ")));
+          "filter",
+          absl::StrCat("unknown field `", name, "`; filterable: ",
+                       names.empty() ? "none" : absl::StrJoin(names, ", ")));
     }
     std::optional<std::string> normalized = field->normalize(value);
     if (!normalized) {
@@ -112,9 +114,9 @@ absl::StatusOr<ListQuery> ParseListQuery(
   }
   std::vector<std::string> sorted = query.terms;
   std::sort(sorted.begin(), sorted.end());
-  query.fingerprint = absl::StrCat(
-      absl::Hex(Fnv1a(absl::StrCat(collection, "\n", absl::StrJoin(sorted, "\n"))),
-                absl::kZeroPad16));
+  query.fingerprint = absl::StrCat(absl::Hex(
+      Fnv1a(absl::StrCat(collection, "\n", absl::StrJoin(sorted, "\n"))),
+      absl::kZeroPad16));
 
   if (!page_token.empty()) {
     std::string decoded;
@@ -122,7 +124,8 @@ absl::StatusOr<ListQuery> ParseListQuery(
       return InvalidField("page_token", "is not a token this service issued");
     }
     const size_t bar = decoded.find('|');
-    if (bar == std::string::npos || decoded.substr(0, bar) != query.fingerprint) {
+    if (bar == std::string::npos ||
+        decoded.substr(0, bar) != query.fingerprint) {
       return InvalidField("page_token",
                           "belongs to a different list or filter");
     }
@@ -135,7 +138,8 @@ absl::StatusOr<ListQuery> ParseListQuery(
 }
 
 std::string MakePageToken(const ListQuery& query, absl::string_view last_id) {
-  return absl::WebSafeBase64Escape(absl::StrCat(query.fingerprint, "|", last_id));
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(query.fingerprint, "|", last_id));
 }
 
 }  // namespace jobtrack

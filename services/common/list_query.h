@@ -4,7 +4,6 @@
 #ifndef JOBTRACK_SERVICES_COMMON_LIST_QUERY_H_
 #define JOBTRACK_SERVICES_COMMON_LIST_QUERY_H_
 
-#include "absl/strings/string_view.h"
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 
@@ -38,11 +38,9 @@ struct ListQuery {
 
 // INVALID_ARGUMENT naming page_size, page_token or filter when they are bad.
 // `collection` scopes page tokens, so one list's token fails on another.
-absl::StatusOr<ListQuery> ParseListQuery(int page_size,
-                                         absl::string_view page_token,
-                                         absl::string_view filter,
-                                         absl::string_view collection,
-                                         const std::vector<FilterField>& fields);
+absl::StatusOr<ListQuery> ParseListQuery(
+    int page_size, absl::string_view page_token, absl::string_view filter,
+    absl::string_view collection, const std::vector<FilterField>& fields);
 
 // The token for the page after `last_id`.
 std::string MakePageToken(const ListQuery& query, absl::string_view last_id);

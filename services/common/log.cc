@@ -1,8 +1,8 @@
-#include "absl/strings/string_view.h"
 #include "services/common/log.h"
 
 #include <unistd.h>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 

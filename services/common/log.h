@@ -3,10 +3,10 @@
 #ifndef JOBTRACK_SERVICES_COMMON_LOG_H_
 #define JOBTRACK_SERVICES_COMMON_LOG_H_
 
-#include "absl/strings/string_view.h"
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 

@@ -1,14 +1,11 @@
-#include "absl/strings/string_view.h"
 #include "services/common/mutation.h"
-
-#include <openssl/sha.h>
 
 #include <memory>
 
 #include "absl/strings/ascii.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "absl/strings/string_view.h"
 #include "services/common/errors.h"
+#include "services/common/resource.h"
 #include "storage/keys.h"
 #include "storage/records.pb.h"
 
@@ -18,21 +15,7 @@ namespace {
 using google::protobuf::Message;
 
 std::string Fingerprint(const Message& request) {
-  std::unique_ptr<Message> copy(request.New());
-  copy->CopyFrom(request);
-  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
-  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
-  }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+  return DeterministicDigest(request, "request_id");
 }
 
 }  // namespace

@@ -3,13 +3,13 @@
 #ifndef JOBTRACK_SERVICES_COMMON_MUTATION_H_
 #define JOBTRACK_SERVICES_COMMON_MUTATION_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "storage/storage.h"
 
@@ -46,7 +46,8 @@ template <typename Response, typename Body>
 absl::StatusOr<Response> RunMutation(storage::Storage& storage,
                                      const CallContext& context,
                                      const google::protobuf::Message& request,
-                                     absl::string_view request_id, Body&& body) {
+                                     absl::string_view request_id,
+                                     Body&& body) {
   Response response;
   absl::Status status = RunMutationImpl(
       storage, context, request, request_id, &response,

@@ -5,11 +5,11 @@
 #ifndef JOBTRACK_SERVICES_COMMON_ORGANISATION_NUMBER_H_
 #define JOBTRACK_SERVICES_COMMON_ORGANISATION_NUMBER_H_
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "services/common/errors.h"
 #include "services/common/list_query.h"
 #include "services/common/pii_hasher.h"

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "services/common/pii_hasher.h"
 
 #include <fcntl.h>
@@ -14,6 +13,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 
@@ -22,13 +22,14 @@ PiiHasher::PiiHasher(std::string key) : key_(std::move(key)) {}
 absl::StatusOr<PiiHasher> PiiHasher::FromKeyFile(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read key file ", path, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot read key file ", path, ": ", std::strerror(errno)));
   }
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "key file ", path, " must not be accessible by group or others "
-        "(chmod 600)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("key file ", path,
+                     " must not be accessible by group or others "
+                     "(chmod 600)"));
   }
   std::ifstream in(path, std::ios::binary);
   std::stringstream content;
@@ -53,8 +54,8 @@ absl::StatusOr<PiiHasher> PiiHasher::FromKeyFileCreatingIfMissing(
       close(fd);
       return absl::InternalError("no random bytes for the key");
     }
-    const bool written = write(fd, key, sizeof key) == sizeof key &&
-                         fsync(fd) == 0;
+    const bool written =
+        write(fd, key, sizeof key) == sizeof key && fsync(fd) == 0;
     close(fd);
     if (!written) {
       return absl::InternalError(absl::StrCat("cannot write key file ", path));

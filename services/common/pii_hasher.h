@@ -6,11 +6,11 @@
 #ifndef JOBTRACK_SERVICES_COMMON_PII_HASHER_H_
 #define JOBTRACK_SERVICES_COMMON_PII_HASHER_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 

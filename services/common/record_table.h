@@ -8,7 +8,7 @@
 #ifndef JOBTRACK_SERVICES_COMMON_RECORD_TABLE_H_
 #define JOBTRACK_SERVICES_COMMON_RECORD_TABLE_H_
 
-#include "absl/strings/string_view.h"
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -18,13 +18,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/common/errors.h"
 #include "services/common/list_query.h"
 #include "storage/keys.h"
 #include "storage/storage.h"
 
 namespace jobtrack {
-
 
 template <typename T>
 class RecordTable {
@@ -100,7 +100,8 @@ class RecordTable {
         return false;
       }
       T record;
-      if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      if (!record.ParseFromArray(bytes.data(),
+                                 static_cast<int>(bytes.size()))) {
         inner = absl::DataLossError(absl::StrCat("unreadable record ", id));
         return false;
       }
@@ -127,48 +128,35 @@ class RecordTable {
                       });
     } else {
       // Walk the first term's index; check the rest on the record.
-      const std::string prefix = storage::IndexPrefix(collection, query.terms[0]);
-      s = reader.Scan(
-          storage::Column::kIndex, prefix,
-          query.start_after.empty()
-              ? std::string()
-              : storage::IndexKey(collection, query.terms[0], query.start_after),
-          [&](absl::string_view key, absl::string_view) {
-            const absl::string_view id = key.substr(prefix.size());
-            absl::StatusOr<std::optional<std::string>> bytes = reader.Get(
-                storage::Column::kRecords, storage::RecordKey(collection, id));
-            if (!bytes.ok()) {
-              inner = bytes.status();
-              return false;
-            }
-            if (!bytes->has_value()) {
-              inner = absl::DataLossError(
-                  absl::StrCat("index entry without record: ", id));
-              return false;
-            }
-            return take(id, **bytes);
-          });
+      const std::string prefix =
+          storage::IndexPrefix(collection, query.terms[0]);
+      s = reader.Scan(storage::Column::kIndex, prefix,
+                      query.start_after.empty()
+                          ? std::string()
+                          : storage::IndexKey(collection, query.terms[0],
+                                              query.start_after),
+                      [&](absl::string_view key, absl::string_view) {
+                        const absl::string_view id = key.substr(prefix.size());
+                        absl::StatusOr<std::optional<std::string>> bytes =
+                            reader.Get(storage::Column::kRecords,
+                                       storage::RecordKey(collection, id));
+                        if (!bytes.ok()) {
+                          inner = bytes.status();
+                          return false;
+                        }
+                        if (!bytes->has_value()) {
+                          inner = absl::DataLossError(
+                              absl::StrCat("index entry without record: ", id));
+                          return false;
+                        }
+                        return take(id, **bytes);
+                      });
     }
     if (!s.ok()) return s;
     if (!inner.ok()) return inner;
     next->clear();
     if (more) *next = MakePageToken(query, last_id);
     return page;
-  }
-
-  // True if any record of `collection` carries `term`.
-  static absl::StatusOr<bool> AnyWithTerm(storage::Reader& reader,
-                                          absl::string_view collection,
-                                          absl::string_view term) {
-    bool found = false;
-    absl::Status s = reader.Scan(storage::Column::kIndex,
-                                 storage::IndexPrefix(collection, term), "",
-                                 [&](absl::string_view, absl::string_view) {
-                                   found = true;
-                                   return false;
-                                 });
-    if (!s.ok()) return s;
-    return found;
   }
 
   // True if any record is stored under `collection` (e.g. a track's intakes).
@@ -190,8 +178,14 @@ class RecordTable {
   }
 
  private:
+  // A record's terms, sorted and without repeats (several municipalities
+  // share a county; several chain steps may use one module).
   static std::vector<std::string> Terms_(const Terms& fn, const T& record) {
-    return fn ? fn(record) : std::vector<std::string>{};
+    std::vector<std::string> terms =
+        fn ? fn(record) : std::vector<std::string>{};
+    std::sort(terms.begin(), terms.end());
+    terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+    return terms;
   }
 
   static absl::Status KeyOf(absl::string_view name, std::string* key) {
@@ -267,7 +261,8 @@ class RecordTable {
                                storage::IndexKey(collection, term, id), "");
       if (!s.ok()) return s;
     }
-    return txn.Put(storage::Column::kRecords, storage::RecordKey(collection, id),
+    return txn.Put(storage::Column::kRecords,
+                   storage::RecordKey(collection, id),
                    record.SerializeAsString());
   }
 

@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "services/common/reference_data.h"
 
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace jobtrack {
 namespace reference_csv {
@@ -112,7 +112,8 @@ bool ReferenceData::IsMunicipality(absl::string_view code) const {
   return municipalities_.contains(code);
 }
 
-absl::string_view ReferenceData::MunicipalityName(absl::string_view code) const {
+absl::string_view ReferenceData::MunicipalityName(
+    absl::string_view code) const {
   auto it = municipalities_.find(code);
   return it == municipalities_.end() ? absl::string_view() : it->second;
 }

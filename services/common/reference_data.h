@@ -7,13 +7,13 @@
 #ifndef JOBTRACK_SERVICES_COMMON_REFERENCE_DATA_H_
 #define JOBTRACK_SERVICES_COMMON_REFERENCE_DATA_H_
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "jobtrack/v1/common.pb.h"
 
 namespace jobtrack {
@@ -46,7 +46,8 @@ class ReferenceData {
   std::string SniSection(absl::string_view code) const;
 
   // The coarse level of a SUN 2020 nivå code (1–3 digits), if listed.
-  std::optional<v1::EducationLevel> SunCoarseLevel(absl::string_view code) const;
+  std::optional<v1::EducationLevel> SunCoarseLevel(
+      absl::string_view code) const;
 
  private:
   ReferenceData();

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "services/common/resource.h"
 
 #include <openssl/sha.h>
@@ -6,6 +5,7 @@
 #include <memory>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/common/errors.h"
@@ -14,10 +14,12 @@ namespace jobtrack {
 
 using google::protobuf::Message;
 
-std::string ComputeEtag(const Message& record) {
-  std::unique_ptr<Message> copy(record.New());
-  copy->CopyFrom(record);
-  const auto* field = copy->GetDescriptor()->FindFieldByName("etag");
+std::string DeterministicDigest(const Message& message,
+                                absl::string_view skip_field) {
+  std::unique_ptr<Message> copy(message.New());
+  copy->CopyFrom(message);
+  const auto* field =
+      copy->GetDescriptor()->FindFieldByName(std::string(skip_field));
   if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
   std::string bytes;
   {
@@ -29,8 +31,12 @@ std::string ComputeEtag(const Message& record) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
          digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string ComputeEtag(const Message& record) {
   return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), 8));
+      DeterministicDigest(record, "etag").substr(0, 8));
 }
 
 void StampEtag(Message* record) {

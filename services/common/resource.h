@@ -2,16 +2,20 @@
 #ifndef JOBTRACK_SERVICES_COMMON_RESOURCE_H_
 #define JOBTRACK_SERVICES_COMMON_RESOURCE_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
-#include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace jobtrack {
+
+// SHA-256 (32 raw bytes) of `message`'s deterministic serialization, with the
+// field named `skip_field` (if it exists) cleared first.
+std::string DeterministicDigest(const google::protobuf::Message& message,
+                                absl::string_view skip_field);
 
 // A strong etag for the record's current content: 16 hex digits of SHA-256
 // over its deterministic serialization with the `etag` field cleared.

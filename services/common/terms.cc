@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/common/terms.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
 #include "services/common/crud.h"
 #include "services/common/reference_data.h"
 
@@ -31,7 +31,8 @@ void AddSsykTerms(absl::string_view code, std::vector<std::string>* terms) {
 }
 
 FilterField MunicipalityFilter() {
-  return {"municipality", [](absl::string_view v) -> std::optional<std::string> {
+  return {"municipality",
+          [](absl::string_view v) -> std::optional<std::string> {
             if (!ReferenceData::Get().IsMunicipality(v)) return std::nullopt;
             return std::string(v);
           }};
@@ -79,7 +80,8 @@ FilterField ReferenceFilter(std::string name, std::string collection) {
 }
 
 FilterField TextFilter(std::string name) {
-  return {std::move(name), [](absl::string_view v) -> std::optional<std::string> {
+  return {std::move(name),
+          [](absl::string_view v) -> std::optional<std::string> {
             if (v.empty() || v.find('\0') != absl::string_view::npos) {
               return std::nullopt;
             }

@@ -4,18 +4,19 @@
 #ifndef JOBTRACK_SERVICES_COMMON_TERMS_H_
 #define JOBTRACK_SERVICES_COMMON_TERMS_H_
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/list_query.h"
 
 namespace jobtrack {
 
 // "municipality=0180" and "county=01".
-void AddMunicipalityTerms(absl::string_view code, std::vector<std::string>* terms);
+void AddMunicipalityTerms(absl::string_view code,
+                          std::vector<std::string>* terms);
 // "sni=Q", "sni=86", "sni=861", "sni=8610", "sni=86101": a record matches a
 // filter on any level of its code.
 void AddSniTerms(absl::string_view code, std::vector<std::string>* terms);

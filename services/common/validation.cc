@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "services/common/validation.h"
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "services/common/reference_data.h"
 
 namespace jobtrack {
@@ -17,11 +17,15 @@ std::optional<size_t> CountText(absl::string_view s) {
   size_t count = 0;
   for (size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3
-                 : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return std::nullopt;
     for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return std::nullopt;
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2)
+        return std::nullopt;
     }
     if (len == 1 && (c < 0x20 && c != '\n' && c != '\t')) return std::nullopt;
     if (c == 0x7f) return std::nullopt;
@@ -92,8 +96,8 @@ void CheckRequiredText(absl::string_view value, size_t max_chars,
   if (!chars) {
     violations.Add(field, "must be UTF-8 text without control characters");
   } else if (*chars > max_chars) {
-    violations.Add(field, absl::StrCat("must be at most ", max_chars,
-                                       " characters"));
+    violations.Add(field,
+                   absl::StrCat("must be at most ", max_chars, " characters"));
   }
 }
 
@@ -130,8 +134,9 @@ void CheckSni(absl::string_view code, bool optional, const std::string& field,
   if (code.empty()) {
     if (!optional) violations.Add(field, "is required");
   } else if (!ReferenceData::Get().IsSniCode(code)) {
-    violations.Add(field, "is not an SNI 2007 code (section letter or 2–5 "
-                          "digits without dots)");
+    violations.Add(field,
+                   "is not an SNI 2007 code (section letter or 2–5 "
+                   "digits without dots)");
   }
 }
 
@@ -156,7 +161,8 @@ std::optional<absl::CivilDay> ToCivilDay(const v1::Date& date) {
   }
   absl::CivilDay day(date.year(), date.month(), date.day());
   // CivilDay normalizes 2023-02-30 to 2023-03-02; such a date is invalid.
-  if (day.month() != date.month() || day.day() != date.day()) return std::nullopt;
+  if (day.month() != date.month() || day.day() != date.day())
+    return std::nullopt;
   return day;
 }
 

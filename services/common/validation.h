@@ -3,11 +3,11 @@
 #ifndef JOBTRACK_SERVICES_COMMON_VALIDATION_H_
 #define JOBTRACK_SERVICES_COMMON_VALIDATION_H_
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/repeated_field.h"
 #include "jobtrack/v1/common.pb.h"
@@ -42,9 +42,9 @@ void CheckOptionalText(absl::string_view value, size_t max_chars,
 void CheckMunicipality(absl::string_view code, const std::string& field,
                        FieldViolations& violations);
 // Required, each valid, no duplicates, at most `max` entries.
-void CheckMunicipalities(const google::protobuf::RepeatedPtrField<std::string>& codes,
-                         size_t max, const std::string& field,
-                         FieldViolations& violations);
+void CheckMunicipalities(
+    const google::protobuf::RepeatedPtrField<std::string>& codes, size_t max,
+    const std::string& field, FieldViolations& violations);
 // SNI 2007 on any level. Required unless `optional`.
 void CheckSni(absl::string_view code, bool optional, const std::string& field,
               FieldViolations& violations);

@@ -8,15 +8,16 @@ grpc::ServerUnaryReactor* EmployerService::CreateEmployer(
     grpc::CallbackServerContext* context,
     const v1::CreateEmployerRequest* request, v1::Employer* response) {
   return Serve(context, response, [&] {
-    return employers_.Create(ContextOf(context, "CreateEmployer"), *request,
-                             "", request->employer(), request->request_id());
+    return employers_.Create(ContextOf(context, "CreateEmployer"), *request, "",
+                             request->employer(), request->request_id());
   });
 }
 
 grpc::ServerUnaryReactor* EmployerService::GetEmployer(
     grpc::CallbackServerContext* context, const v1::GetEmployerRequest* request,
     v1::Employer* response) {
-  return Serve(context, response, [&] { return employers_.Get(request->name()); });
+  return Serve(context, response,
+               [&] { return employers_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* EmployerService::ListEmployers(
@@ -39,7 +40,8 @@ grpc::ServerUnaryReactor* EmployerService::UpdateEmployer(
 
 grpc::ServerUnaryReactor* EmployerService::DeleteEmployer(
     grpc::CallbackServerContext* context,
-    const v1::DeleteEmployerRequest* request, google::protobuf::Empty* response) {
+    const v1::DeleteEmployerRequest* request,
+    google::protobuf::Empty* response) {
   return Serve(context, response, [&] {
     return employers_.Delete(ContextOf(context, "DeleteEmployer"), *request,
                              request->name(), request->etag(),

@@ -11,9 +11,10 @@ class EmployerService final : public v1::EmployerService::CallbackService {
  public:
   explicit EmployerService(Deps deps) : employers_(deps) {}
 
-  grpc::ServerUnaryReactor* CreateEmployer(grpc::CallbackServerContext* context,
-                                           const v1::CreateEmployerRequest* request,
-                                           v1::Employer* response) override;
+  grpc::ServerUnaryReactor* CreateEmployer(
+      grpc::CallbackServerContext* context,
+      const v1::CreateEmployerRequest* request,
+      v1::Employer* response) override;
   grpc::ServerUnaryReactor* GetEmployer(grpc::CallbackServerContext* context,
                                         const v1::GetEmployerRequest* request,
                                         v1::Employer* response) override;
@@ -21,9 +22,10 @@ class EmployerService final : public v1::EmployerService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListEmployersRequest* request,
       v1::ListEmployersResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateEmployer(grpc::CallbackServerContext* context,
-                                           const v1::UpdateEmployerRequest* request,
-                                           v1::Employer* response) override;
+  grpc::ServerUnaryReactor* UpdateEmployer(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateEmployerRequest* request,
+      v1::Employer* response) override;
   grpc::ServerUnaryReactor* DeleteEmployer(
       grpc::CallbackServerContext* context,
       const v1::DeleteEmployerRequest* request,

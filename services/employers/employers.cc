@@ -11,7 +11,8 @@ std::vector<std::string> IndexTerms(const v1::Employer& e) {
   std::vector<std::string> terms;
   AddMunicipalityTerms(e.municipality_code(), &terms);
   AddSniTerms(e.sni_code(), &terms);
-  terms.push_back(EnumTerm("sector", v1::Employer::Sector_descriptor(), e.sector()));
+  terms.push_back(
+      EnumTerm("sector", v1::Employer::Sector_descriptor(), e.sector()));
   terms.push_back(Term("organisation_number", e.organisation_number()));
   return terms;
 }
@@ -23,17 +24,20 @@ std::vector<std::string> UniqueTerms(const v1::Employer& e) {
 }  // namespace
 
 Employers::Employers(Deps deps)
-    : Crud(deps,
-           Spec{.collection = "employers",
-                .parent_collection = "",
-                .field = "employer",
-                .updatable = {"display_name", "sector", "sni_code",
-                              "municipality_code"},
-                .filters = {MunicipalityFilter(), CountyFilter(),
-                            EnumFilter("sector", v1::Employer::Sector_descriptor()),
-                            SniFilter(), OrganisationNumberFilter(deps.hasher)}},
-           RecordTable<v1::Employer>(IndexTerms, UniqueTerms,
-                                     "an employer with this organisation number")) {}
+    : Crud(
+          deps,
+          Spec{.collection = "employers",
+               .parent_collection = "",
+               .field = "employer",
+               .updatable = {"display_name", "sector", "sni_code",
+                             "municipality_code"},
+               .filters = {MunicipalityFilter(), CountyFilter(),
+                           EnumFilter("sector",
+                                      v1::Employer::Sector_descriptor()),
+                           SniFilter(), OrganisationNumberFilter(deps.hasher)}},
+          RecordTable<v1::Employer>(
+              IndexTerms, UniqueTerms,
+              "an employer with this organisation number")) {}
 
 void Employers::Validate(const v1::Employer& e, bool creating,
                          FieldViolations& violations) const {
@@ -66,16 +70,11 @@ absl::Status Employers::Prepare(storage::Transaction&, v1::Employer& e,
 
 absl::Status Employers::CheckDeletable(storage::Transaction& txn,
                                        const v1::Employer& e) const {
-  absl::StatusOr<bool> used = RecordTable<v1::Employer>::AnyWithTerm(
-      txn, "tracks", Term("employer", e.name()));
-  if (!used.ok()) return used.status();
-  if (*used) {
-    return Precondition("RESOURCE_IN_USE",
-                        absl::StrCat(e.name(), " takes part in one or more "
-                                               "tracks; remove it from them "
-                                               "first"));
-  }
-  return absl::OkStatus();
+  return RefuseIfReferenced(
+      txn, "tracks", Term("employer", e.name()),
+      absl::StrCat(
+          e.name(),
+          " takes part in one or more tracks; remove it from them first"));
 }
 
 v1::Employer Employers::Present(v1::Employer e) const {

@@ -8,20 +8,20 @@ grpc::ServerUnaryReactor* ModuleService::CreateModule(
     grpc::CallbackServerContext* context,
     const v1::CreateModuleRequest* request, v1::Module* response) {
   return Serve(context, response, [&] {
-    return modules_.Create(ContextOf(context, "CreateModule"), *request,
-                             "", request->module(), request->request_id());
+    return modules_.Create(ContextOf(context, "CreateModule"), *request, "",
+                           request->module(), request->request_id());
   });
 }
 
 grpc::ServerUnaryReactor* ModuleService::GetModule(
     grpc::CallbackServerContext* context, const v1::GetModuleRequest* request,
     v1::Module* response) {
-  return Serve(context, response, [&] { return modules_.Get(request->name()); });
+  return Serve(context, response,
+               [&] { return modules_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* ModuleService::ListModules(
-    grpc::CallbackServerContext* context,
-    const v1::ListModulesRequest* request,
+    grpc::CallbackServerContext* context, const v1::ListModulesRequest* request,
     v1::ListModulesResponse* response) {
   return ServeList(context, request, response, modules_,
                    [](auto& r) { return r.add_modules(); });
@@ -32,8 +32,8 @@ grpc::ServerUnaryReactor* ModuleService::UpdateModule(
     const v1::UpdateModuleRequest* request, v1::Module* response) {
   return Serve(context, response, [&] {
     return modules_.Update(ContextOf(context, "UpdateModule"), *request,
-                             request->module(), request->update_mask(),
-                             request->request_id());
+                           request->module(), request->update_mask(),
+                           request->request_id());
   });
 }
 
@@ -42,8 +42,8 @@ grpc::ServerUnaryReactor* ModuleService::DeleteModule(
     const v1::DeleteModuleRequest* request, google::protobuf::Empty* response) {
   return Serve(context, response, [&] {
     return modules_.Delete(ContextOf(context, "DeleteModule"), *request,
-                             request->name(), request->etag(),
-                             request->request_id());
+                           request->name(), request->etag(),
+                           request->request_id());
   });
 }
 

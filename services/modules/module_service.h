@@ -12,18 +12,18 @@ class ModuleService final : public v1::ModuleService::CallbackService {
   explicit ModuleService(Deps deps) : modules_(deps) {}
 
   grpc::ServerUnaryReactor* CreateModule(grpc::CallbackServerContext* context,
-                                           const v1::CreateModuleRequest* request,
-                                           v1::Module* response) override;
+                                         const v1::CreateModuleRequest* request,
+                                         v1::Module* response) override;
   grpc::ServerUnaryReactor* GetModule(grpc::CallbackServerContext* context,
-                                        const v1::GetModuleRequest* request,
-                                        v1::Module* response) override;
+                                      const v1::GetModuleRequest* request,
+                                      v1::Module* response) override;
   grpc::ServerUnaryReactor* ListModules(
       grpc::CallbackServerContext* context,
       const v1::ListModulesRequest* request,
       v1::ListModulesResponse* response) override;
   grpc::ServerUnaryReactor* UpdateModule(grpc::CallbackServerContext* context,
-                                           const v1::UpdateModuleRequest* request,
-                                           v1::Module* response) override;
+                                         const v1::UpdateModuleRequest* request,
+                                         v1::Module* response) override;
   grpc::ServerUnaryReactor* DeleteModule(
       grpc::CallbackServerContext* context,
       const v1::DeleteModuleRequest* request,

@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/modules/modules.h"
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "services/common/terms.h"
 #include "services/common/validation.h"
 
@@ -15,8 +15,6 @@ std::vector<std::string> IndexTerms(const v1::Module& m) {
   for (const std::string& code : m.ssyk_codes()) AddSsykTerms(code, &terms);
   for (const std::string& code : m.sni_codes()) AddSniTerms(code, &terms);
   if (!m.provider().empty()) terms.push_back(Term("provider", m.provider()));
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   return terms;
 }
 
@@ -72,32 +70,28 @@ void Modules::Validate(const v1::Module& m, bool,
   CheckRequiredText(m.display_name(), 200, "module.display_name", violations);
   CheckModuleShape(m.education_form(), m.length_weeks(), m.hours_per_week(),
                    "module.", violations);
-  CheckCodes(m.ssyk_codes(), "module.ssyk_codes",
-             [&](const std::string& code, const std::string& field) {
-               CheckSsyk(code, /*unit_group_only=*/false, /*optional=*/false,
-                         field, violations);
-             },
-             violations);
-  CheckCodes(m.sni_codes(), "module.sni_codes",
-             [&](const std::string& code, const std::string& field) {
-               CheckSni(code, /*optional=*/false, field, violations);
-             },
-             violations);
+  CheckCodes(
+      m.ssyk_codes(), "module.ssyk_codes",
+      [&](const std::string& code, const std::string& field) {
+        CheckSsyk(code, /*unit_group_only=*/false, /*optional=*/false, field,
+                  violations);
+      },
+      violations);
+  CheckCodes(
+      m.sni_codes(), "module.sni_codes",
+      [&](const std::string& code, const std::string& field) {
+        CheckSni(code, /*optional=*/false, field, violations);
+      },
+      violations);
   CheckOptionalText(m.provider(), 200, "module.provider", violations);
   CheckOptionalText(m.description(), 4000, "module.description", violations);
 }
 
 absl::Status Modules::CheckDeletable(storage::Transaction& txn,
                                      const v1::Module& m) const {
-  absl::StatusOr<bool> used = RecordTable<v1::Module>::AnyWithTerm(
-      txn, "tracks", Term("module", m.name()));
-  if (!used.ok()) return used.status();
-  if (*used) {
-    return Precondition("RESOURCE_IN_USE",
-                        absl::StrCat(m.name(), " is used in the chain of one "
-                                               "or more tracks"));
-  }
-  return absl::OkStatus();
+  return RefuseIfReferenced(
+      txn, "tracks", Term("module", m.name()),
+      absl::StrCat(m.name(), " is used in the chain of one or more tracks"));
 }
 
 }  // namespace jobtrack

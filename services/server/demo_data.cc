@@ -28,8 +28,12 @@ const CallContext kSeed{.principal = "system", .method = "SeedDemoData"};
 class Seeder {
  public:
   explicit Seeder(Deps deps)
-      : employers_(deps), suppliers_(deps), agreements_(deps), modules_(deps),
-        tracks_(deps), intakes_(deps) {}
+      : employers_(deps),
+        suppliers_(deps),
+        agreements_(deps),
+        modules_(deps),
+        tracks_(deps),
+        intakes_(deps) {}
 
   absl::StatusOr<std::string> Employer(const char* name, const char* nine,
                                        v1::Employer::Sector sector,
@@ -43,8 +47,9 @@ class Seeder {
     return NameOf(employers_.Create(kSeed, e, "", e, ""));
   }
 
-  absl::StatusOr<std::string> Supplier(const char* name, const char* nine,
-                                       std::initializer_list<const char*> kommuner) {
+  absl::StatusOr<std::string> Supplier(
+      const char* name, const char* nine,
+      std::initializer_list<const char*> kommuner) {
     v1::Supplier s;
     s.set_display_name(name);
     s.set_organisation_number(WithCheckDigit(nine));
@@ -52,9 +57,9 @@ class Seeder {
     return NameOf(suppliers_.Create(kSeed, s, "", s, ""));
   }
 
-  absl::StatusOr<std::string> Agreement(const char* name,
-                                        std::initializer_list<const char*> kommuner,
-                                        v1::Date from) {
+  absl::StatusOr<std::string> Agreement(
+      const char* name, std::initializer_list<const char*> kommuner,
+      v1::Date from) {
     v1::Agreement a;
     a.set_display_name(name);
     for (const char* k : kommuner) a.add_municipality_codes(k);
@@ -138,7 +143,8 @@ v1::ChainStep LocalStep(const char* name, v1::EducationForm form, int weeks,
 }
 
 // One stage per list; steps in a list run in parallel.
-v1::ModuleChain Chain(std::initializer_list<std::initializer_list<v1::ChainStep>> stages) {
+v1::ModuleChain Chain(
+    std::initializer_list<std::initializer_list<v1::ChainStep>> stages) {
   v1::ModuleChain chain;
   for (const auto& steps : stages) {
     auto* stage = chain.add_stages();
@@ -147,32 +153,33 @@ v1::ModuleChain Chain(std::initializer_list<std::initializer_list<v1::ChainStep>
   return chain;
 }
 
-#define JT_ASSIGN(lhs, expr)               \
-  auto lhs##_or = (expr);                  \
+#define JT_ASSIGN(lhs, expr)                    \
+  auto lhs##_or = (expr);                       \
   if (!lhs##_or.ok()) return lhs##_or.status(); \
   auto lhs = *std::move(lhs##_or)
 
-#define JT_RETURN_IF_ERROR(expr)           \
+#define JT_RETURN_IF_ERROR(expr) \
   if (absl::Status _s = (expr); !_s.ok()) return _s
 
 absl::Status Seed(Seeder& s) {
   using v1::Employer;
-  JT_ASSIGN(care_city, s.Employer("Stockholms stad, äldreförvaltningen",
-                                  "212000014", Employer::MUNICIPAL, "84111",
-                                  "0180"));
+  JT_ASSIGN(care_city,
+            s.Employer("Stockholms stad, äldreförvaltningen", "212000014",
+                       Employer::MUNICIPAL, "84111", "0180"));
   JT_ASSIGN(care_private, s.Employer("Omsorgshuset Norr AB", "556701234",
                                      Employer::PRIVATE, "87301", "0184"));
   JT_ASSIGN(buses, s.Employer("Västkust Linjetrafik AB", "556812345",
                               Employer::PRIVATE, "49311", "1480"));
   JT_ASSIGN(warehouse, s.Employer("Vätterlager Logistik AB", "559012345",
                                   Employer::PRIVATE, "52100", "0680"));
-  JT_ASSIGN(restaurant, s.Employer("Restaurang Norrsken i Malmö AB",
-                                   "556923456", Employer::PRIVATE, "56100",
-                                   "1280"));
-  JT_RETURN_IF_ERROR(s.Supplier("Rusta Matcha Väst AB", "559123456",
-                                {"1480", "1481", "1402"}).status());
-  JT_RETURN_IF_ERROR(s.Supplier("Kompetenslyftet Syd AB", "559234567",
-                                {"1280"}).status());
+  JT_ASSIGN(restaurant,
+            s.Employer("Restaurang Norrsken i Malmö AB", "556923456",
+                       Employer::PRIVATE, "56100", "1280"));
+  JT_RETURN_IF_ERROR(
+      s.Supplier("Rusta Matcha Väst AB", "559123456", {"1480", "1481", "1402"})
+          .status());
+  JT_RETURN_IF_ERROR(
+      s.Supplier("Kompetenslyftet Syd AB", "559234567", {"1280"}).status());
   JT_ASSIGN(gbg, s.Agreement("Lokala jobbspår Göteborgsregionen",
                              {"1480", "1481", "1402"}, Day(2022, 1, 1)));
 
@@ -202,8 +209,8 @@ absl::Status Seed(Seeder& s) {
   care.add_employers(care_private);
   care.mutable_requirements()->set_min_swedish_level(v1::SWEDISH_A2);
   care.set_status(v1::Track::OPEN);
-  *care.mutable_chain() = Chain({{ModuleStep(sfi), ModuleStep(usk)},
-                                 {ModuleStep(praktik)}});
+  *care.mutable_chain() =
+      Chain({{ModuleStep(sfi), ModuleStep(usk)}, {ModuleStep(praktik)}});
   JT_ASSIGN(care_track, s.Track(care, Day(2024, 8, 1)));
   JT_RETURN_IF_ERROR(s.Intake(care_track, v1::Intake::COMMON, Day(2027, 1, 18),
                               20, "Vårterminen 2027"));
@@ -215,7 +222,8 @@ absl::Status Seed(Seeder& s) {
   driver.set_kind(v1::Track::EMPLOYER_DIRECTED);
   driver.set_ssyk_code("8331");
   driver.set_sni_code("49311");
-  for (const char* k : {"1480", "1481", "1402"}) driver.add_municipality_codes(k);
+  for (const char* k : {"1480", "1481", "1402"})
+    driver.add_municipality_codes(k);
   driver.add_employers(buses);
   driver.set_agreement(gbg);
   driver.mutable_requirements()->set_driving_licence(true);
@@ -223,8 +231,8 @@ absl::Status Seed(Seeder& s) {
   driver.set_status(v1::Track::OPEN);
   *driver.mutable_chain() = Chain({{ModuleStep(bus)}, {ModuleStep(praktik)}});
   JT_ASSIGN(driver_track, s.Track(driver, Day(2023, 2, 1)));
-  JT_RETURN_IF_ERROR(s.Intake(driver_track, v1::Intake::COMMON,
-                              Day(2027, 2, 1), 12, "Februari 2027"));
+  JT_RETURN_IF_ERROR(s.Intake(driver_track, v1::Intake::COMMON, Day(2027, 2, 1),
+                              12, "Februari 2027"));
 
   v1::Track store;
   store.set_display_name("Lagerarbetare, Jönköping");
@@ -236,8 +244,8 @@ absl::Status Seed(Seeder& s) {
   store.set_status(v1::Track::OPEN);
   *store.mutable_chain() = Chain({{ModuleStep(lager)}, {ModuleStep(praktik)}});
   JT_ASSIGN(store_track, s.Track(store, Day(2025, 3, 1)));
-  JT_RETURN_IF_ERROR(s.Intake(store_track, v1::Intake::ROLLING, Day(2025, 3, 15),
-                              10, "Löpande intag"));
+  JT_RETURN_IF_ERROR(s.Intake(store_track, v1::Intake::ROLLING,
+                              Day(2025, 3, 15), 10, "Löpande intag"));
 
   v1::Track prep;
   prep.set_display_name("Förberedande spår: svenska och studieteknik, Malmö");
@@ -245,9 +253,9 @@ absl::Status Seed(Seeder& s) {
   prep.add_municipality_codes("1280");
   prep.mutable_requirements()->add_target_groups(v1::NEWLY_ARRIVED);
   prep.set_status(v1::Track::OPEN);
-  *prep.mutable_chain() = Chain(
-      {{ModuleStep(sfi), LocalStep("Studieteknik och samhällsorientering",
-                                   v1::FOLKHOGSKOLA, 10, 10)}});
+  *prep.mutable_chain() =
+      Chain({{ModuleStep(sfi), LocalStep("Studieteknik och samhällsorientering",
+                                         v1::FOLKHOGSKOLA, 10, 10)}});
   JT_ASSIGN(prep_track, s.Track(prep, Day(2023, 9, 1)));
   JT_RETURN_IF_ERROR(s.Intake(prep_track, v1::Intake::COMMON, Day(2027, 1, 11),
                               25, "Vårterminen 2027"));
@@ -257,8 +265,8 @@ absl::Status Seed(Seeder& s) {
   entre.set_kind(v1::Track::ENTREPRENEUR);
   entre.add_municipality_codes("2480");
   entre.set_status(v1::Track::PLANNED);
-  *entre.mutable_chain() = Chain(
-      {{LocalStep("Affärsplan och företagande", v1::EDUCATION_FORM_OTHER, 12, 20)}});
+  *entre.mutable_chain() = Chain({{LocalStep(
+      "Affärsplan och företagande", v1::EDUCATION_FORM_OTHER, 12, 20)}});
   JT_RETURN_IF_ERROR(s.Track(entre, Day(2026, 10, 1)).status());
 
   v1::Track cook;
@@ -281,7 +289,8 @@ absl::Status Seed(Seeder& s) {
 absl::StatusOr<bool> SeedDemoDataIfEmpty(Deps deps) {
   std::unique_ptr<storage::Reader> reader = deps.storage->Snapshot();
   for (const char* collection : {"tracks", "employers"}) {
-    absl::StatusOr<bool> any = RecordTable<v1::Track>::AnyIn(*reader, collection);
+    absl::StatusOr<bool> any =
+        RecordTable<v1::Track>::AnyIn(*reader, collection);
     if (!any.ok()) return any.status();
     if (*any) return false;
   }

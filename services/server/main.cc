@@ -61,13 +61,16 @@ int Run() {
     return 2;
   }
   if (!absl::GetFlag(FLAGS_plaintext)) {
-    LogError("TLS serving is not built yet; pass --plaintext to serve on a "
-             "loopback address for local development");
+    LogError(
+        "TLS serving is not built yet; pass --plaintext to serve on a "
+        "loopback address for local development");
     return 2;
   }
   if (!IsLoopback(listen)) {
-    LogError("--plaintext serves only on loopback (127.0.0.0/8, localhost, "
-             "[::1]); refusing ", listen);
+    LogError(
+        "--plaintext serves only on loopback (127.0.0.0/8, localhost, "
+        "[::1]); refusing ",
+        listen);
     return 2;
   }
   if (absl::Status s = LoadSwedishTimeZone(); !s.ok()) {
@@ -77,10 +80,9 @@ int Run() {
 
   std::string key_file = absl::GetFlag(FLAGS_pii_key_file);
   absl::StatusOr<PiiHasher> hasher =
-      key_file.empty()
-          ? PiiHasher::FromKeyFileCreatingIfMissing(
-                absl::StrCat(data_dir, ".pii.key"))
-          : PiiHasher::FromKeyFile(key_file);
+      key_file.empty() ? PiiHasher::FromKeyFileCreatingIfMissing(
+                             absl::StrCat(data_dir, ".pii.key"))
+                       : PiiHasher::FromKeyFile(key_file);
   if (!hasher.ok()) {
     LogError(hasher.status().message());
     return 2;
@@ -92,7 +94,8 @@ int Run() {
   storage_options.path = data_dir;
   storage_options.block_cache_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
-  storage_options.request_ttl = absl::Hours(absl::GetFlag(FLAGS_request_ttl_hours));
+  storage_options.request_ttl =
+      absl::Hours(absl::GetFlag(FLAGS_request_ttl_hours));
   storage_options.now = [&clock] { return clock.Now(); };
   absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
       storage::Storage::Open(storage_options);
@@ -100,7 +103,9 @@ int Run() {
     LogError("cannot open ", data_dir, ": ", storage.status().ToString());
     return 1;
   }
-  Deps deps{.storage = storage->get(), .clock = &clock, .ids = &ids,
+  Deps deps{.storage = storage->get(),
+            .clock = &clock,
+            .ids = &ids,
             .hasher = &*hasher};
 
   if (absl::GetFlag(FLAGS_demo_data)) {
@@ -109,7 +114,8 @@ int Run() {
       LogError("demo data: ", seeded.status().ToString());
       return 1;
     }
-    LogInfo(*seeded ? "seeded demo data" : "data present; demo data not seeded");
+    LogInfo(*seeded ? "seeded demo data"
+                    : "data present; demo data not seeded");
   }
 
   ServerOptions options;
@@ -139,7 +145,8 @@ int Run() {
   sigwait(&signals, &received);
   LogInfo("received ", received == SIGTERM ? "SIGTERM" : "SIGINT",
           ", shutting down");
-  (*server)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  (*server)->Shutdown(
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   server->reset();
   storage->reset();
   LogInfo("stopped cleanly");

@@ -8,15 +8,16 @@ grpc::ServerUnaryReactor* SupplierService::CreateSupplier(
     grpc::CallbackServerContext* context,
     const v1::CreateSupplierRequest* request, v1::Supplier* response) {
   return Serve(context, response, [&] {
-    return suppliers_.Create(ContextOf(context, "CreateSupplier"), *request,
-                             "", request->supplier(), request->request_id());
+    return suppliers_.Create(ContextOf(context, "CreateSupplier"), *request, "",
+                             request->supplier(), request->request_id());
   });
 }
 
 grpc::ServerUnaryReactor* SupplierService::GetSupplier(
     grpc::CallbackServerContext* context, const v1::GetSupplierRequest* request,
     v1::Supplier* response) {
-  return Serve(context, response, [&] { return suppliers_.Get(request->name()); });
+  return Serve(context, response,
+               [&] { return suppliers_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* SupplierService::ListSuppliers(
@@ -39,7 +40,8 @@ grpc::ServerUnaryReactor* SupplierService::UpdateSupplier(
 
 grpc::ServerUnaryReactor* SupplierService::DeleteSupplier(
     grpc::CallbackServerContext* context,
-    const v1::DeleteSupplierRequest* request, google::protobuf::Empty* response) {
+    const v1::DeleteSupplierRequest* request,
+    google::protobuf::Empty* response) {
   return Serve(context, response, [&] {
     return suppliers_.Delete(ContextOf(context, "DeleteSupplier"), *request,
                              request->name(), request->etag(),

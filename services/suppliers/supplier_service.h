@@ -11,9 +11,10 @@ class SupplierService final : public v1::SupplierService::CallbackService {
  public:
   explicit SupplierService(Deps deps) : suppliers_(deps) {}
 
-  grpc::ServerUnaryReactor* CreateSupplier(grpc::CallbackServerContext* context,
-                                           const v1::CreateSupplierRequest* request,
-                                           v1::Supplier* response) override;
+  grpc::ServerUnaryReactor* CreateSupplier(
+      grpc::CallbackServerContext* context,
+      const v1::CreateSupplierRequest* request,
+      v1::Supplier* response) override;
   grpc::ServerUnaryReactor* GetSupplier(grpc::CallbackServerContext* context,
                                         const v1::GetSupplierRequest* request,
                                         v1::Supplier* response) override;
@@ -21,9 +22,10 @@ class SupplierService final : public v1::SupplierService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListSuppliersRequest* request,
       v1::ListSuppliersResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateSupplier(grpc::CallbackServerContext* context,
-                                           const v1::UpdateSupplierRequest* request,
-                                           v1::Supplier* response) override;
+  grpc::ServerUnaryReactor* UpdateSupplier(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateSupplierRequest* request,
+      v1::Supplier* response) override;
   grpc::ServerUnaryReactor* DeleteSupplier(
       grpc::CallbackServerContext* context,
       const v1::DeleteSupplierRequest* request,

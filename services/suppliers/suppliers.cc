@@ -13,8 +13,6 @@ std::vector<std::string> IndexTerms(const v1::Supplier& s) {
     AddMunicipalityTerms(code, &terms);
   }
   terms.push_back(Term("organisation_number", s.organisation_number()));
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   return terms;
 }
 
@@ -32,8 +30,9 @@ Suppliers::Suppliers(Deps deps)
                 .updatable = {"display_name", "municipality_codes"},
                 .filters = {MunicipalityFilter(), CountyFilter(),
                             OrganisationNumberFilter(deps.hasher)}},
-           RecordTable<v1::Supplier>(IndexTerms, UniqueTerms,
-                                     "a supplier with this organisation number")) {}
+           RecordTable<v1::Supplier>(
+               IndexTerms, UniqueTerms,
+               "a supplier with this organisation number")) {}
 
 void Suppliers::Validate(const v1::Supplier& s, bool creating,
                          FieldViolations& violations) const {

@@ -27,8 +27,8 @@ void CheckChainShape(const v1::ModuleChain& chain, const std::string& prefix,
     const v1::ChainStage& stage = chain.stages(i);
     const std::string steps = absl::StrCat(stages, "[", i, "].steps");
     if (stage.steps_size() == 0 || stage.steps_size() > kMaxStepsPerStage) {
-      violations.Add(steps, absl::StrCat("a stage needs 1–", kMaxStepsPerStage,
-                                         " steps"));
+      violations.Add(
+          steps, absl::StrCat("a stage needs 1–", kMaxStepsPerStage, " steps"));
       continue;
     }
     for (int j = 0; j < stage.steps_size(); ++j) {
@@ -36,8 +36,8 @@ void CheckChainShape(const v1::ModuleChain& chain, const std::string& prefix,
       const std::string path = absl::StrCat(steps, "[", j, "]");
       switch (step.source_case()) {
         case v1::ChainStep::kModule:
-          if (absl::Status s = CheckResourceName(step.module(), "modules",
-                                                 path + ".module");
+          if (absl::Status s =
+                  CheckResourceName(step.module(), "modules", path + ".module");
               !s.ok()) {
             violations.Add(path + ".module", "must be `modules/{id}`");
           }
@@ -74,7 +74,8 @@ absl::StatusOr<v1::ModuleChain> ResolveChain(storage::Transaction& txn,
       step->set_step_id(absl::StrCat(next_id++));
       if (in.source_case() == v1::ChainStep::kModule) {
         step->set_module(in.module());
-        absl::StatusOr<v1::Module> module = modules.GetForUpdate(txn, in.module());
+        absl::StatusOr<v1::Module> module =
+            modules.GetForUpdate(txn, in.module());
         if (absl::IsNotFound(module.status())) {
           violations.Add(
               absl::StrCat(prefix, ".stages[", i, "].steps[", j, "].module"),
@@ -98,8 +99,9 @@ absl::StatusOr<v1::ModuleChain> ResolveChain(storage::Transaction& txn,
   }
   chain.set_length_weeks(ChainLengthWeeks(chain));
   if (chain.length_weeks() > kMaxChainWeeks) {
-    violations.Add(prefix, absl::StrCat("the chain takes ", chain.length_weeks(),
-                                        " weeks; at most ", kMaxChainWeeks));
+    violations.Add(prefix,
+                   absl::StrCat("the chain takes ", chain.length_weeks(),
+                                " weeks; at most ", kMaxChainWeeks));
   }
   return chain;
 }

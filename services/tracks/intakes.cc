@@ -1,24 +1,25 @@
-#include "absl/strings/string_view.h"
 #include "services/tracks/intakes.h"
 
+#include "absl/strings/string_view.h"
 #include "services/common/terms.h"
 #include "services/common/validation.h"
 
 namespace jobtrack {
 
 Intakes::Intakes(Deps deps)
-    : Crud(deps,
-           Spec{.collection = "intakes",
-                .parent_collection = "tracks",
-                .field = "intake",
-                .updatable = {"display_name", "start_date", "end_date", "seats"},
-                .filters = {EnumFilter("start_type",
-                                       v1::Intake::StartType_descriptor())}},
-           RecordTable<v1::Intake>([](const v1::Intake& i) {
-             return std::vector<std::string>{EnumTerm(
-                 "start_type", v1::Intake::StartType_descriptor(),
-                 i.start_type())};
-           })) {}
+    : Crud(
+          deps,
+          Spec{.collection = "intakes",
+               .parent_collection = "tracks",
+               .field = "intake",
+               .updatable = {"display_name", "start_date", "end_date", "seats"},
+               .filters = {EnumFilter("start_type",
+                                      v1::Intake::StartType_descriptor())}},
+          RecordTable<v1::Intake>([](const v1::Intake& i) {
+            return std::vector<std::string>{
+                EnumTerm("start_type", v1::Intake::StartType_descriptor(),
+                         i.start_type())};
+          })) {}
 
 void Intakes::Validate(const v1::Intake& i, bool,
                        FieldViolations& violations) const {
@@ -31,7 +32,8 @@ void Intakes::Validate(const v1::Intake& i, bool,
       CheckDate(i.start_date(), "intake.start_date", violations);
   if (HasDate(i.end_date())) {
     if (i.start_type() != v1::Intake::ROLLING) {
-      violations.Add("intake.end_date", "only a ROLLING intake has an end date");
+      violations.Add("intake.end_date",
+                     "only a ROLLING intake has an end date");
     } else {
       std::optional<absl::CivilDay> end =
           CheckDate(i.end_date(), "intake.end_date", violations);
@@ -55,8 +57,9 @@ absl::Status Intakes::Prepare(storage::Transaction& txn, v1::Intake& intake,
   if (!track.ok()) return track.status();
   if (track->status() == v1::Track::CLOSED) {
     return Precondition("TRACK_CLOSED",
-                        absl::StrCat(track_name, " is CLOSED; reopen it before "
-                                                 "adding intakes"));
+                        absl::StrCat(track_name,
+                                     " is CLOSED; reopen it before "
+                                     "adding intakes"));
   }
   intake.set_chain_version(track->chain().version());
   return absl::OkStatus();

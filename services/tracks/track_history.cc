@@ -19,8 +19,10 @@ std::vector<std::string> ChangedDatedFields(const v1::Track* before,
   std::vector<std::string> changed;
   if (!before || before->status() != t.status()) changed.push_back("status");
   if (!before || before->kind() != t.kind()) changed.push_back("kind");
-  if (!before || before->sni_code() != t.sni_code()) changed.push_back("sni_code");
-  if (!before || !SameList(before->municipality_codes(), t.municipality_codes())) {
+  if (!before || before->sni_code() != t.sni_code())
+    changed.push_back("sni_code");
+  if (!before ||
+      !SameList(before->municipality_codes(), t.municipality_codes())) {
     changed.push_back("municipality_codes");
   }
   if (!before || !SameList(before->employers(), t.employers())) {

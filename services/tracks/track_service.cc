@@ -44,8 +44,8 @@ grpc::ServerUnaryReactor* TrackService::DeleteTrack(
 }
 
 grpc::ServerUnaryReactor* TrackService::CreateIntake(
-    grpc::CallbackServerContext* context, const v1::CreateIntakeRequest* request,
-    v1::Intake* response) {
+    grpc::CallbackServerContext* context,
+    const v1::CreateIntakeRequest* request, v1::Intake* response) {
   return Serve(context, response, [&] {
     return intakes_.Create(ContextOf(context, "CreateIntake"), *request,
                            request->parent(), request->intake(),
@@ -56,7 +56,8 @@ grpc::ServerUnaryReactor* TrackService::CreateIntake(
 grpc::ServerUnaryReactor* TrackService::GetIntake(
     grpc::CallbackServerContext* context, const v1::GetIntakeRequest* request,
     v1::Intake* response) {
-  return Serve(context, response, [&] { return intakes_.Get(request->name()); });
+  return Serve(context, response,
+               [&] { return intakes_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListIntakes(
@@ -67,8 +68,8 @@ grpc::ServerUnaryReactor* TrackService::ListIntakes(
 }
 
 grpc::ServerUnaryReactor* TrackService::UpdateIntake(
-    grpc::CallbackServerContext* context, const v1::UpdateIntakeRequest* request,
-    v1::Intake* response) {
+    grpc::CallbackServerContext* context,
+    const v1::UpdateIntakeRequest* request, v1::Intake* response) {
   return Serve(context, response, [&] {
     return intakes_.Update(ContextOf(context, "UpdateIntake"), *request,
                            request->intake(), request->update_mask(),
@@ -77,8 +78,8 @@ grpc::ServerUnaryReactor* TrackService::UpdateIntake(
 }
 
 grpc::ServerUnaryReactor* TrackService::DeleteIntake(
-    grpc::CallbackServerContext* context, const v1::DeleteIntakeRequest* request,
-    google::protobuf::Empty* response) {
+    grpc::CallbackServerContext* context,
+    const v1::DeleteIntakeRequest* request, google::protobuf::Empty* response) {
   return Serve(context, response, [&] {
     return intakes_.Delete(ContextOf(context, "DeleteIntake"), *request,
                            request->name(), request->etag(),

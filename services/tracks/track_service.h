@@ -18,15 +18,17 @@ class TrackService final : public v1::TrackService::CallbackService {
   grpc::ServerUnaryReactor* GetTrack(grpc::CallbackServerContext* context,
                                      const v1::GetTrackRequest* request,
                                      v1::Track* response) override;
-  grpc::ServerUnaryReactor* ListTracks(grpc::CallbackServerContext* context,
-                                       const v1::ListTracksRequest* request,
-                                       v1::ListTracksResponse* response) override;
+  grpc::ServerUnaryReactor* ListTracks(
+      grpc::CallbackServerContext* context,
+      const v1::ListTracksRequest* request,
+      v1::ListTracksResponse* response) override;
   grpc::ServerUnaryReactor* UpdateTrack(grpc::CallbackServerContext* context,
                                         const v1::UpdateTrackRequest* request,
                                         v1::Track* response) override;
-  grpc::ServerUnaryReactor* DeleteTrack(grpc::CallbackServerContext* context,
-                                        const v1::DeleteTrackRequest* request,
-                                        google::protobuf::Empty* response) override;
+  grpc::ServerUnaryReactor* DeleteTrack(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteTrackRequest* request,
+      google::protobuf::Empty* response) override;
 
   grpc::ServerUnaryReactor* CreateIntake(grpc::CallbackServerContext* context,
                                          const v1::CreateIntakeRequest* request,

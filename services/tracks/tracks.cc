@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/tracks/tracks.h"
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 #include "jobtrack/v1/agreement.pb.h"
 #include "jobtrack/v1/employer.pb.h"
 #include "services/common/terms.h"
@@ -20,7 +20,8 @@ std::vector<std::string> IndexTerms(const v1::Track& t) {
     AddMunicipalityTerms(code, &terms);
   }
   terms.push_back(EnumTerm("kind", v1::Track::Kind_descriptor(), t.kind()));
-  terms.push_back(EnumTerm("status", v1::Track::Status_descriptor(), t.status()));
+  terms.push_back(
+      EnumTerm("status", v1::Track::Status_descriptor(), t.status()));
   AddSniTerms(t.sni_code(), &terms);
   AddSsykTerms(t.ssyk_code(), &terms);
   for (const std::string& employer : t.employers()) {
@@ -32,14 +33,13 @@ std::vector<std::string> IndexTerms(const v1::Track& t) {
   auto add_modules = [&](const v1::ModuleChain& chain) {
     for (const auto& stage : chain.stages()) {
       for (const auto& step : stage.steps()) {
-        if (!step.module().empty()) terms.push_back(Term("module", step.module()));
+        if (!step.module().empty())
+          terms.push_back(Term("module", step.module()));
       }
     }
   };
   add_modules(t.chain());
   for (const auto& chain : t.past_chains()) add_modules(chain);
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   return terms;
 }
 
@@ -50,30 +50,31 @@ bool IsValidEnum(int value, bool (*is_valid)(int)) {
 }  // namespace
 
 Tracks::Tracks(Deps deps)
-    : Crud(deps,
-           Spec{.collection = "tracks",
-                .parent_collection = "",
-                .field = "track",
-                .updatable = {"display_name", "description", "kind",
-                              "ssyk_code", "sni_code", "municipality_codes",
-                              "employers", "agreement", "requirements",
-                              "status", "chain"},
-                .filters = {MunicipalityFilter(), CountyFilter(),
-                            EnumFilter("kind", v1::Track::Kind_descriptor()),
-                            EnumFilter("status", v1::Track::Status_descriptor()),
-                            SniFilter(), SsykFilter(),
-                            ReferenceFilter("employer", "employers"),
-                            ReferenceFilter("agreement", "agreements"),
-                            ReferenceFilter("module", "modules")}},
-           RecordTable<v1::Track>(IndexTerms)) {}
+    : Crud(
+          deps,
+          Spec{.collection = "tracks",
+               .parent_collection = "",
+               .field = "track",
+               .updatable = {"display_name", "description", "kind", "ssyk_code",
+                             "sni_code", "municipality_codes", "employers",
+                             "agreement", "requirements", "status", "chain"},
+               .filters = {MunicipalityFilter(), CountyFilter(),
+                           EnumFilter("kind", v1::Track::Kind_descriptor()),
+                           EnumFilter("status", v1::Track::Status_descriptor()),
+                           SniFilter(), SsykFilter(),
+                           ReferenceFilter("employer", "employers"),
+                           ReferenceFilter("agreement", "agreements"),
+                           ReferenceFilter("module", "modules")}},
+          RecordTable<v1::Track>(IndexTerms)) {}
 
 void Tracks::Validate(const v1::Track& t, bool,
                       FieldViolations& violations) const {
   CheckRequiredText(t.display_name(), 200, "track.display_name", violations);
   CheckOptionalText(t.description(), 4000, "track.description", violations);
   if (!IsValidEnum(t.kind(), v1::Track::Kind_IsValid)) {
-    violations.Add("track.kind", "must be PREPARATORY, EMPLOYER_DIRECTED, "
-                                 "ENTREPRENEUR or OTHER");
+    violations.Add("track.kind",
+                   "must be PREPARATORY, EMPLOYER_DIRECTED, "
+                   "ENTREPRENEUR or OTHER");
   }
   if (!IsValidEnum(t.status(), v1::Track::Status_IsValid)) {
     violations.Add("track.status", "must be PLANNED, OPEN, PAUSED or CLOSED");
@@ -123,7 +124,8 @@ void Tracks::Validate(const v1::Track& t, bool,
   }
   absl::flat_hash_set<int> groups;
   for (int i = 0; i < r.target_groups_size(); ++i) {
-    const std::string path = absl::StrCat("track.requirements.target_groups[", i, "]");
+    const std::string path =
+        absl::StrCat("track.requirements.target_groups[", i, "]");
     if (!IsValidEnum(r.target_groups(i), v1::TargetGroup_IsValid)) {
       violations.Add(path, "unknown target group");
     } else if (!groups.insert(r.target_groups(i)).second) {
@@ -137,7 +139,8 @@ std::optional<absl::CivilDay> Tracks::EffectiveDate(
     const v1::Date& date, FieldViolations& violations) const {
   const absl::CivilDay today = TodayInSweden(*deps_.clock);
   if (!HasDate(date)) return today;
-  std::optional<absl::CivilDay> day = CheckDate(date, "effective_date", violations);
+  std::optional<absl::CivilDay> day =
+      CheckDate(date, "effective_date", violations);
   if (day && *day > today) {
     violations.Add("effective_date", "must not be in the future");
     return std::nullopt;
@@ -150,7 +153,8 @@ absl::Status Tracks::CheckReferences(storage::Transaction& txn,
                                      FieldViolations& violations) const {
   const RecordTable<v1::Employer> employers(nullptr);
   for (int i = 0; i < t.employers_size(); ++i) {
-    absl::StatusOr<v1::Employer> e = employers.GetForUpdate(txn, t.employers(i));
+    absl::StatusOr<v1::Employer> e =
+        employers.GetForUpdate(txn, t.employers(i));
     if (absl::IsNotFound(e.status())) {
       violations.Add(absl::StrCat("track.employers[", i, "]"),
                      absl::StrCat(t.employers(i), " does not exist"));
@@ -160,7 +164,8 @@ absl::Status Tracks::CheckReferences(storage::Transaction& txn,
   }
   if (!t.agreement().empty()) {
     const RecordTable<v1::Agreement> agreements(nullptr);
-    absl::StatusOr<v1::Agreement> a = agreements.GetForUpdate(txn, t.agreement());
+    absl::StatusOr<v1::Agreement> a =
+        agreements.GetForUpdate(txn, t.agreement());
     if (absl::IsNotFound(a.status())) {
       violations.Add("track.agreement",
                      absl::StrCat(t.agreement(), " does not exist"));
@@ -229,9 +234,11 @@ absl::StatusOr<v1::Track> Tracks::UpdateTrack(
   return RunMutation<v1::Track>(
       *deps_.storage, context, request, request.request_id(),
       [&](storage::Transaction& txn) -> absl::StatusOr<v1::Track> {
-        absl::StatusOr<v1::Track> current = table_.GetForUpdate(txn, patch.name());
+        absl::StatusOr<v1::Track> current =
+            table_.GetForUpdate(txn, patch.name());
         if (!current.ok()) return current.status();
-        if (absl::Status s = CheckEtag(patch.etag(), current->etag(), patch.name());
+        if (absl::Status s =
+                CheckEtag(patch.etag(), current->etag(), patch.name());
             !s.ok()) {
           return s;
         }
@@ -274,7 +281,8 @@ absl::StatusOr<v1::Track> Tracks::UpdateTrack(
         std::vector<std::string> changed = ChangedDatedFields(&*current, next);
         if (!changed.empty()) {
           const auto& last = current->history(current->history_size() - 1);
-          std::optional<absl::CivilDay> last_day = ToCivilDay(last.effective_date());
+          std::optional<absl::CivilDay> last_day =
+              ToCivilDay(last.effective_date());
           if (last_day && *effective < *last_day) {
             return Precondition(
                 "EFFECTIVE_DATE_BEFORE_LATEST_CHANGE",
@@ -301,8 +309,9 @@ absl::Status Tracks::CheckDeletable(storage::Transaction& txn,
   if (!has_intakes.ok()) return has_intakes.status();
   if (*has_intakes) {
     return Precondition("RESOURCE_IN_USE",
-                        absl::StrCat(t.name(), " has intakes; delete them "
-                                               "first, or set the track CLOSED"));
+                        absl::StrCat(t.name(),
+                                     " has intakes; delete them "
+                                     "first, or set the track CLOSED"));
   }
   return absl::OkStatus();
 }

@@ -30,11 +30,12 @@ class Tracks : public Crud<v1::Track> {
  private:
   // The effective date of a dated change: `date` if set, else today; never
   // in the future.
-  std::optional<absl::CivilDay> EffectiveDate(const v1::Date& date,
-                                              FieldViolations& violations) const;
+  std::optional<absl::CivilDay> EffectiveDate(
+      const v1::Date& date, FieldViolations& violations) const;
   // Locks each employer and the agreement named by `track`, adding a
   // violation for one that does not exist. The status is for storage errors.
-  absl::Status CheckReferences(storage::Transaction& txn, const v1::Track& track,
+  absl::Status CheckReferences(storage::Transaction& txn,
+                               const v1::Track& track,
                                FieldViolations& violations) const;
 };
 

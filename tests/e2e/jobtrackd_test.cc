@@ -34,10 +34,9 @@ class Daemon {
   Daemon(const std::string& dir, std::vector<std::string> extra = {})
       : dir_(dir), port_file_(dir + "/port"), log_(dir + "/jobtrackd.log") {
     std::remove(port_file_.c_str());
-    std::vector<std::string> args = {JOBTRACKD_PATH,
-                                     "--data_dir=" + dir + "/data",
-                                     "--listen=127.0.0.1:0",
-                                     "--port_file=" + port_file_};
+    std::vector<std::string> args = {
+        JOBTRACKD_PATH, "--data_dir=" + dir + "/data", "--listen=127.0.0.1:0",
+        "--port_file=" + port_file_};
     for (auto& e : extra) args.push_back(e);
     pid_ = fork();
     if (pid_ == 0) {
@@ -141,7 +140,8 @@ TEST(JobtrackdTest, AcknowledgedWritesSurviveSigkill) {
     const char* numbers[] = {"5560360793", "2120000142", "5566778899"};
     for (const char* number : numbers) {
       v1::CreateEmployerRequest e;
-      e.mutable_employer()->set_display_name(absl::StrCat("Arbetsgivare ", number));
+      e.mutable_employer()->set_display_name(
+          absl::StrCat("Arbetsgivare ", number));
       e.mutable_employer()->set_organisation_number(number);
       e.mutable_employer()->set_sector(v1::Employer::PRIVATE);
       e.mutable_employer()->set_sni_code("52100");
@@ -159,7 +159,8 @@ TEST(JobtrackdTest, AcknowledgedWritesSurviveSigkill) {
       t.mutable_track()->add_municipality_codes("0680");
       t.mutable_track()->add_employers(out.name());
       t.mutable_track()->set_status(v1::Track::OPEN);
-      t.mutable_track()->mutable_chain()->add_stages()->add_steps()->set_module(module);
+      t.mutable_track()->mutable_chain()->add_stages()->add_steps()->set_module(
+          module);
       v1::Track track;
       grpc::ClientContext tc;
       ASSERT_TRUE(track_stub->CreateTrack(&tc, t, &track).ok());
@@ -192,7 +193,8 @@ TEST(JobtrackdTest, AcknowledgedWritesSurviveSigkill) {
   EXPECT_EQ(response.tracks_size(), 3);
 }
 
-TEST(JobtrackdTest, NewcomerListsDemoTracksWithJobtrackctlAndSigtermStopsCleanly) {
+TEST(JobtrackdTest,
+     NewcomerListsDemoTracksWithJobtrackctlAndSigtermStopsCleanly) {
   testing::TempDir dir;
   Daemon daemon(dir.path(), {"--plaintext", "--demo_data"});
   int port = daemon.WaitForPort();
@@ -203,22 +205,27 @@ TEST(JobtrackdTest, NewcomerListsDemoTracksWithJobtrackctlAndSigtermStopsCleanly
                    " list tracks --filter='municipality = \"1480\"'"),
       &code);
   EXPECT_EQ(code, 0);
-  EXPECT_NE(out.find("Bussförare i Göteborgsregionen"), std::string::npos) << out;
-  const std::string all = RunCommand(
-      absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port, " list tracks"),
-      &code);
+  EXPECT_NE(out.find("Bussförare i Göteborgsregionen"), std::string::npos)
+      << out;
+  const std::string all =
+      RunCommand(absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
+                              " list tracks"),
+                 &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(all.find("Entreprenörspår"), std::string::npos);
   EXPECT_NE(all.find("Förberedande spår"), std::string::npos);
   // A bad request through the CLI names the field and fails.
-  RunCommand(absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
-                          " call EmployerService.CreateEmployer "
-                          "'{\"employer\": {\"organisation_number\": \"123\"}}' "
-                          "2>", dir.path(), "/ctl.err"),
-             &code);
+  RunCommand(
+      absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
+                   " call EmployerService.CreateEmployer "
+                   "'{\"employer\": {\"organisation_number\": \"123\"}}' "
+                   "2>",
+                   dir.path(), "/ctl.err"),
+      &code);
   EXPECT_EQ(code, 1);
-  EXPECT_NE(ReadFile(dir.path() + "/ctl.err").find("employer.organisation_number"),
-            std::string::npos);
+  EXPECT_NE(
+      ReadFile(dir.path() + "/ctl.err").find("employer.organisation_number"),
+      std::string::npos);
 
   int status = daemon.Kill(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status)) << daemon.Log();

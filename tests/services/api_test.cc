@@ -8,7 +8,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
-
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "jobtrack/v1/agreement.grpc.pb.h"
@@ -58,8 +57,8 @@ class ApiTest : public ::testing::Test {
   void SetUp() override {
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
-    auto server = Server::Start(options, env_.deps(),
-                                grpc::InsecureServerCredentials());
+    auto server =
+        Server::Start(options, env_.deps(), grpc::InsecureServerCredentials());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
@@ -73,7 +72,8 @@ class ApiTest : public ::testing::Test {
 
   void TearDown() override { server_.reset(); }
 
-  v1::CreateEmployerRequest EmployerRequest(const std::string& orgnr = "5560360793") {
+  v1::CreateEmployerRequest EmployerRequest(
+      const std::string& orgnr = "5560360793") {
     v1::CreateEmployerRequest request;
     auto* e = request.mutable_employer();
     e->set_display_name("Acme Bygg AB");
@@ -87,7 +87,8 @@ class ApiTest : public ::testing::Test {
   v1::Employer CreateEmployer() {
     grpc::ClientContext context;
     v1::Employer e;
-    grpc::Status s = employers_->CreateEmployer(&context, EmployerRequest(), &e);
+    grpc::Status s =
+        employers_->CreateEmployer(&context, EmployerRequest(), &e);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return e;
   }
@@ -126,7 +127,8 @@ class ApiTest : public ::testing::Test {
     grpc::ClientContext context;
     v1::Track t;
     grpc::Status s = tracks_->CreateTrack(
-        &context, TrackRequest(CreateEmployer().name(), CreateModule().name()), &t);
+        &context, TrackRequest(CreateEmployer().name(), CreateModule().name()),
+        &t);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return t;
   }
@@ -166,7 +168,8 @@ TEST_F(ApiTest, HealthServiceReportsServing) {
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (auto& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status: SERVING.
 }
 
@@ -212,7 +215,8 @@ TEST_F(ApiTest, EmployerLifecycle) {
   {
     grpc::ClientContext context;
     v1::Employer dup;
-    EXPECT_EQ(employers_->CreateEmployer(&context, EmployerRequest(), &dup).error_code(),
+    EXPECT_EQ(employers_->CreateEmployer(&context, EmployerRequest(), &dup)
+                  .error_code(),
               StatusCode::ALREADY_EXISTS);
   }
   {
@@ -382,9 +386,11 @@ TEST_F(ApiTest, AgreementLifecycleAndReferenceFromTrack) {
   a->clear_valid_to();
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(agreements_->CreateAgreement(&context, create, &agreement).ok());
+    ASSERT_TRUE(
+        agreements_->CreateAgreement(&context, create, &agreement).ok());
   }
-  auto track_request = TrackRequest(CreateEmployer().name(), CreateModule().name());
+  auto track_request =
+      TrackRequest(CreateEmployer().name(), CreateModule().name());
   track_request.mutable_track()->set_agreement(agreement.name());
   v1::Track track;
   {
@@ -444,8 +450,9 @@ TEST_F(ApiTest, ModuleLifecycle) {
     v1::Module out;
     grpc::Status s = modules_->CreateModule(&context, bad, &out);
     EXPECT_EQ(ViolatedFields(s),
-              (std::set<std::string>{"module.education_form", "module.length_weeks",
-                                     "module.hours_per_week", "module.ssyk_codes[0]"}));
+              (std::set<std::string>{
+                  "module.education_form", "module.length_weeks",
+                  "module.hours_per_week", "module.ssyk_codes[0]"}));
   }
   {
     grpc::ClientContext context;

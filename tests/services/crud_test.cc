@@ -29,7 +29,9 @@ v1::Employer Acme(const std::string& orgnr = "5560360793") {
   return e;
 }
 
-std::string IdOf(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+std::string IdOf(const std::string& name) {
+  return name.substr(name.rfind('/') + 1);
+}
 
 size_t ListCount(Employers& employers, const std::string& filter) {
   auto page = employers.List("", 100, "", filter);
@@ -97,10 +99,12 @@ TEST(CrudTest, RetriedCreateWithSameRequestIdMakesOneRecord) {
   v1::CreateEmployerRequest request;
   *request.mutable_employer() = Acme();
   request.set_request_id(kRequestId);
-  JT_ASSERT_OK_AND_ASSIGN(v1::Employer first,
-                          employers.Create(kContext, request, "", Acme(), kRequestId));
-  JT_ASSERT_OK_AND_ASSIGN(v1::Employer second,
-                          employers.Create(kContext, request, "", Acme(), kRequestId));
+  JT_ASSERT_OK_AND_ASSIGN(
+      v1::Employer first,
+      employers.Create(kContext, request, "", Acme(), kRequestId));
+  JT_ASSERT_OK_AND_ASSIGN(
+      v1::Employer second,
+      employers.Create(kContext, request, "", Acme(), kRequestId));
   EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
   EXPECT_EQ(ListCount(employers, ""), 1u);
 }
@@ -124,8 +128,9 @@ TEST(CrudTest, StaleEtagIsAbortedAndChangesNothing) {
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
   EXPECT_EQ(employers.Get(e.name())->display_name(), "First");
   v1::DeleteEmployerRequest del;
-  EXPECT_EQ(employers.Delete(kContext, del, e.name(), e.etag(), "").status().code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      employers.Delete(kContext, del, e.name(), e.etag(), "").status().code(),
+      absl::StatusCode::kAborted);
   EXPECT_TRUE(employers.Get(e.name()).ok());
 }
 
@@ -135,8 +140,8 @@ TEST(CrudTest, ReopenKeepsRecordsAndIndexes) {
   {
     Employers employers(env.deps());
     v1::CreateEmployerRequest request;
-    JT_ASSERT_OK_AND_ASSIGN(v1::Employer e,
-                            employers.Create(kContext, request, "", Acme(), ""));
+    JT_ASSERT_OK_AND_ASSIGN(
+        v1::Employer e, employers.Create(kContext, request, "", Acme(), ""));
     name = e.name();
   }
   env.Reopen();
@@ -150,14 +155,15 @@ TEST(CrudTest, SoleTraderNumberIsStoredHashedAndNeverReturned) {
   Employers employers(env.deps());
   v1::CreateEmployerRequest request;
   const std::string pnr = "8112189876";
-  JT_ASSERT_OK_AND_ASSIGN(v1::Employer e,
-                          employers.Create(kContext, request, "", Acme(pnr), ""));
+  JT_ASSERT_OK_AND_ASSIGN(
+      v1::Employer e, employers.Create(kContext, request, "", Acme(pnr), ""));
   EXPECT_TRUE(e.sole_trader());
   EXPECT_TRUE(e.organisation_number().empty());
   EXPECT_TRUE(employers.Get(e.name())->organisation_number().empty());
   // Duplicates are still found, and a filter by the number still works.
   EXPECT_EQ(employers.Create(kContext, request, "", Acme("811218-9876"), "")
-                .status().code(),
+                .status()
+                .code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(ListCount(employers, "organisation_number = \"811218-9876\""), 1u);
   // The clear number is nowhere in the database.
@@ -165,11 +171,14 @@ TEST(CrudTest, SoleTraderNumberIsStoredHashedAndNeverReturned) {
   auto reader = env.storage().Snapshot();
   for (auto column : {storage::Column::kRecords, storage::Column::kIndex,
                       storage::Column::kRequests}) {
-    reader->Scan(column, "", "", [&](absl::string_view k, absl::string_view v) {
-      EXPECT_EQ(k.find(pnr), absl::string_view::npos);
-      EXPECT_EQ(v.find(pnr), absl::string_view::npos);
-      return true;
-    }).IgnoreError();
+    reader
+        ->Scan(column, "", "",
+               [&](absl::string_view k, absl::string_view v) {
+                 EXPECT_EQ(k.find(pnr), absl::string_view::npos);
+                 EXPECT_EQ(v.find(pnr), absl::string_view::npos);
+                 return true;
+               })
+        .IgnoreError();
   }
 }
 
@@ -178,16 +187,17 @@ TEST(CrudTest, PagesCoverEveryRecordOnce) {
   Employers employers(env.deps());
   v1::CreateEmployerRequest request;
   std::set<std::string> created;
-  for (const char* orgnr : {"5560360793", "2120000142", "5566778899", "5567000006",
-                            "5569101011"}) {
+  for (const char* orgnr :
+       {"5560360793", "2120000142", "5566778899", "5567000006", "5569101011"}) {
     std::string number = orgnr;
     // Fix up the check digit so the fixture stays readable.
     for (char d = '0'; d <= '9'; ++d) {
       number.back() = d;
       if (LuhnValid(number)) break;
     }
-    JT_ASSERT_OK_AND_ASSIGN(v1::Employer e,
-                            employers.Create(kContext, request, "", Acme(number), ""));
+    JT_ASSERT_OK_AND_ASSIGN(
+        v1::Employer e,
+        employers.Create(kContext, request, "", Acme(number), ""));
     created.insert(e.name());
   }
   std::set<std::string> seen;

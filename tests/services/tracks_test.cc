@@ -1,5 +1,7 @@
 // Tracks and intakes through the domain layer: kind rules, references,
 // chain versions and the dated history.
+#include "services/tracks/tracks.h"
+
 #include <gtest/gtest.h>
 
 #include "services/common/validation.h"
@@ -8,7 +10,6 @@
 #include "services/tracks/chain.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/track_history.h"
-#include "services/tracks/tracks.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -20,13 +21,17 @@ v1::Date Day(int y, int m, int d) { return ToDate(absl::CivilDay(y, m, d)); }
 
 class TracksTest : public ::testing::Test {
  protected:
-  TracksTest() : employers_(env_.deps()), modules_(env_.deps()),
-                 tracks_(env_.deps()), intakes_(env_.deps()) {
+  TracksTest()
+      : employers_(env_.deps()),
+        modules_(env_.deps()),
+        tracks_(env_.deps()),
+        intakes_(env_.deps()) {
     v1::Employer e;
     e.set_display_name("Kommunen");
     e.set_organisation_number("2120000142");
     e.set_sector(v1::Employer::MUNICIPAL);
-    e.set_sni_code("84111");  // The employer's own SNI differs from the track's.
+    e.set_sni_code(
+        "84111");  // The employer's own SNI differs from the track's.
     e.set_municipality_code("0180");
     employer_ = employers_.Create(kContext, e, "", e, "")->name();
     course_ = MakeModule("Undersköterska", v1::KOMVUX, 40);
@@ -65,7 +70,8 @@ class TracksTest : public ::testing::Test {
     return t;
   }
 
-  absl::StatusOr<v1::Track> Create(const v1::Track& t, v1::Date effective = {}) {
+  absl::StatusOr<v1::Track> Create(const v1::Track& t,
+                                   v1::Date effective = {}) {
     v1::CreateTrackRequest request;
     *request.mutable_track() = t;
     *request.mutable_effective_date() = effective;
@@ -99,7 +105,8 @@ TEST_F(TracksTest, ChainIsResolvedWithParallelStepsCountedOnce) {
   EXPECT_EQ(t.chain().stages(1).steps(0).step_id(), "3");
   ASSERT_EQ(t.history_size(), 1);
   EXPECT_EQ(t.history(0).status(), v1::Track::OPEN);
-  EXPECT_EQ(ToCivilDay(t.history(0).effective_date()), absl::CivilDay(2024, 8, 1));
+  EXPECT_EQ(ToCivilDay(t.history(0).effective_date()),
+            absl::CivilDay(2024, 8, 1));
 }
 
 TEST_F(TracksTest, KindDecidesWhetherEmployersAreRequiredOrForbidden) {
@@ -116,28 +123,33 @@ TEST_F(TracksTest, KindDecidesWhetherEmployersAreRequiredOrForbidden) {
 
   v1::Track directed = CareTrack();
   directed.clear_employers();
-  EXPECT_EQ(Create(directed).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Create(directed).status().code(),
+            absl::StatusCode::kInvalidArgument);
   directed = CareTrack();
   directed.clear_sni_code();
   auto no_sni = Create(directed);
-  EXPECT_NE(no_sni.status().message().find("track.sni_code"), absl::string_view::npos);
+  EXPECT_NE(no_sni.status().message().find("track.sni_code"),
+            absl::string_view::npos);
 }
 
 TEST_F(TracksTest, UnknownReferencesAreNamedByField) {
   v1::Track t = CareTrack();
   t.set_employers(0, "employers/nosuch");
-  t.mutable_chain()->mutable_stages(1)->mutable_steps(0)->set_module("modules/gone");
+  t.mutable_chain()->mutable_stages(1)->mutable_steps(0)->set_module(
+      "modules/gone");
   auto created = Create(t);
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
   const std::string message(created.status().message());
   EXPECT_NE(message.find("track.employers[0]"), std::string::npos);
-  EXPECT_NE(message.find("track.chain.stages[1].steps[0].module"), std::string::npos);
+  EXPECT_NE(message.find("track.chain.stages[1].steps[0].module"),
+            std::string::npos);
 }
 
 TEST_F(TracksTest, FutureEffectiveDateIsRefused) {
   auto created = Create(CareTrack(), Day(2026, 11, 24));  // Tomorrow.
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(created.status().message().find("effective_date"), absl::string_view::npos);
+  EXPECT_NE(created.status().message().find("effective_date"),
+            absl::string_view::npos);
 }
 
 TEST_F(TracksTest, ChangingTheChainMakesANewVersionAndIntakesKeepTheirs) {
@@ -146,8 +158,9 @@ TEST_F(TracksTest, ChangingTheChainMakesANewVersionAndIntakesKeepTheirs) {
   intake.set_start_type(v1::Intake::COMMON);
   *intake.mutable_start_date() = Day(2027, 1, 18);
   intake.set_seats(20);
-  JT_ASSERT_OK_AND_ASSIGN(v1::Intake first,
-                          intakes_.Create(kContext, intake, t.name(), intake, ""));
+  JT_ASSERT_OK_AND_ASSIGN(
+      v1::Intake first,
+      intakes_.Create(kContext, intake, t.name(), intake, ""));
   EXPECT_EQ(first.chain_version(), 1);
 
   v1::Track patch;
@@ -170,8 +183,9 @@ TEST_F(TracksTest, ChangingTheChainMakesANewVersionAndIntakesKeepTheirs) {
   EXPECT_EQ(same.history_size(), 2);
 
   EXPECT_EQ(intakes_.Get(first.name())->chain_version(), 1);
-  JT_ASSERT_OK_AND_ASSIGN(v1::Intake second,
-                          intakes_.Create(kContext, intake, t.name(), intake, ""));
+  JT_ASSERT_OK_AND_ASSIGN(
+      v1::Intake second,
+      intakes_.Create(kContext, intake, t.name(), intake, ""));
   EXPECT_EQ(second.chain_version(), 2);
 }
 
@@ -190,10 +204,14 @@ TEST_F(TracksTest, HistoryAnswersAsOfAnyDay) {
   ASSERT_EQ(closed.history_size(), 3);
 
   EXPECT_FALSE(RevisionAsOf(closed, absl::CivilDay(2018, 2, 28)).has_value());
-  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2018, 3, 1))->status(), v1::Track::PLANNED);
-  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2018, 8, 31))->status(), v1::Track::PLANNED);
-  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2019, 4, 30))->status(), v1::Track::OPEN);
-  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2021, 6, 30))->status(), v1::Track::CLOSED);
+  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2018, 3, 1))->status(),
+            v1::Track::PLANNED);
+  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2018, 8, 31))->status(),
+            v1::Track::PLANNED);
+  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2019, 4, 30))->status(),
+            v1::Track::OPEN);
+  EXPECT_EQ(RevisionAsOf(closed, absl::CivilDay(2021, 6, 30))->status(),
+            v1::Track::CLOSED);
 
   // A dated change before the latest one is refused; so is going back to
   // PLANNED.
@@ -220,8 +238,10 @@ TEST_F(TracksTest, IntakeRulesAndClosedTrack) {
   bad.set_seats(0);
   auto refused = intakes_.Create(kContext, bad, t.name(), bad, "");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(refused.status().message().find("intake.end_date"), absl::string_view::npos);
-  EXPECT_NE(refused.status().message().find("intake.seats"), absl::string_view::npos);
+  EXPECT_NE(refused.status().message().find("intake.end_date"),
+            absl::string_view::npos);
+  EXPECT_NE(refused.status().message().find("intake.seats"),
+            absl::string_view::npos);
 
   v1::Intake rolling;
   rolling.set_start_type(v1::Intake::ROLLING);
@@ -230,15 +250,17 @@ TEST_F(TracksTest, IntakeRulesAndClosedTrack) {
   rolling.set_seats(8);
   EXPECT_TRUE(intakes_.Create(kContext, rolling, t.name(), rolling, "").ok());
   EXPECT_EQ(intakes_.Create(kContext, rolling, "tracks/nosuch", rolling, "")
-                .status().code(),
+                .status()
+                .code(),
             absl::StatusCode::kNotFound);
 
   v1::Track patch;
   patch.set_name(t.name());
   patch.set_status(v1::Track::CLOSED);
   ASSERT_TRUE(Update(patch, {"status"}).ok());
-  EXPECT_EQ(intakes_.Create(kContext, rolling, t.name(), rolling, "").status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      intakes_.Create(kContext, rolling, t.name(), rolling, "").status().code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(TracksTest, ReferencedEmployerModuleAndTrackCannotBeDeleted) {
@@ -262,7 +284,8 @@ TEST_F(TracksTest, ReferencedEmployerModuleAndTrackCannotBeDeleted) {
   intake.set_start_type(v1::Intake::ROLLING);
   *intake.mutable_start_date() = Day(2026, 9, 1);
   intake.set_seats(5);
-  JT_ASSERT_OK_AND_ASSIGN(v1::Intake i, intakes_.Create(kContext, intake, t.name(), intake, ""));
+  JT_ASSERT_OK_AND_ASSIGN(
+      v1::Intake i, intakes_.Create(kContext, intake, t.name(), intake, ""));
   v1::DeleteTrackRequest dt;
   EXPECT_EQ(tracks_.Delete(kContext, dt, t.name(), "", "").status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -287,7 +310,8 @@ TEST_F(TracksTest, ListFiltersByEveryIndexedField) {
     std::vector<std::string> out;
     auto page = tracks_.List("", 100, "", filter);
     EXPECT_TRUE(page.ok()) << filter << ": " << page.status();
-    if (page.ok()) for (const auto& t : page->first) out.push_back(t.name());
+    if (page.ok())
+      for (const auto& t : page->first) out.push_back(t.name());
     return out;
   };
   using V = std::vector<std::string>;

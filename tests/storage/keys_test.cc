@@ -35,9 +35,10 @@ TEST(KeysTest, IndexKeyEndsInIdAndSortsByTermThenId) {
 }
 
 TEST(KeysTest, UniqueKeysNeverCollideWithIndexKeys) {
-  EXPECT_NE(UniqueKey("employers", "organisation_number=5561234567")
-                .rfind(IndexPrefix("employers", "organisation_number=5561234567"), 0),
-            0u);
+  EXPECT_NE(
+      UniqueKey("employers", "organisation_number=5561234567")
+          .rfind(IndexPrefix("employers", "organisation_number=5561234567"), 0),
+      0u);
 }
 
 }  // namespace

@@ -65,11 +65,13 @@ TEST(StorageTest, DataSurvivesReopen) {
   {
     auto storage = OpenOrDie(OptionsFor(dir));
     auto txn = storage->Begin();
-    ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("employers", "x"), "record").ok());
+    ASSERT_TRUE(
+        txn->Put(Column::kRecords, RecordKey("employers", "x"), "record").ok());
     ASSERT_TRUE(txn->Commit().ok());
   }
   auto storage = OpenOrDie(OptionsFor(dir));
-  EXPECT_EQ(Read(*storage, Column::kRecords, RecordKey("employers", "x")), "record");
+  EXPECT_EQ(Read(*storage, Column::kRecords, RecordKey("employers", "x")),
+            "record");
 }
 
 TEST(StorageTest, ScanVisitsPrefixInOrderAndResumesAfterKey) {
@@ -80,7 +82,8 @@ TEST(StorageTest, ScanVisitsPrefixInOrderAndResumesAfterKey) {
     ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("tracks", id), id).ok());
   }
   ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("trackz", "a"), "x").ok());
-  ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("tracks/a/intakes", "i"), "x").ok());
+  ASSERT_TRUE(
+      txn->Put(Column::kRecords, RecordKey("tracks/a/intakes", "i"), "x").ok());
   ASSERT_TRUE(txn->Commit().ok());
 
   std::vector<std::string> seen;
@@ -89,11 +92,13 @@ TEST(StorageTest, ScanVisitsPrefixInOrderAndResumesAfterKey) {
     return true;
   };
   auto reader = storage->Snapshot();
-  ASSERT_TRUE(reader->Scan(Column::kRecords, RecordPrefix("tracks"), "", collect).ok());
+  ASSERT_TRUE(
+      reader->Scan(Column::kRecords, RecordPrefix("tracks"), "", collect).ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c"}));
   seen.clear();
-  ASSERT_TRUE(reader->Scan(Column::kRecords, RecordPrefix("tracks"),
-                           RecordKey("tracks", "a"), collect)
+  ASSERT_TRUE(reader
+                  ->Scan(Column::kRecords, RecordPrefix("tracks"),
+                         RecordKey("tracks", "a"), collect)
                   .ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"b", "c"}));
 }
@@ -146,8 +151,10 @@ TEST(StorageTest, MigrationRunsOnceWhenSchemaVersionRises) {
          auto txn = s.Begin();
          auto value = txn->GetForUpdate(Column::kRecords, "old");
          if (!value.ok()) return value.status();
-         if (absl::Status st = txn->Delete(Column::kRecords, "old"); !st.ok()) return st;
-         if (absl::Status st = txn->Put(Column::kRecords, "new", **value); !st.ok()) {
+         if (absl::Status st = txn->Delete(Column::kRecords, "old"); !st.ok())
+           return st;
+         if (absl::Status st = txn->Put(Column::kRecords, "new", **value);
+             !st.ok()) {
            return st;
          }
          return txn->Commit();
@@ -166,8 +173,8 @@ TEST(StorageTest, DataFromNewerSchemaIsRefused) {
   TempDir dir;
   Options newer = OptionsFor(dir);
   newer.schema_version = kSchemaVersion + 1;
-  newer.migrations.push_back({kSchemaVersion + 1, "noop",
-                              [](Storage&) { return absl::OkStatus(); }});
+  newer.migrations.push_back(
+      {kSchemaVersion + 1, "noop", [](Storage&) { return absl::OkStatus(); }});
   { OpenOrDie(newer); }
   auto old = Storage::Open(OptionsFor(dir));
   EXPECT_EQ(old.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -184,7 +191,8 @@ TEST(StorageTest, ExpiredRequestRecordsAreDroppedByPurge) {
     RequestRecord record;
     record.set_record_time_micros(absl::ToUnixMicros(at));
     auto txn = storage->Begin();
-    ASSERT_TRUE(txn->Put(Column::kRequests, key, record.SerializeAsString()).ok());
+    ASSERT_TRUE(
+        txn->Put(Column::kRequests, key, record.SerializeAsString()).ok());
     ASSERT_TRUE(txn->Commit().ok());
   };
   put("old", now - absl::Hours(30));

@@ -11,7 +11,8 @@ namespace jobtrack::testing {
 
 TempDir::TempDir() {
   std::string pattern =
-      (std::filesystem::temp_directory_path() / "jobtrack-test-XXXXXX").string();
+      (std::filesystem::temp_directory_path() / "jobtrack-test-XXXXXX")
+          .string();
   char* made = mkdtemp(pattern.data());
   if (made == nullptr) std::abort();
   path_ = made;
@@ -27,9 +28,7 @@ absl::Time DefaultTestTime() {
                          absl::UTCTimeZone());
 }
 
-TestEnv::TestEnv()
-    : clock_(DefaultTestTime()),
-      hasher_(std::string(32, 'k')) {
+TestEnv::TestEnv() : clock_(DefaultTestTime()), hasher_(std::string(32, 'k')) {
   if (!LoadSwedishTimeZone().ok()) std::abort();
   Reopen();
 }

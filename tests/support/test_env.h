@@ -36,7 +36,9 @@ class TestEnv {
   // Closes and reopens the database on the same directory.
   void Reopen();
   Deps deps() {
-    return Deps{.storage = storage_.get(), .clock = &clock_, .ids = &ids_,
+    return Deps{.storage = storage_.get(),
+                .clock = &clock_,
+                .ids = &ids_,
                 .hasher = &hasher_};
   }
   storage::Storage& storage() { return *storage_; }
@@ -58,10 +60,10 @@ std::vector<std::string> IndexKeysFor(storage::Storage& storage,
 
 }  // namespace jobtrack::testing
 
-#define JT_ASSERT_OK_AND_ASSIGN(lhs, expr)                      \
-  auto JT_CONCAT(_or_, __LINE__) = (expr);                      \
-  ASSERT_TRUE(JT_CONCAT(_or_, __LINE__).ok())                   \
-      << JT_CONCAT(_or_, __LINE__).status().ToString();         \
+#define JT_ASSERT_OK_AND_ASSIGN(lhs, expr)              \
+  auto JT_CONCAT(_or_, __LINE__) = (expr);              \
+  ASSERT_TRUE(JT_CONCAT(_or_, __LINE__).ok())           \
+      << JT_CONCAT(_or_, __LINE__).status().ToString(); \
   lhs = *std::move(JT_CONCAT(_or_, __LINE__))
 #define JT_CONCAT_INNER(a, b) a##b
 #define JT_CONCAT(a, b) JT_CONCAT_INNER(a, b)

@@ -59,7 +59,8 @@ TEST(FieldMaskTest, SubFieldPathUpdatesOnlyThatSubField) {
 }
 
 TEST(FieldMaskTest, UnknownOrProtectedPathsAreRejectedAndNothingChanges) {
-  for (const char* path : {"name", "etag", "no_such_field", "requirements.nope"}) {
+  for (const char* path :
+       {"name", "etag", "no_such_field", "requirements.nope"}) {
     google::protobuf::FieldMask mask;
     mask.add_paths(path);
     v1::Track patch;

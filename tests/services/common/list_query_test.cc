@@ -7,7 +7,9 @@
 namespace jobtrack {
 namespace {
 
-std::vector<FilterField> Fields() { return {MunicipalityFilter(), SniFilter()}; }
+std::vector<FilterField> Fields() {
+  return {MunicipalityFilter(), SniFilter()};
+}
 
 TEST(ListQueryTest, ParsesConjunctionsIntoTerms) {
   auto q = ParseListQuery(0, "", R"(municipality = "0180" AND sni=Q)", "tracks",
@@ -24,13 +26,14 @@ TEST(ListQueryTest, ClampsPageSizeAndRejectsNegative) {
 }
 
 TEST(ListQueryTest, RejectsBadFiltersNamingTheFilterField) {
-  for (const char* bad : {"municipality", "municipality =", "= 0180",
-                          "municipality = 0180 OR sni = Q",
-                          "municipality = 9999", "color = red",
-                          "municipality = \"0180", "a = b = c"}) {
+  for (const char* bad :
+       {"municipality", "municipality =", "= 0180",
+        "municipality = 0180 OR sni = Q", "municipality = 9999", "color = red",
+        "municipality = \"0180", "a = b = c"}) {
     auto q = ParseListQuery(0, "", bad, "tracks", Fields());
     EXPECT_EQ(q.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_NE(q.status().message().find("filter"), absl::string_view::npos) << bad;
+    EXPECT_NE(q.status().message().find("filter"), absl::string_view::npos)
+        << bad;
   }
 }
 
@@ -41,11 +44,16 @@ TEST(ListQueryTest, PageTokenIsBoundToCollectionAndFilter) {
   auto next = ParseListQuery(10, token, "sni = Q", "tracks", Fields());
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->start_after, "abc");
-  EXPECT_EQ(ParseListQuery(10, token, "sni = A", "tracks", Fields()).status().code(),
+  EXPECT_EQ(
+      ParseListQuery(10, token, "sni = A", "tracks", Fields()).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseListQuery(10, token, "sni = Q", "employers", Fields())
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseListQuery(10, token, "sni = Q", "employers", Fields()).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ParseListQuery(10, "not a token!", "", "tracks", Fields()).status().code(),
+  EXPECT_EQ(ParseListQuery(10, "not a token!", "", "tracks", Fields())
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 

@@ -27,14 +27,17 @@ TEST(MutationTest, RetryReturnsFirstResponseWithoutRunningAgain) {
     ++runs;
     v1::Employer e;
     e.set_name(absl::StrCat("employers/run", runs));
-    if (absl::Status s = txn.Put(storage::Column::kRecords, e.name(), "x"); !s.ok()) {
+    if (absl::Status s = txn.Put(storage::Column::kRecords, e.name(), "x");
+        !s.ok()) {
       return s;
     }
     return e;
   };
   const CallContext context{.principal = "p", .method = "CreateEmployer"};
-  auto first = RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body);
-  auto second = RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body);
+  auto first = RunMutation<v1::Employer>(env.storage(), context, Request("A"),
+                                         kId, body);
+  auto second = RunMutation<v1::Employer>(env.storage(), context, Request("A"),
+                                          kId, body);
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(second->name(), "employers/run1");
@@ -52,10 +55,14 @@ TEST(MutationTest, SameIdWithDifferentRequestIsInvalidArgument) {
     return v1::Employer();
   };
   const CallContext context{.method = "CreateEmployer"};
-  ASSERT_TRUE(RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body).ok());
-  auto clash = RunMutation<v1::Employer>(env.storage(), context, Request("B"), kId, body);
+  ASSERT_TRUE(
+      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+          .ok());
+  auto clash = RunMutation<v1::Employer>(env.storage(), context, Request("B"),
+                                         kId, body);
   EXPECT_EQ(clash.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(clash.status().message().find("request_id"), absl::string_view::npos);
+  EXPECT_NE(clash.status().message().find("request_id"),
+            absl::string_view::npos);
 }
 
 TEST(MutationTest, FailedCallStoresNothingSoARetryRunsAgain) {
@@ -66,8 +73,12 @@ TEST(MutationTest, FailedCallStoresNothingSoARetryRunsAgain) {
     return v1::Employer();
   };
   const CallContext context{.method = "CreateEmployer"};
-  EXPECT_FALSE(RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body).ok());
-  EXPECT_TRUE(RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body).ok());
+  EXPECT_FALSE(
+      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+          .ok());
+  EXPECT_TRUE(
+      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+          .ok());
   EXPECT_EQ(runs, 2);
 }
 
@@ -79,9 +90,13 @@ TEST(MutationTest, RecordExpiresAfterTtl) {
     return v1::Employer();
   };
   const CallContext context{.method = "CreateEmployer"};
-  ASSERT_TRUE(RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body).ok());
+  ASSERT_TRUE(
+      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+          .ok());
   env.clock().Advance(absl::Hours(24 * 7 + 1));
-  ASSERT_TRUE(RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body).ok());
+  ASSERT_TRUE(
+      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+          .ok());
   EXPECT_EQ(runs, 2);
 }
 
@@ -90,8 +105,8 @@ TEST(MutationTest, RequestIdMustBeAUuid) {
   auto body = [](storage::Transaction&) -> absl::StatusOr<v1::Employer> {
     return v1::Employer();
   };
-  auto bad = RunMutation<v1::Employer>(env.storage(), CallContext{}, Request("A"),
-                                       "retry-1", body);
+  auto bad = RunMutation<v1::Employer>(env.storage(), CallContext{},
+                                       Request("A"), "retry-1", body);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(IsUuid(kId));
   EXPECT_FALSE(IsUuid("6f1c2a7e0b7d4c559a341f0f6b9e7d21"));
@@ -102,7 +117,8 @@ TEST(MutationTest, ConcurrentCallsWithOneIdRunTheBodyOnce) {
   std::atomic<int> runs = 0;
   auto body = [&](storage::Transaction& txn) -> absl::StatusOr<v1::Employer> {
     ++runs;
-    if (absl::Status s = txn.Put(storage::Column::kRecords, "k", "v"); !s.ok()) return s;
+    if (absl::Status s = txn.Put(storage::Column::kRecords, "k", "v"); !s.ok())
+      return s;
     v1::Employer e;
     e.set_name("employers/once");
     return e;
@@ -111,9 +127,9 @@ TEST(MutationTest, ConcurrentCallsWithOneIdRunTheBodyOnce) {
   std::atomic<int> ok = 0;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
-      auto r = RunMutation<v1::Employer>(env.storage(),
-                                         CallContext{.method = "CreateEmployer"},
-                                         Request("A"), kId, body);
+      auto r = RunMutation<v1::Employer>(
+          env.storage(), CallContext{.method = "CreateEmployer"}, Request("A"),
+          kId, body);
       if (r.ok()) {
         EXPECT_EQ(r->name(), "employers/once");
         ++ok;

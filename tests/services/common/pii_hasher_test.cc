@@ -17,7 +17,8 @@ TEST(PiiHasherTest, HashIsKeyedDeterministicAndPurposeSeparated) {
   EXPECT_NE(a.Hash("orgnr", "8112189876"), b.Hash("orgnr", "8112189876"));
   EXPECT_NE(a.Hash("orgnr", "8112189876"), a.Hash("pnr", "8112189876"));
   EXPECT_EQ(a.Hash("orgnr", "x").size(), 64u);
-  EXPECT_EQ(a.Hash("orgnr", "8112189876").find("8112189876"), std::string::npos);
+  EXPECT_EQ(a.Hash("orgnr", "8112189876").find("8112189876"),
+            std::string::npos);
 }
 
 TEST(PiiHasherTest, KeyFileMustBePrivateAndLongEnough) {

@@ -23,7 +23,8 @@ TEST(ReferenceDataTest, KnowsAll290MunicipalitiesAnd21Counties) {
   }
   EXPECT_EQ(counties, 21);
   EXPECT_EQ(Ref().MunicipalityName("0180"), "Stockholm");
-  EXPECT_EQ(Ref().MunicipalityName("0331"), "Heby");  // Moved from 1917 in 2007.
+  EXPECT_EQ(Ref().MunicipalityName("0331"),
+            "Heby");  // Moved from 1917 in 2007.
   EXPECT_FALSE(Ref().IsMunicipality("1917"));
   EXPECT_FALSE(Ref().IsCounty("02"));  // Discontinued.
 }
@@ -48,7 +49,8 @@ TEST(ReferenceDataTest, SsykHas454UnitGroupsIncludingAfManagerCodes) {
 }
 
 TEST(ReferenceDataTest, SniAcceptsEveryLevelAndKnowsTheSection) {
-  for (const char* code : {"Q", "86", "861", "8610", "86101", "A", "01", "01110"}) {
+  for (const char* code :
+       {"Q", "86", "861", "8610", "86101", "A", "01", "01110"}) {
     EXPECT_TRUE(Ref().IsSniCode(code)) << code;
   }
   for (const char* code : {"V", "00", "999", "9999", "86109", "86.101", ""}) {

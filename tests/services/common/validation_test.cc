@@ -6,9 +6,9 @@ namespace jobtrack {
 namespace {
 
 TEST(LuhnTest, AcceptsCorrectCheckDigitOnly) {
-  EXPECT_TRUE(LuhnValid("5560360793"));   // A published example number.
+  EXPECT_TRUE(LuhnValid("5560360793"));  // A published example number.
   EXPECT_FALSE(LuhnValid("5560360794"));
-  EXPECT_TRUE(LuhnValid("2120000142"));   // Stockholms kommun.
+  EXPECT_TRUE(LuhnValid("2120000142"));  // Stockholms kommun.
   EXPECT_FALSE(LuhnValid(""));
   EXPECT_FALSE(LuhnValid("55603607a3"));
 }
@@ -28,8 +28,9 @@ TEST(OrganisationNumberTest, RejectsWrongCheckDigitLengthAndCharacters) {
   std::string error;
   EXPECT_FALSE(ParseOrganisationNumber("5560360794", &error));
   EXPECT_EQ(error, "check digit does not match");
-  for (const char* bad : {"", "556036079", "55603607930", "556036+0793",
-                          "55603-60793", "556036-079x", "１２３４５６７８９０"}) {
+  for (const char* bad :
+       {"", "556036079", "55603607930", "556036+0793", "55603-60793",
+        "556036-079x", "１２３４５６７８９０"}) {
     EXPECT_FALSE(ParseOrganisationNumber(bad, &error)) << bad;
   }
 }
@@ -52,7 +53,10 @@ TEST(TextTest, RequiredTextRejectsBlankTooLongAndControlCharacters) {
   EXPECT_TRUE(v.empty());
   CheckRequiredText("   ", 10, "blank", v);
   CheckRequiredText("abcdef", 5, "long", v);
-  CheckRequiredText("a\x01" "b", 10, "control", v);
+  CheckRequiredText(
+      "a\x01"
+      "b",
+      10, "control", v);
   CheckRequiredText("\xc3\x28", 10, "utf8", v);
   absl::Status s = v.ToStatus();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
@@ -93,7 +97,8 @@ TEST(CodesTest, MunicipalitiesMustBeKnownAndDistinct) {
   CheckMunicipalities(codes, 290, "m", bad);
   const std::string message(bad.ToStatus().message());
   EXPECT_NE(message.find("m[2]: is repeated"), std::string::npos);
-  EXPECT_NE(message.find("m[3]: is not a Swedish municipality"), std::string::npos);
+  EXPECT_NE(message.find("m[3]: is not a Swedish municipality"),
+            std::string::npos);
 }
 
 }  // namespace

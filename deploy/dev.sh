@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# jobtrack developer entry point on Debian 12.
+#
+#   deploy/dev.sh run    install what is missing, build, start jobtrackd on
+#                        ./var/data with demo data (plaintext, 127.0.0.1:50051)
+#   deploy/dev.sh test   install what is missing, build, run every test, then
+#                        build again with ASan+UBSan and run every test again
+#   deploy/dev.sh build  install what is missing and build only
+#
+# Installing needs root (or sudo). Builds go to ./build and ./build-asan.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JOBS=${JOBS:-2}
+
+PACKAGES=(
+  g++ cmake ninja-build ccache pkg-config tzdata
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev librocksdb-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  golang-github-gogo-googleapis-dev
+)
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "== installing: ${missing[*]}"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root or sudo to install packages" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+build() {  # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
+
+run_tests() {  # run_tests DIR
+  ctest --test-dir "$1" --output-on-failure -j "$JOBS" --timeout 600
+}
+
+cmd=${1:-}
+case "$cmd" in
+  build)
+    install_packages
+    build "$ROOT/build"
+    ;;
+  run)
+    install_packages
+    build "$ROOT/build"
+    mkdir -p "$ROOT/var"
+    echo "== jobtrackd on 127.0.0.1:50051 (plaintext, data in var/data); Ctrl-C stops it"
+    echo "== try: build/clients/ctl/jobtrackctl list tracks"
+    exec "$ROOT/build/services/jobtrackd" --data_dir="$ROOT/var/data" \
+      --plaintext --listen=127.0.0.1:50051 --demo_data
+    ;;
+  test)
+    install_packages
+    echo "== build and test"
+    build "$ROOT/build"
+    run_tests "$ROOT/build"
+    echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
+    build "$ROOT/build-asan" -DJOBTRACK_SANITIZE=ON
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      run_tests "$ROOT/build-asan"
+    ;;
+  *)
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

@@ -104,6 +104,15 @@ class Crud {
         page_size, page_token, filter, collection, spec_.filters);
     if (!query.ok()) return query.status();
     std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+    if (!parent.empty()) {
+      absl::string_view parent_collection, parent_id;
+      storage::SplitName(parent, &parent_collection, &parent_id);
+      absl::StatusOr<std::optional<std::string>> found =
+          reader->Get(storage::Column::kRecords,
+                      storage::RecordKey(parent_collection, parent_id));
+      if (!found.ok()) return found.status();
+      if (!found->has_value()) return ResourceNotFound(parent);
+    }
     std::string next;
     absl::StatusOr<std::vector<T>> page =
         table_.List(*reader, collection, *query, &next);

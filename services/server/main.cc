@@ -11,12 +11,14 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "services/common/clock.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
@@ -135,6 +137,17 @@ int Run() {
     std::rename(tmp.c_str(), port_file.c_str());
   }
 
+  // Expired request-id records are dropped by compaction; compact their
+  // column family regularly so they do not linger on a quiet server.
+  absl::Notification stopping;
+  std::thread purger([&] {
+    while (!stopping.WaitForNotificationWithTimeout(absl::Hours(1))) {
+      if (absl::Status s = (*storage)->PurgeExpiredRequests(); !s.ok()) {
+        LogWarning("purging expired request ids: ", s.ToString());
+      }
+    }
+  });
+
   // Signals were blocked in main() before any thread started, so only this
   // thread receives them.
   sigset_t signals;
@@ -147,6 +160,8 @@ int Run() {
           ", shutting down");
   (*server)->Shutdown(
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  stopping.Notify();
+  purger.join();
   server->reset();
   storage->reset();
   LogInfo("stopped cleanly");

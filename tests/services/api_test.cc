@@ -173,6 +173,57 @@ TEST_F(ApiTest, HealthServiceReportsServing) {
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status: SERVING.
 }
 
+TEST_F(ApiTest, ReflectionListsTheJobtrackServices) {
+  // ServerReflectionRequest{list_services: ""}: field 7, empty string.
+  grpc::Slice request_bytes(std::string("\x3a\x00", 2));
+  grpc::ByteBuffer request(&request_bytes, 1), response;
+  grpc::CompletionQueue cq;
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  auto call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag;
+  bool ok;
+  auto step = [&](intptr_t expected) {
+    ASSERT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_EQ(reinterpret_cast<intptr_t>(tag), expected);
+    EXPECT_TRUE(ok);
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  step(1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  step(2);
+  call->Read(&response, reinterpret_cast<void*>(3));
+  step(3);
+  call->WritesDone(reinterpret_cast<void*>(4));
+  step(4);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  step(5);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (auto& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const char* service :
+       {"jobtrack.v1.TrackService", "jobtrack.v1.EmployerService",
+        "jobtrack.v1.SupplierService", "jobtrack.v1.AgreementService",
+        "jobtrack.v1.ModuleService", "grpc.health.v1.Health"}) {
+    EXPECT_NE(bytes.find(service), std::string::npos) << service;
+  }
+}
+
+TEST_F(ApiTest, ListingIntakesOfAMissingTrackIsNotFound) {
+  grpc::ClientContext context;
+  v1::ListIntakesRequest list;
+  list.set_parent("tracks/nosuch");
+  v1::ListIntakesResponse response;
+  EXPECT_EQ(tracks_->ListIntakes(&context, list, &response).error_code(),
+            StatusCode::NOT_FOUND);
+}
+
 TEST_F(ApiTest, InvalidOrganisationNumberNamesTheFieldAndWritesNothing) {
   grpc::ClientContext context;
   v1::Employer out;

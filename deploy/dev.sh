@@ -13,6 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JOBS=${JOBS:-2}
+# Let ccache reuse objects across clones in different directories (CI).
+export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config tzdata

@@ -43,6 +43,30 @@ std::string UniqueKey(absl::string_view collection, absl::string_view term) {
   return absl::StrCat(collection, kSep, "!", term);
 }
 
+std::string EventKey(uint64_t sequence) {
+  std::string key(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    key[i] = static_cast<char>(sequence & 0xff);
+    sequence >>= 8;
+  }
+  return key;
+}
+
+uint64_t EventKeySequence(absl::string_view key) {
+  if (key.size() != 8) return 0;
+  uint64_t sequence = 0;
+  for (char c : key) sequence = (sequence << 8) | static_cast<unsigned char>(c);
+  return sequence;
+}
+
+std::string AggregateEventKey(absl::string_view aggregate, uint64_t sequence) {
+  return absl::StrCat(IndexPrefix("events", aggregate), EventKey(sequence));
+}
+
+std::string AggregateEventPrefix(absl::string_view aggregate) {
+  return IndexPrefix("events", aggregate);
+}
+
 std::string RequestKey(absl::string_view principal, absl::string_view method,
                        absl::string_view request_id) {
   return absl::StrCat(principal, kSep, method, kSep, request_id);

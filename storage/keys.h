@@ -9,6 +9,10 @@
 //   index     <collection> 0x00 "!" <term>          -> <id> (unique term)
 //   requests  <principal> 0x00 <method> 0x00 <request_id>
 //                                                   -> storage.RequestRecord
+//   events    <sequence: 8 bytes big-endian>        -> serialized event
+//   index     "events" 0x00 <aggregate> 0x00 <sequence: 8 bytes BE> -> ""
+//
+// Event sequences are the commit order: gap-free, starting at 1.
 //
 // A collection is the resource name without its last segment, so
 // `tracks/t1/intakes/i1` is stored under collection `tracks/t1/intakes` and
@@ -18,6 +22,7 @@
 #ifndef JOBTRACK_STORAGE_KEYS_H_
 #define JOBTRACK_STORAGE_KEYS_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -44,6 +49,13 @@ std::string IndexPrefix(absl::string_view collection, absl::string_view term);
 absl::string_view IndexKeyId(absl::string_view key);
 
 std::string UniqueKey(absl::string_view collection, absl::string_view term);
+
+std::string EventKey(uint64_t sequence);
+// The sequence of an event key; 0 if the key is not one.
+uint64_t EventKeySequence(absl::string_view key);
+// Index entry tying an event to its aggregate (e.g. a participation's name).
+std::string AggregateEventKey(absl::string_view aggregate, uint64_t sequence);
+std::string AggregateEventPrefix(absl::string_view aggregate);
 
 std::string RequestKey(absl::string_view principal, absl::string_view method,
                        absl::string_view request_id);

@@ -23,7 +23,7 @@ namespace {
 
 // Names of the column families, in Column order.
 constexpr const char* kColumnNames[] = {"default", "records", "index",
-                                        "requests"};
+                                        "requests", "events"};
 constexpr size_t kColumnCount = std::size(kColumnNames);
 
 // Drops request-id records whose time to live has passed.
@@ -186,10 +186,32 @@ absl::Status Transaction::Delete(Column column, absl::string_view key) {
   return FromRocksDb(txn_->Delete(storage_->Handle(column), Slice(key)));
 }
 
+void Transaction::AddEvent(std::string aggregate, std::string payload) {
+  events_.emplace_back(std::move(aggregate), std::move(payload));
+}
+
 absl::Status Transaction::Commit() {
   if (done_) return absl::FailedPreconditionError("transaction already ended");
   done_ = true;
-  return FromRocksDb(txn_->Commit());
+  if (events_.empty()) return FromRocksDb(txn_->Commit());
+  absl::MutexLock lock(&storage_->sequence_mu_);
+  const uint64_t first = storage_->last_sequence_ + 1;
+  uint64_t sequence = first;
+  for (const auto& [aggregate, payload] : events_) {
+    absl::Status s = FromRocksDb(txn_->Put(
+        Handle(Column::kEvents), Slice(EventKey(sequence)), Slice(payload)));
+    if (s.ok()) {
+      s = FromRocksDb(txn_->Put(Handle(Column::kIndex),
+                                Slice(AggregateEventKey(aggregate, sequence)),
+                                Slice("")));
+    }
+    if (!s.ok()) return s;
+    ++sequence;
+  }
+  if (absl::Status s = FromRocksDb(txn_->Commit()); !s.ok()) return s;
+  storage_->last_sequence_ = sequence - 1;
+  first_sequence_ = first;
+  return absl::OkStatus();
 }
 
 Storage::Storage(Options options) : options_(std::move(options)) {}
@@ -244,7 +266,17 @@ absl::Status Storage::Init() {
       absl::ToInt64Milliseconds(options_.lock_timeout);
   rocksdb::Status s = rocksdb::TransactionDB::Open(
       db_options, txn_db_options, options_.path, columns, &handles_, &db_);
-  return FromRocksDb(s);
+  if (!s.ok()) return FromRocksDb(s);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Handle(Column::kEvents)));
+  it->SeekToLast();
+  absl::MutexLock lock(&sequence_mu_);
+  last_sequence_ = it->Valid() ? EventKeySequence(View(it->key())) : 0;
+  return FromRocksDb(it->status());
+}
+
+rocksdb::ColumnFamilyHandle* Transaction::Handle(Column column) const {
+  return storage_->Handle(column);
 }
 
 rocksdb::ColumnFamilyHandle* Storage::Handle(Column column) const {
@@ -264,6 +296,24 @@ std::unique_ptr<Transaction> Storage::Begin() {
 
 std::unique_ptr<Reader> Storage::Snapshot() {
   return std::make_unique<SnapshotReader>(this);
+}
+
+uint64_t Storage::LastSequence() const {
+  absl::MutexLock lock(&sequence_mu_);
+  return last_sequence_;
+}
+
+uint64_t Storage::WaitForSequence(uint64_t after, absl::Time deadline) const {
+  struct Wait {
+    const uint64_t* last;
+    uint64_t after;
+  } wait{&last_sequence_, after};
+  absl::MutexLock lock(&sequence_mu_);
+  sequence_mu_.AwaitWithDeadline(
+      absl::Condition(
+          +[](Wait* w) { return *w->last > w->after; }, &wait),
+      deadline);
+  return last_sequence_;
 }
 
 absl::StatusOr<int> Storage::SchemaVersion() {

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace rocksdb {
@@ -37,7 +38,7 @@ class TransactionDB;
 
 namespace jobtrack::storage {
 
-enum class Column { kMeta, kRecords, kIndex, kRequests };
+enum class Column { kMeta, kRecords, kIndex, kRequests, kEvents };
 
 // The schema version this build writes. Bump it, and add a Migration, when
 // the stored layout changes.
@@ -103,14 +104,27 @@ class Transaction : public Reader {
   absl::Status Put(Column column, absl::string_view key,
                    absl::string_view value);
   absl::Status Delete(Column column, absl::string_view key);
+  // Appends an event to write at commit: `payload` is stored in the event
+  // log under the next free sequence and indexed under `aggregate` (a
+  // resource name). Events keep the order in which they were added.
+  void AddEvent(std::string aggregate, std::string payload);
+
   // Writes everything atomically. The transaction cannot be used afterwards.
+  // Commits that carry events are serialized, so the event log has no gaps
+  // and a reader that has seen sequence N has seen every event up to N.
   absl::Status Commit();
+
+  // After a successful Commit with events: the sequence of the first one.
+  uint64_t first_sequence() const { return first_sequence_; }
 
  private:
   friend class Storage;
   Transaction(Storage* storage, std::unique_ptr<rocksdb::Transaction> txn);
+  rocksdb::ColumnFamilyHandle* Handle(Column column) const;
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;
+  std::vector<std::pair<std::string, std::string>> events_;
+  uint64_t first_sequence_ = 0;
   bool done_ = false;
 };
 
@@ -128,6 +142,12 @@ class Storage {
   std::unique_ptr<Transaction> Begin();
   // A consistent read-only view as of now.
   std::unique_ptr<Reader> Snapshot();
+
+  // The sequence of the last committed event (0 if none).
+  uint64_t LastSequence() const;
+  // Blocks until an event after `after` is committed or `deadline` passes;
+  // returns LastSequence(). Thread-safe; used by change-stream readers.
+  uint64_t WaitForSequence(uint64_t after, absl::Time deadline) const;
 
   // The schema version of the stored data.
   absl::StatusOr<int> SchemaVersion();
@@ -152,6 +172,9 @@ class Storage {
   Options options_;
   rocksdb::TransactionDB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Serializes event-carrying commits; guards last_sequence_.
+  mutable absl::Mutex sequence_mu_;
+  uint64_t last_sequence_ ABSL_GUARDED_BY(sequence_mu_) = 0;
   // Referenced by the requests column family's options; outlives db_.
   std::unique_ptr<rocksdb::CompactionFilter> request_filter_;
 };

@@ -72,7 +72,7 @@ class Crud {
     Validate(resource, /*creating=*/true, violations);
     if (!violations.empty()) return violations.ToStatus();
     return RunMutation<T>(
-        *deps_.storage, context, request, request_id,
+        deps_, context, request, request_id,
         [&](storage::Transaction& txn) -> absl::StatusOr<T> {
           T record = resource;
           record.set_name(
@@ -83,6 +83,7 @@ class Crud {
           *record.mutable_update_time() = now;
           StampEtag(&record);
           if (absl::Status s = table_.Insert(txn, record); !s.ok()) return s;
+          OnWrite(txn, context, nullptr, record);
           return Present(std::move(record));
         });
   }
@@ -141,7 +142,7 @@ class Crud {
       }
     }
     return RunMutation<T>(
-        *deps_.storage, context, request, request_id,
+        deps_, context, request, request_id,
         [&](storage::Transaction& txn) -> absl::StatusOr<T> {
           absl::StatusOr<T> current = table_.GetForUpdate(txn, patch.name());
           if (!current.ok()) return current.status();
@@ -165,6 +166,7 @@ class Crud {
           if (absl::Status s = table_.Replace(txn, *current, next); !s.ok()) {
             return s;
           }
+          OnWrite(txn, context, &*current, next);
           return Present(std::move(next));
         });
   }
@@ -175,7 +177,7 @@ class Crud {
       absl::string_view request_id) {
     if (absl::Status s = CheckName(name, "name"); !s.ok()) return s;
     return RunMutation<google::protobuf::Empty>(
-        *deps_.storage, context, request, request_id,
+        deps_, context, request, request_id,
         [&](storage::Transaction& txn)
             -> absl::StatusOr<google::protobuf::Empty> {
           absl::StatusOr<T> current = table_.GetForUpdate(txn, name);
@@ -215,6 +217,11 @@ class Crud {
                                const T* /*old*/) const {
     return absl::OkStatus();
   }
+  // Called after a create (`old` null) or update is written, inside the
+  // transaction: the place to append events.
+  virtual void OnWrite(storage::Transaction& /*txn*/,
+                       const CallContext& /*context*/, const T* /*old*/,
+                       const T& /*record*/) const {}
   // FAILED_PRECONDITION if something still refers to the record.
   virtual absl::Status CheckDeletable(storage::Transaction& /*txn*/,
                                       const T& /*record*/) const {

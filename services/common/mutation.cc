@@ -14,8 +14,9 @@ namespace {
 
 using google::protobuf::Message;
 
-std::string Fingerprint(const Message& request) {
-  return DeterministicDigest(request, "request_id");
+std::string Fingerprint(const Deps& deps, const Message& request) {
+  return deps.hasher->Hash("request",
+                           DeterministicDigest(request, "request_id"));
 }
 
 }  // namespace
@@ -33,19 +34,20 @@ bool IsUuid(absl::string_view text) {
 }
 
 absl::Status RunMutationImpl(
-    storage::Storage& storage, const CallContext& context,
-    const Message& request, absl::string_view request_id, Message* response,
+    const Deps& deps, const CallContext& context, const Message& request,
+    absl::string_view request_id, Message* response,
     absl::FunctionRef<absl::Status(storage::Transaction&, Message*)> body) {
   if (!request_id.empty() && !IsUuid(request_id)) {
     return InvalidField("request_id", "must be a UUID (8-4-4-4-12 hex digits)");
   }
+  storage::Storage& storage = *deps.storage;
   std::unique_ptr<storage::Transaction> txn = storage.Begin();
   std::string key;
   std::string fingerprint;
   if (!request_id.empty()) {
     key = storage::RequestKey(context.principal, context.method,
                               absl::AsciiStrToLower(request_id));
-    fingerprint = Fingerprint(request);
+    fingerprint = Fingerprint(deps, request);
     absl::StatusOr<std::optional<std::string>> stored =
         txn->GetForUpdate(storage::Column::kRequests, key);
     if (!stored.ok()) return stored.status();

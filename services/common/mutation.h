@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "services/common/deps.h"
 #include "storage/storage.h"
 
 namespace jobtrack {
@@ -30,12 +31,13 @@ bool IsUuid(absl::string_view text);
 // naming request_id): if an unexpired record for (principal, method, id)
 // exists, the stored response is returned without running `body`, provided
 // the request is the same (else INVALID_ARGUMENT naming request_id). The
-// record key is locked first, so of two concurrent calls with one id exactly
-// one runs `body`; the other waits and returns its response (or ABORTED if
-// the wait times out). The response record is written in the same commit as
-// `body`'s writes. Failed calls store nothing.
+// request's fingerprint is keyed with the server's hashing key, because a
+// request may carry a personnummer. The record key is locked first, so of two
+// concurrent calls with one id exactly one runs `body`; the other waits and
+// returns its response (or ABORTED if the wait times out). The response record
+// is written in the same commit as `body`'s writes. Failed calls store nothing.
 absl::Status RunMutationImpl(
-    storage::Storage& storage, const CallContext& context,
+    const Deps& deps, const CallContext& context,
     const google::protobuf::Message& request, absl::string_view request_id,
     google::protobuf::Message* response,
     absl::FunctionRef<absl::Status(storage::Transaction&,
@@ -43,14 +45,14 @@ absl::Status RunMutationImpl(
         body);
 
 template <typename Response, typename Body>
-absl::StatusOr<Response> RunMutation(storage::Storage& storage,
+absl::StatusOr<Response> RunMutation(const Deps& deps,
                                      const CallContext& context,
                                      const google::protobuf::Message& request,
                                      absl::string_view request_id,
                                      Body&& body) {
   Response response;
   absl::Status status = RunMutationImpl(
-      storage, context, request, request_id, &response,
+      deps, context, request, request_id, &response,
       [&](storage::Transaction& txn, google::protobuf::Message* out) {
         absl::StatusOr<Response> result = body(txn);
         if (!result.ok()) return result.status();

@@ -184,7 +184,7 @@ absl::StatusOr<v1::Track> Tracks::CreateTrack(
       EffectiveDate(request.effective_date(), violations);
   if (!violations.empty()) return violations.ToStatus();
   return RunMutation<v1::Track>(
-      *deps_.storage, context, request, request.request_id(),
+      deps_, context, request, request.request_id(),
       [&](storage::Transaction& txn) -> absl::StatusOr<v1::Track> {
         v1::Track t = request.track();
         t.clear_past_chains();
@@ -232,7 +232,7 @@ absl::StatusOr<v1::Track> Tracks::UpdateTrack(
       MaskTouches(patch, request.update_mask(), spec_.updatable, "chain");
 
   return RunMutation<v1::Track>(
-      *deps_.storage, context, request, request.request_id(),
+      deps_, context, request, request.request_id(),
       [&](storage::Transaction& txn) -> absl::StatusOr<v1::Track> {
         absl::StatusOr<v1::Track> current =
             table_.GetForUpdate(txn, patch.name());

@@ -34,16 +34,16 @@ TEST(MutationTest, RetryReturnsFirstResponseWithoutRunningAgain) {
     return e;
   };
   const CallContext context{.principal = "p", .method = "CreateEmployer"};
-  auto first = RunMutation<v1::Employer>(env.storage(), context, Request("A"),
-                                         kId, body);
-  auto second = RunMutation<v1::Employer>(env.storage(), context, Request("A"),
-                                          kId, body);
+  auto first =
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body);
+  auto second =
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body);
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(runs, 1);
   EXPECT_EQ(second->name(), "employers/run1");
   // Another principal or method has its own id space.
   auto other = RunMutation<v1::Employer>(
-      env.storage(), CallContext{.principal = "q", .method = "CreateEmployer"},
+      env.deps(), CallContext{.principal = "q", .method = "CreateEmployer"},
       Request("A"), kId, body);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(runs, 2);
@@ -56,10 +56,10 @@ TEST(MutationTest, SameIdWithDifferentRequestIsInvalidArgument) {
   };
   const CallContext context{.method = "CreateEmployer"};
   ASSERT_TRUE(
-      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body)
           .ok());
-  auto clash = RunMutation<v1::Employer>(env.storage(), context, Request("B"),
-                                         kId, body);
+  auto clash =
+      RunMutation<v1::Employer>(env.deps(), context, Request("B"), kId, body);
   EXPECT_EQ(clash.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(clash.status().message().find("request_id"),
             absl::string_view::npos);
@@ -74,10 +74,10 @@ TEST(MutationTest, FailedCallStoresNothingSoARetryRunsAgain) {
   };
   const CallContext context{.method = "CreateEmployer"};
   EXPECT_FALSE(
-      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body)
           .ok());
   EXPECT_TRUE(
-      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body)
           .ok());
   EXPECT_EQ(runs, 2);
 }
@@ -91,11 +91,11 @@ TEST(MutationTest, RecordExpiresAfterTtl) {
   };
   const CallContext context{.method = "CreateEmployer"};
   ASSERT_TRUE(
-      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body)
           .ok());
   env.clock().Advance(absl::Hours(24 * 7 + 1));
   ASSERT_TRUE(
-      RunMutation<v1::Employer>(env.storage(), context, Request("A"), kId, body)
+      RunMutation<v1::Employer>(env.deps(), context, Request("A"), kId, body)
           .ok());
   EXPECT_EQ(runs, 2);
 }
@@ -105,8 +105,8 @@ TEST(MutationTest, RequestIdMustBeAUuid) {
   auto body = [](storage::Transaction&) -> absl::StatusOr<v1::Employer> {
     return v1::Employer();
   };
-  auto bad = RunMutation<v1::Employer>(env.storage(), CallContext{},
-                                       Request("A"), "retry-1", body);
+  auto bad = RunMutation<v1::Employer>(env.deps(), CallContext{}, Request("A"),
+                                       "retry-1", body);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(IsUuid(kId));
   EXPECT_FALSE(IsUuid("6f1c2a7e0b7d4c559a341f0f6b9e7d21"));
@@ -128,7 +128,7 @@ TEST(MutationTest, ConcurrentCallsWithOneIdRunTheBodyOnce) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
       auto r = RunMutation<v1::Employer>(
-          env.storage(), CallContext{.method = "CreateEmployer"}, Request("A"),
+          env.deps(), CallContext{.method = "CreateEmployer"}, Request("A"),
           kId, body);
       if (r.ok()) {
         EXPECT_EQ(r->name(), "employers/once");

@@ -1,0 +1,26 @@
+// Appending domain events to the event log (DESIGN 3, 9.1).
+#ifndef JOBTRACK_SERVICES_COMMON_EVENTS_H_
+#define JOBTRACK_SERVICES_COMMON_EVENTS_H_
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "jobtrack/v1/event.pb.h"
+#include "services/common/mutation.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+// Stamps `event` with the actor, effective date and recorded time, and adds
+// it to `txn`, to be written with the next commit under its resource. The
+// sequence is assigned by the commit and is not part of the payload.
+void AppendEvent(storage::Transaction& txn, const CallContext& context,
+                 absl::CivilDay effective, absl::Time recorded,
+                 v1::Event event);
+
+// Parses a stored event and fills in its sequence.
+absl::StatusOr<v1::Event> DecodeEvent(uint64_t sequence,
+                                      absl::string_view payload);
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_COMMON_EVENTS_H_

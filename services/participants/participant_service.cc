@@ -1,0 +1,58 @@
+#include "services/participants/participant_service.h"
+
+#include "services/common/handler.h"
+
+namespace jobtrack {
+
+grpc::ServerUnaryReactor* ParticipantService::CreateParticipant(
+    grpc::CallbackServerContext* context,
+    const v1::CreateParticipantRequest* request, v1::Participant* response) {
+  return Serve(context, response, [&] {
+    return participants_.Create(ContextOf(context, "CreateParticipant"),
+                                *request, "", request->participant(),
+                                request->request_id());
+  });
+}
+
+grpc::ServerUnaryReactor* ParticipantService::GetParticipant(
+    grpc::CallbackServerContext* context,
+    const v1::GetParticipantRequest* request, v1::Participant* response) {
+  return Serve(context, response,
+               [&] { return participants_.Get(request->name()); });
+}
+
+grpc::ServerUnaryReactor* ParticipantService::ListParticipants(
+    grpc::CallbackServerContext* context,
+    const v1::ListParticipantsRequest* request,
+    v1::ListParticipantsResponse* response) {
+  return ServeList(context, request, response, participants_,
+                   [](auto& r) { return r.add_participants(); });
+}
+
+grpc::ServerUnaryReactor* ParticipantService::UpdateParticipant(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateParticipantRequest* request, v1::Participant* response) {
+  return Serve(context, response, [&] {
+    return participants_.Update(ContextOf(context, "UpdateParticipant"),
+                                *request, request->participant(),
+                                request->update_mask(), request->request_id());
+  });
+}
+
+grpc::ServerUnaryReactor* ParticipantService::LookupParticipant(
+    grpc::CallbackServerContext* context,
+    const v1::LookupParticipantRequest* request, v1::Participant* response) {
+  return Serve(context, response,
+               [&] { return participants_.Lookup(request->personnummer()); });
+}
+
+grpc::ServerUnaryReactor* ParticipantService::EraseParticipant(
+    grpc::CallbackServerContext* context,
+    const v1::EraseParticipantRequest* request, v1::Participant* response) {
+  return Serve(context, response, [&] {
+    return participants_.Erase(ContextOf(context, "EraseParticipant"),
+                               *request);
+  });
+}
+
+}  // namespace jobtrack

@@ -110,7 +110,8 @@ void Participants::Validate(const v1::Participant& p, bool creating,
       if (!pnr) violations.Add("participant.personnummer", error);
     }
   }
-  if (p.birth_year() == 0 && !pnr) {
+  // With a personnummer (valid or not) the birth year comes from it.
+  if (p.birth_year() == 0 && p.personnummer().empty()) {
     violations.Add("participant.birth_year", "is required");
   } else if (p.birth_year() != 0 &&
              (p.birth_year() < 1900 || p.birth_year() > today.year())) {

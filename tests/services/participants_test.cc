@@ -1,0 +1,324 @@
+// ParticipantService through an in-process server: personnummer rules,
+// duplicates, look-up, erasure, events, and a planted personnummer that must
+// never appear in a response, an error, the log or the data directory.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "jobtrack/v1/event.pb.h"
+#include "jobtrack/v1/participant.grpc.pb.h"
+#include "jobtrack/v1/supplier.grpc.pb.h"
+#include "services/common/events.h"
+#include "services/server/server.h"
+#include "storage/keys.h"
+#include "tests/support/test_env.h"
+
+namespace jobtrack {
+namespace {
+
+using grpc::StatusCode;
+
+// The Swedish Tax Agency's test number 811218-9876 in its written forms.
+constexpr char kPnr12[] = "198112189876";
+constexpr char kPnr10[] = "8112189876";
+constexpr char kPnrHyphen[] = "811218-9876";
+
+std::set<std::string> ViolatedFields(const grpc::Status& status) {
+  std::set<std::string> fields;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) fields.insert(v.field());
+    }
+  }
+  return fields;
+}
+
+bool ContainsPersonnummer(absl::string_view bytes) {
+  for (const char* form : {kPnr12, kPnr10, kPnrHyphen}) {
+    if (bytes.find(form) != absl::string_view::npos) return true;
+  }
+  return false;
+}
+
+class ParticipantsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Capture everything the server logs to stderr.
+    log_path_ = env_.data_dir() + "/stderr.log";
+    saved_stderr_ = dup(STDERR_FILENO);
+    FILE* log = fopen(log_path_.c_str(), "w");
+    dup2(fileno(log), STDERR_FILENO);
+    fclose(log);
+
+    ServerOptions options;
+    options.listen_address = "127.0.0.1:0";
+    auto server =
+        Server::Start(options, env_.deps(), grpc::InsecureServerCredentials());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::ParticipantService::NewStub(channel_);
+  }
+
+  void TearDown() override {
+    server_.reset();
+    dup2(saved_stderr_, STDERR_FILENO);
+    close(saved_stderr_);
+  }
+
+  static v1::CreateParticipantRequest Request(
+      const std::string& reference, const std::string& pnr = kPnrHyphen) {
+    v1::CreateParticipantRequest request;
+    auto* p = request.mutable_participant();
+    p->set_external_reference(reference);
+    p->set_personnummer(pnr);
+    p->set_gender(v1::MALE);
+    p->set_municipality_code("1480");
+    p->set_sun_code("206");
+    p->add_target_groups(v1::NEWLY_ARRIVED);
+    p->set_swedish_level(v1::SWEDISH_A2);
+    p->add_ssyk_interests("8331");
+    return request;
+  }
+
+  grpc::Status Create(const v1::CreateParticipantRequest& request,
+                      v1::Participant* out) {
+    grpc::ClientContext context;
+    grpc::Status s = stub_->CreateParticipant(&context, request, out);
+    responses_ +=
+        out->SerializeAsString() + s.error_message() + s.error_details();
+    return s;
+  }
+
+  std::vector<v1::Event> EventsOf(const std::string& resource) {
+    std::vector<v1::Event> events;
+    auto reader = env_.storage().Snapshot();
+    reader
+        ->Scan(storage::Column::kEvents, "", "",
+               [&](absl::string_view key, absl::string_view value) {
+                 auto event =
+                     DecodeEvent(storage::EventKeySequence(key), value);
+                 if (event.ok() && event->resource() == resource) {
+                   events.push_back(*event);
+                 }
+                 return true;
+               })
+        .IgnoreError();
+    return events;
+  }
+
+  testing::TestEnv env_;
+  std::string log_path_;
+  int saved_stderr_ = -1;
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ParticipantService::Stub> stub_;
+  std::string responses_;  // Everything the tests received.
+};
+
+TEST_F(ParticipantsTest, CreateHashesPersonnummerAndDerivesFields) {
+  v1::Participant p;
+  grpc::Status s = Create(Request("af-1001"), &p);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_TRUE(p.has_personnummer());
+  EXPECT_TRUE(p.personnummer().empty());
+  EXPECT_EQ(p.birth_year(), 1981);                          // From the number.
+  EXPECT_EQ(p.education_level(), v1::PRE_UPPER_SECONDARY);  // From SUN 206.
+  EXPECT_FALSE(ContainsPersonnummer(responses_));
+}
+
+TEST_F(ParticipantsTest,
+       DuplicatePersonnummerInAnyFormIsAlreadyExistsNamingTheParticipant) {
+  v1::Participant first, second;
+  ASSERT_TRUE(Create(Request("af-1001", kPnr12), &first).ok());
+  grpc::Status s = Create(Request("af-1002", kPnr10), &second);
+  EXPECT_EQ(s.error_code(), StatusCode::ALREADY_EXISTS);
+  EXPECT_NE(s.error_message().find(first.name()), std::string::npos);
+  EXPECT_FALSE(ContainsPersonnummer(responses_));
+  // The external reference is unique too.
+  v1::CreateParticipantRequest same_ref = Request("af-1001", "");
+  same_ref.mutable_participant()->set_birth_year(1990);
+  EXPECT_EQ(Create(same_ref, &second).error_code(), StatusCode::ALREADY_EXISTS);
+}
+
+TEST_F(ParticipantsTest, InvalidPersonnummerNamesTheFieldWithoutEchoingIt) {
+  v1::Participant p;
+  grpc::Status s = Create(Request("af-1", "198112189875"), &p);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s),
+            std::set<std::string>{"participant.personnummer"});
+  EXPECT_EQ(s.error_message().find("198112189875"), std::string::npos);
+  auto bad = Request("af-2", kPnrHyphen);
+  bad.mutable_participant()->set_birth_year(1990);
+  bad.mutable_participant()->set_gender(v1::GENDER_UNSPECIFIED);
+  bad.mutable_participant()->set_municipality_code("0000");
+  s = Create(bad, &p);
+  EXPECT_EQ(
+      ViolatedFields(s),
+      (std::set<std::string>{"participant.birth_year", "participant.gender",
+                             "participant.municipality_code"}));
+  grpc::ClientContext context;
+  v1::ListParticipantsResponse list;
+  ASSERT_TRUE(stub_->ListParticipants(&context, {}, &list).ok());
+  EXPECT_EQ(list.participants_size(), 0);  // Nothing was written.
+}
+
+TEST_F(ParticipantsTest, LookupFindsByAnyFormAndNotFoundOtherwise) {
+  v1::Participant p;
+  ASSERT_TRUE(Create(Request("af-1001"), &p).ok());
+  for (const char* form : {kPnr12, kPnr10, kPnrHyphen}) {
+    grpc::ClientContext context;
+    v1::LookupParticipantRequest lookup;
+    lookup.set_personnummer(form);
+    v1::Participant found;
+    ASSERT_TRUE(stub_->LookupParticipant(&context, lookup, &found).ok())
+        << form;
+    EXPECT_EQ(found.name(), p.name());
+    responses_ += found.SerializeAsString();
+  }
+  {
+    grpc::ClientContext context;
+    v1::LookupParticipantRequest lookup;
+    lookup.set_personnummer("19900101-0017");  // Valid, but nobody has it.
+    v1::Participant found;
+    EXPECT_EQ(stub_->LookupParticipant(&context, lookup, &found).error_code(),
+              StatusCode::NOT_FOUND);
+  }
+  grpc::ClientContext context;
+  v1::LookupParticipantRequest lookup;
+  lookup.set_personnummer("19900101-0018");  // Bad check digit.
+  v1::Participant found;
+  grpc::Status s = stub_->LookupParticipant(&context, lookup, &found);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), std::set<std::string>{"personnummer"});
+  EXPECT_FALSE(ContainsPersonnummer(responses_));
+}
+
+TEST_F(ParticipantsTest, UpdateRecordsAnEventOnlyWhenStatisticsChange) {
+  v1::Participant p;
+  ASSERT_TRUE(Create(Request("af-1001"), &p).ok());
+  ASSERT_EQ(EventsOf(p.name()).size(), 1u);
+  EXPECT_EQ(EventsOf(p.name())[0].participant().municipality_code(), "1480");
+
+  v1::UpdateParticipantRequest update;
+  update.mutable_participant()->set_name(p.name());
+  update.mutable_participant()->set_driving_licence(true);
+  update.mutable_update_mask()->add_paths("driving_licence");
+  v1::Participant out;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->UpdateParticipant(&context, update, &out).ok());
+  }
+  EXPECT_EQ(EventsOf(p.name()).size(), 1u);
+  update.mutable_participant()->set_municipality_code("1481");
+  update.mutable_update_mask()->add_paths("municipality_code");
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->UpdateParticipant(&context, update, &out).ok());
+  }
+  auto events = EventsOf(p.name());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].participant().municipality_code(), "1481");
+  EXPECT_EQ(events[1].actor(), "anonymous");
+  EXPECT_GT(events[1].sequence(), events[0].sequence());
+}
+
+TEST_F(ParticipantsTest, ErasureKeepsStatisticsFreesTheNumberAndLeavesNoTrace) {
+  v1::Participant p;
+  ASSERT_TRUE(Create(Request("af-1001"), &p).ok());
+  v1::EraseParticipantRequest erase;
+  erase.set_name(p.name());
+  v1::Participant erased;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->EraseParticipant(&context, erase, &erased).ok());
+  }
+  EXPECT_TRUE(erased.erased());
+  EXPECT_TRUE(erased.external_reference().empty());
+  EXPECT_FALSE(erased.has_personnummer());
+  EXPECT_TRUE(erased.ssyk_interests().empty());
+  EXPECT_EQ(erased.birth_year(), 1981);
+  EXPECT_EQ(erased.gender(), v1::MALE);
+  EXPECT_EQ(erased.municipality_code(), "1480");
+  EXPECT_EQ(erased.education_level(), v1::PRE_UPPER_SECONDARY);
+  EXPECT_EQ(erased.target_groups_size(), 1);
+  auto events = EventsOf(p.name());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[1].has_erased());
+  // Look-up no longer finds the person; updates are refused.
+  {
+    grpc::ClientContext context;
+    v1::LookupParticipantRequest lookup;
+    lookup.set_personnummer(kPnr12);
+    v1::Participant found;
+    EXPECT_EQ(stub_->LookupParticipant(&context, lookup, &found).error_code(),
+              StatusCode::NOT_FOUND);
+  }
+  {
+    grpc::ClientContext context;
+    v1::UpdateParticipantRequest update;
+    update.mutable_participant()->set_name(p.name());
+    update.mutable_participant()->set_driving_licence(true);
+    update.mutable_update_mask()->add_paths("driving_licence");
+    v1::Participant out;
+    EXPECT_EQ(stub_->UpdateParticipant(&context, update, &out).error_code(),
+              StatusCode::FAILED_PRECONDITION);
+  }
+  // After compaction no byte of the external reference or the number's hash
+  // is left in the data directory.
+  ASSERT_TRUE(env_.storage().CompactAll().ok());
+  const std::string hash = env_.hasher().Hash("pnr", kPnr12);
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(env_.data_dir() + "/db")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    const std::string bytes = content.str();
+    EXPECT_EQ(bytes.find("af-1001"), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find(hash), std::string::npos) << entry.path();
+    EXPECT_FALSE(ContainsPersonnummer(bytes)) << entry.path();
+  }
+}
+
+TEST_F(ParticipantsTest,
+       PlantedPersonnummerNeverReachesTheLogOrTheDataDirectory) {
+  v1::Participant p;
+  ASSERT_TRUE(Create(Request("af-1001", kPnr12), &p).ok());
+  Create(Request("af-1002", kPnrHyphen), &p).ok();      // Duplicate.
+  Create(Request("af-1003", "198112189875"), &p).ok();  // Bad check digit.
+  v1::CreateParticipantRequest retry = Request("af-1004", "199001010017");
+  retry.set_request_id("5f0b6c1e-8a2d-4c3b-9e7f-0a1b2c3d4e5f");
+  Create(retry, &p).ok();
+  Create(retry, &p).ok();
+  ASSERT_TRUE(env_.storage().Flush().ok());
+  EXPECT_FALSE(ContainsPersonnummer(responses_));
+  std::ifstream log(log_path_);
+  std::stringstream log_text;
+  log_text << log.rdbuf();
+  EXPECT_FALSE(ContainsPersonnummer(log_text.str()));
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(env_.data_dir() + "/db")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    EXPECT_FALSE(ContainsPersonnummer(content.str())) << entry.path();
+    EXPECT_EQ(content.str().find("199001010017"), std::string::npos)
+        << entry.path();
+  }
+}
+
+}  // namespace
+}  // namespace jobtrack

@@ -35,6 +35,8 @@
 #include "jobtrack/v1/agreement.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
+#include "jobtrack/v1/participant.grpc.pb.h"
+#include "jobtrack/v1/participation_service.grpc.pb.h"
 #include "jobtrack/v1/supplier.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
 
@@ -67,6 +69,9 @@ constexpr Collection kCollections[] = {
     {"modules", "ModuleService", "Module", "Modules"},
     {"tracks", "TrackService", "Track", "Tracks"},
     {"intakes", "TrackService", "Intake", "Intakes"},
+    {"participants", "ParticipantService", "Participant", "Participants"},
+    {"participations", "ParticipationService", "Participation",
+     "Participations"},
 };
 
 const Collection* FindCollection(absl::string_view plural) {
@@ -90,6 +95,8 @@ void LinkServices() {
   (void)jobtrack::v1::Agreement::descriptor();
   (void)jobtrack::v1::Module::descriptor();
   (void)jobtrack::v1::Track::descriptor();
+  (void)jobtrack::v1::Participant::descriptor();
+  (void)jobtrack::v1::ProposeParticipationRequest::descriptor();
 }
 
 std::string NewUuid() {
@@ -277,6 +284,7 @@ constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
       every service method
   jobtrackctl [flags] list COLLECTION [--filter=EXPR] [--parent=tracks/ID] [--all]
       COLLECTION: employers suppliers agreements modules tracks intakes
+              participants participations
   jobtrackctl [flags] get NAME          e.g. get tracks/abc123
   jobtrackctl [flags] delete NAME
   jobtrackctl [flags] call SERVICE.METHOD [JSON]

@@ -8,6 +8,7 @@
 #include "services/employers/employer_service.h"
 #include "services/modules/module_service.h"
 #include "services/participants/participant_service.h"
+#include "services/participations/participation_service.h"
 #include "services/suppliers/supplier_service.h"
 #include "services/tracks/track_service.h"
 
@@ -26,6 +27,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<ModuleService>(deps));
   server->services_.push_back(std::make_unique<TrackService>(deps));
   server->services_.push_back(std::make_unique<ParticipantService>(deps));
+  server->services_.push_back(std::make_unique<ParticipationService>(deps));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

@@ -38,7 +38,7 @@ void TestEnv::Reopen() {
   storage::Options options;
   options.path = dir_.path() + "/db";
   options.now = [this] { return clock_.Now(); };
-  options.lock_timeout = absl::Milliseconds(500);
+  options.lock_timeout = absl::Seconds(10);
   absl::StatusOr<std::unique_ptr<storage::Storage>> opened =
       storage::Storage::Open(options);
   if (!opened.ok()) {

@@ -1,0 +1,44 @@
+// The participation life cycle as a pure function of its events
+// (DESIGN 3, 9.1): the state of a participation on any day is the result of
+// applying its events in (effective date, sequence) order, after
+// corrections have replaced the events they amend.
+//
+// The same function validates writes: a new event is accepted only if the
+// whole history, with the event in its place, still replays without error.
+// A backdated event is therefore checked against its date and every later
+// one.
+#ifndef JOBTRACK_SERVICES_PARTICIPATIONS_LIFECYCLE_H_
+#define JOBTRACK_SERVICES_PARTICIPATIONS_LIFECYCLE_H_
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "jobtrack/v1/event.pb.h"
+#include "jobtrack/v1/participation.pb.h"
+
+namespace jobtrack {
+
+struct ReplayOptions {
+  // Apply only events effective on or before this day (all if unset).
+  std::optional<absl::CivilDay> as_of;
+  // Ignore events recorded after this sequence ("as known at").
+  uint64_t known_at = std::numeric_limits<uint64_t>::max();
+};
+
+// Replays `events` (any order) of the participation `name`.
+// FAILED_PRECONDITION (reason INVALID_TRANSITION) naming the state, the
+// event and its date if an event does not fit the state it meets.
+absl::StatusOr<v1::Participation> Replay(absl::string_view name,
+                                         std::vector<v1::Event> events,
+                                         const ReplayOptions& options = {});
+
+// The name of the change an event carries ("enrolled", "completed", …).
+absl::string_view ChangeName(const v1::Event& event);
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_PARTICIPATIONS_LIFECYCLE_H_

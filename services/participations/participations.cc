@@ -1,0 +1,670 @@
+#include "services/participations/participations.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "absl/strings/match.h"
+#include "jobtrack/v1/participant.pb.h"
+#include "jobtrack/v1/track.pb.h"
+#include "services/common/events.h"
+#include "services/common/terms.h"
+#include "services/common/validation.h"
+#include "services/modules/modules.h"
+#include "storage/keys.h"
+
+namespace jobtrack {
+namespace {
+
+constexpr char kCollection[] = "participations";
+constexpr int kMaxTextChars = 500;
+
+std::vector<std::string> IndexTerms(const v1::Participation& p) {
+  std::vector<std::string> terms = {
+      Term("participant", p.participant()), Term("track", p.track()),
+      EnumTerm("state", v1::Participation::State_descriptor(), p.state())};
+  if (!p.intake().empty()) terms.push_back(Term("intake", p.intake()));
+  return terms;
+}
+
+absl::Status NotInState(absl::string_view name, const v1::Participation& p,
+                        absl::string_view change) {
+  return Precondition(
+      "INVALID_TRANSITION",
+      absl::StrCat(name, " is ", v1::Participation::State_Name(p.state()),
+                   "; cannot record ", change));
+}
+
+bool Holds(const v1::Participation& p) {
+  return p.state() == v1::Participation::ENROLLED ||
+         p.state() == v1::Participation::COMPLETED ||
+         p.state() == v1::Participation::INTERRUPTED;
+}
+
+// The days a participation holds its seat: start to end (or open).
+struct Interval {
+  absl::CivilDay start;
+  std::optional<absl::CivilDay> end;
+  bool Covers(absl::CivilDay day) const {
+    return start <= day && (!end || day <= *end);
+  }
+};
+
+std::optional<Interval> IntervalOf(const v1::Participation& p) {
+  if (!Holds(p)) return std::nullopt;
+  std::optional<absl::CivilDay> start = ToCivilDay(p.start_date());
+  if (!start) return std::nullopt;
+  Interval interval{*start, std::nullopt};
+  if (HasDate(p.end_date())) interval.end = ToCivilDay(p.end_date());
+  return interval;
+}
+
+}  // namespace
+
+Participations::Participations(Deps deps)
+    : deps_(deps),
+      table_(IndexTerms),
+      filters_{
+          ReferenceFilter("participant", "participants"),
+          ReferenceFilter("track", "tracks"),
+          FilterField{
+              "intake",
+              [](absl::string_view v) -> std::optional<std::string> {
+                if (!CheckNestedName(v, "tracks", "intakes", "filter").ok()) {
+                  return std::nullopt;
+                }
+                return std::string(v);
+              }},
+          EnumFilter("state", v1::Participation::State_descriptor())} {}
+
+absl::StatusOr<absl::CivilDay> Participations::EffectiveDay(
+    const v1::Date& date, const std::string& field) const {
+  const absl::CivilDay today = TodayInSweden(*deps_.clock);
+  if (!HasDate(date)) return today;
+  std::optional<absl::CivilDay> day = ToCivilDay(date);
+  if (!day) return InvalidField(field, "is not a valid date (1900–2199)");
+  if (*day > today) return InvalidField(field, "must not be in the future");
+  return *day;
+}
+
+absl::StatusOr<std::vector<v1::Event>> Participations::LoadEvents(
+    storage::Reader& reader, absl::string_view name) {
+  std::vector<v1::Event> events;
+  absl::Status inner;
+  const std::string prefix = storage::AggregateEventPrefix(name);
+  absl::Status s = reader.Scan(
+      storage::Column::kIndex, prefix, "",
+      [&](absl::string_view key, absl::string_view) {
+        const uint64_t sequence =
+            storage::EventKeySequence(key.substr(prefix.size()));
+        absl::StatusOr<std::optional<std::string>> payload =
+            reader.Get(storage::Column::kEvents, storage::EventKey(sequence));
+        if (!payload.ok() || !payload->has_value()) {
+          inner = payload.ok() ? absl::DataLossError(absl::StrCat(
+                                     "indexed event ", sequence, " is missing"))
+                               : payload.status();
+          return false;
+        }
+        absl::StatusOr<v1::Event> event = DecodeEvent(sequence, **payload);
+        if (!event.ok()) {
+          inner = event.status();
+          return false;
+        }
+        events.push_back(*std::move(event));
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  return events;
+}
+
+absl::StatusOr<v1::Participation> Participations::Commit(
+    storage::Transaction& txn, const CallContext& context,
+    absl::string_view name, std::vector<v1::Event> history, v1::Event event,
+    absl::CivilDay effective, const v1::Participation* old) {
+  event.set_resource(std::string(name));
+  *event.mutable_effective_date() = ToDate(effective);
+  // The new event will get a sequence above every stored one.
+  v1::Event provisional = event;
+  provisional.set_sequence(std::numeric_limits<int64_t>::max());
+  history.push_back(provisional);
+  absl::StatusOr<v1::Participation> projection =
+      Replay(name, std::move(history));
+  if (!projection.ok()) return projection.status();
+  const absl::Time now = deps_.clock->Now();
+  *projection->mutable_create_time() =
+      old != nullptr ? old->create_time() : ToTimestamp(now);
+  *projection->mutable_update_time() = ToTimestamp(now);
+  StampEtag(&*projection);
+  absl::Status s = old != nullptr ? table_.Replace(txn, *old, *projection)
+                                  : table_.Insert(txn, *projection);
+  if (!s.ok()) return s;
+  AppendEvent(txn, context, effective, now, std::move(event));
+  return projection;
+}
+
+absl::StatusOr<v1::Participation> Participations::Transition(
+    const CallContext& context, const google::protobuf::Message& request,
+    absl::string_view name, absl::string_view request_id,
+    const v1::Date& effective_date, const MakeEvent& make) {
+  if (absl::Status s = CheckResourceName(name, kCollection, "name"); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<absl::CivilDay> effective =
+      EffectiveDay(effective_date, "effective_date");
+  if (!effective.ok()) return effective.status();
+  return RunMutation<v1::Participation>(
+      deps_, context, request, request_id,
+      [&](storage::Transaction& txn) -> absl::StatusOr<v1::Participation> {
+        absl::StatusOr<v1::Participation> current =
+            table_.GetForUpdate(txn, name);
+        if (!current.ok()) return current.status();
+        absl::StatusOr<std::vector<v1::Event>> history = LoadEvents(txn, name);
+        if (!history.ok()) return history.status();
+        v1::Event event;
+        if (absl::Status s = make(txn, *current, event); !s.ok()) return s;
+        return Commit(txn, context, name, *std::move(history), std::move(event),
+                      *effective, &*current);
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Propose(
+    const CallContext& context,
+    const v1::ProposeParticipationRequest& request) {
+  FieldViolations violations;
+  if (!CheckResourceName(request.participant(), "participants", "participant")
+           .ok()) {
+    violations.Add("participant", "must be `participants/{id}`");
+  }
+  if (!CheckResourceName(request.track(), "tracks", "track").ok()) {
+    violations.Add("track", "must be `tracks/{id}`");
+  }
+  if (!request.intake().empty() &&
+      (!CheckNestedName(request.intake(), "tracks", "intakes", "intake").ok() ||
+       !absl::StartsWith(request.intake(), request.track() + "/"))) {
+    violations.Add("intake", "must be an intake of `track`");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  absl::StatusOr<absl::CivilDay> effective =
+      EffectiveDay(request.effective_date(), "effective_date");
+  if (!effective.ok()) return effective.status();
+  return RunMutation<v1::Participation>(
+      deps_, context, request, request.request_id(),
+      [&](storage::Transaction& txn) -> absl::StatusOr<v1::Participation> {
+        const RecordTable<v1::Participant> participants(nullptr);
+        absl::StatusOr<v1::Participant> participant =
+            participants.GetForUpdate(txn, request.participant());
+        if (!participant.ok()) return participant.status();
+        if (participant->erased()) {
+          return Precondition(
+              "PARTICIPANT_ERASED",
+              absl::StrCat(request.participant(), " has been erased"));
+        }
+        const RecordTable<v1::Track> tracks(nullptr);
+        absl::StatusOr<v1::Track> track =
+            tracks.GetForUpdate(txn, request.track());
+        if (!track.ok()) return track.status();
+        if (track->status() == v1::Track::CLOSED) {
+          return Precondition("TRACK_CLOSED",
+                              absl::StrCat(request.track(), " is CLOSED"));
+        }
+        if (!request.intake().empty()) {
+          const RecordTable<v1::Intake> intakes(nullptr);
+          absl::StatusOr<v1::Intake> intake =
+              intakes.Get(txn, request.intake());
+          if (!intake.ok()) return intake.status();
+        }
+        v1::Event event;
+        auto* proposed = event.mutable_proposed();
+        proposed->set_participant(request.participant());
+        proposed->set_track(request.track());
+        proposed->set_intake(request.intake());
+        proposed->set_home_municipality_code(participant->municipality_code());
+        return Commit(txn, context,
+                      absl::StrCat(kCollection, "/", deps_.ids->NewId()), {},
+                      std::move(event), *effective, nullptr);
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Select(
+    const CallContext& context, const v1::SelectParticipationRequest& request) {
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.effective_date(),
+      [](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+        event.mutable_selected();
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Decline(
+    const CallContext& context,
+    const v1::DeclineParticipationRequest& request) {
+  FieldViolations violations;
+  if (request.reason() == v1::REASON_CODE_UNSPECIFIED ||
+      !v1::ReasonCode_IsValid(request.reason())) {
+    violations.Add("reason", "is required");
+  }
+  CheckOptionalText(request.reason_text(), kMaxTextChars, "reason_text",
+                    violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.effective_date(),
+      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+        event.mutable_declined()->set_reason(request.reason());
+        event.mutable_declined()->set_reason_text(request.reason_text());
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Enroll(
+    const CallContext& context, const v1::EnrollParticipationRequest& request) {
+  if (!CheckNestedName(request.intake(), "tracks", "intakes", "intake").ok()) {
+    return InvalidField("intake", "must be `tracks/{track}/intakes/{intake}`");
+  }
+  std::optional<absl::CivilDay> requested_start;
+  if (HasDate(request.start_date())) {
+    requested_start = ToCivilDay(request.start_date());
+    if (!requested_start) {
+      return InvalidField("start_date", "is not a valid date (1900–2199)");
+    }
+  }
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.effective_date(),
+      [&](storage::Transaction& txn, const v1::Participation& current,
+          v1::Event& event) -> absl::Status {
+        if (current.state() != v1::Participation::SELECTED) {
+          return NotInState(request.name(), current, "enrolled");
+        }
+        if (!absl::StartsWith(request.intake(), current.track() + "/")) {
+          return InvalidField(
+              "intake", absl::StrCat("is not an intake of ", current.track()));
+        }
+        const RecordTable<v1::Intake> intakes(nullptr);
+        absl::StatusOr<v1::Intake> intake =
+            intakes.GetForUpdate(txn, request.intake());
+        if (!intake.ok()) return intake.status();
+        const absl::CivilDay intake_start = *ToCivilDay(intake->start_date());
+        absl::CivilDay start = intake_start;
+        if (requested_start) {
+          start = *requested_start;
+        } else if (intake->start_type() == v1::Intake::ROLLING) {
+          absl::StatusOr<absl::CivilDay> effective =
+              EffectiveDay(request.effective_date(), "effective_date");
+          start = std::max(intake_start, *effective);
+        }
+        if (start < intake_start) {
+          return InvalidField("start_date",
+                              absl::StrCat("is before the intake starts (",
+                                           FormatDate(intake_start), ")"));
+        }
+        if (HasDate(intake->end_date()) &&
+            start > *ToCivilDay(intake->end_date())) {
+          return InvalidField("start_date",
+                              "is after the intake's last start day");
+        }
+        const RecordTable<v1::Participant> participants(nullptr);
+        absl::StatusOr<v1::Participant> participant =
+            participants.GetForUpdate(txn, current.participant());
+        if (!participant.ok()) return participant.status();
+        if (absl::Status s = CheckOneActive(txn, current.participant(),
+                                            request.name(), start);
+            !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = CheckSeat(txn, *intake, request.name(), start);
+            !s.ok()) {
+          return s;
+        }
+        const RecordTable<v1::Track> tracks(nullptr);
+        absl::StatusOr<v1::Track> track = tracks.Get(txn, current.track());
+        if (!track.ok()) return track.status();
+        const v1::ModuleChain* chain = nullptr;
+        if (track->chain().version() == intake->chain_version())
+          chain = &track->chain();
+        for (const auto& past : track->past_chains()) {
+          if (past.version() == intake->chain_version()) chain = &past;
+        }
+        if (chain == nullptr) {
+          return absl::DataLossError(
+              absl::StrCat(request.intake(), " names chain version ",
+                           intake->chain_version(), " which ", current.track(),
+                           " does not have"));
+        }
+        absl::StatusOr<v1::PersonalPlan> plan =
+            MakePlan(*chain, request.plan_adjustments());
+        if (!plan.ok()) return plan.status();
+        auto* enrolled = event.mutable_enrolled();
+        enrolled->set_intake(request.intake());
+        *enrolled->mutable_start_date() = ToDate(start);
+        *enrolled->mutable_plan() = *std::move(plan);
+        enrolled->set_home_municipality_code(participant->municipality_code());
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::ReportStepProgress(
+    const CallContext& context, const v1::ReportStepProgressRequest& request) {
+  FieldViolations violations;
+  if (request.step_id().empty()) violations.Add("step_id", "is required");
+  if (request.status() != v1::STEP_STARTED &&
+      request.status() != v1::STEP_DONE &&
+      request.status() != v1::STEP_SKIPPED) {
+    violations.Add("status", "must be STEP_STARTED, STEP_DONE or STEP_SKIPPED");
+  }
+  CheckOptionalText(request.certificate(), 200, "certificate", violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.effective_date(),
+      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+        auto* progress = event.mutable_step_progressed();
+        progress->set_step_id(request.step_id());
+        progress->set_status(request.status());
+        progress->set_certificate(request.certificate());
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Complete(
+    const CallContext& context,
+    const v1::CompleteParticipationRequest& request) {
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.end_date(),
+      [](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+        event.mutable_completed();
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Interrupt(
+    const CallContext& context,
+    const v1::InterruptParticipationRequest& request) {
+  FieldViolations violations;
+  if (request.reason() == v1::REASON_CODE_UNSPECIFIED ||
+      !v1::ReasonCode_IsValid(request.reason())) {
+    violations.Add("reason", "is required");
+  }
+  CheckOptionalText(request.reason_text(), kMaxTextChars, "reason_text",
+                    violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.end_date(),
+      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+        event.mutable_interrupted()->set_reason(request.reason());
+        event.mutable_interrupted()->set_reason_text(request.reason_text());
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::RecordOutcome(
+    const CallContext& context, const v1::RecordOutcomeRequest& request) {
+  FieldViolations violations;
+  if (request.point() != v1::AT_END && request.point() != v1::AFTER_90_DAYS) {
+    violations.Add("point", "must be AT_END or AFTER_90_DAYS");
+  }
+  if (request.kind() == v1::OUTCOME_KIND_UNSPECIFIED ||
+      !v1::OutcomeKind_IsValid(request.kind())) {
+    violations.Add("kind", "is required");
+  }
+  const bool subsidized = request.kind() == v1::WORK_SUBSIDIZED;
+  if (subsidized && (request.subsidy() == v1::SUBSIDY_KIND_UNSPECIFIED ||
+                     !v1::SubsidyKind_IsValid(request.subsidy()))) {
+    violations.Add("subsidy", "is required for WORK_SUBSIDIZED");
+  } else if (!subsidized && request.subsidy() != v1::SUBSIDY_KIND_UNSPECIFIED) {
+    violations.Add("subsidy", "only WORK_SUBSIDIZED has a subsidy");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return Transition(
+      context, request, request.name(), request.request_id(),
+      request.effective_date(),
+      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+        auto* outcome = event.mutable_outcome();
+        outcome->set_point(request.point());
+        outcome->set_kind(request.kind());
+        outcome->set_subsidy(request.subsidy());
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Participation> Participations::Get(
+    const v1::GetParticipationRequest& request) {
+  if (absl::Status s = CheckResourceName(request.name(), kCollection, "name");
+      !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+  absl::StatusOr<v1::Participation> current =
+      table_.Get(*reader, request.name());
+  if (!current.ok() || !HasDate(request.as_of())) return current;
+  std::optional<absl::CivilDay> as_of = ToCivilDay(request.as_of());
+  if (!as_of) return InvalidField("as_of", "is not a valid date (1900–2199)");
+  absl::StatusOr<std::vector<v1::Event>> events =
+      LoadEvents(*reader, request.name());
+  if (!events.ok()) return events.status();
+  ReplayOptions options;
+  options.as_of = *as_of;
+  absl::StatusOr<v1::Participation> then =
+      Replay(request.name(), *std::move(events), options);
+  if (!then.ok()) return then.status();
+  if (then->state() == v1::Participation::STATE_UNSPECIFIED) {
+    return WithReason(
+        absl::NotFoundError(absl::StrCat(request.name(), " did not exist on ",
+                                         FormatDate(*as_of))),
+        "NOT_FOUND");
+  }
+  *then->mutable_create_time() = current->create_time();
+  return then;
+}
+
+absl::StatusOr<std::pair<std::vector<v1::Participation>, std::string>>
+Participations::List(absl::string_view parent, int page_size,
+                     absl::string_view page_token, absl::string_view filter) {
+  if (!parent.empty()) return InvalidField("parent", "must be empty");
+  absl::StatusOr<ListQuery> query =
+      ParseListQuery(page_size, page_token, filter, kCollection, filters_);
+  if (!query.ok()) return query.status();
+  std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+  std::string next;
+  absl::StatusOr<std::vector<v1::Participation>> page =
+      table_.List(*reader, kCollection, *query, &next);
+  if (!page.ok()) return page.status();
+  return std::make_pair(*std::move(page), std::move(next));
+}
+
+absl::StatusOr<std::vector<v1::Event>> Participations::Events(
+    absl::string_view name) {
+  if (absl::Status s = CheckResourceName(name, kCollection, "name"); !s.ok()) {
+    return s;
+  }
+  std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+  if (absl::StatusOr<v1::Participation> p = table_.Get(*reader, name);
+      !p.ok()) {
+    return p.status();
+  }
+  return LoadEvents(*reader, name);
+}
+
+absl::Status Participations::CheckSeat(storage::Transaction& txn,
+                                       const v1::Intake& intake,
+                                       absl::string_view participation,
+                                       absl::CivilDay start) const {
+  std::vector<Interval> held;
+  absl::Status inner;
+  const std::string prefix =
+      storage::IndexPrefix(kCollection, Term("intake", intake.name()));
+  absl::Status s = txn.Scan(
+      storage::Column::kIndex, prefix, "",
+      [&](absl::string_view key, absl::string_view) {
+        const std::string name =
+            absl::StrCat(kCollection, "/", key.substr(prefix.size()));
+        if (name == participation) return true;
+        absl::StatusOr<v1::Participation> other = table_.Get(txn, name);
+        if (!other.ok()) {
+          inner = other.status();
+          return false;
+        }
+        if (std::optional<Interval> interval = IntervalOf(*other)) {
+          held.push_back(*interval);
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  if (intake.start_type() == v1::Intake::COMMON) {
+    if (static_cast<int>(held.size()) + 1 > intake.seats()) {
+      return Precondition("NO_SEAT",
+                          absl::StrCat(intake.name(), " has no free seat: all ",
+                                       intake.seats(), " seats are taken"));
+    }
+    return absl::OkStatus();
+  }
+  // ROLLING: the new participant holds a seat from `start` on; the busiest
+  // day from then on is `start` or a day someone else starts.
+  std::vector<absl::CivilDay> days = {start};
+  for (const Interval& i : held) {
+    if (i.start > start) days.push_back(i.start);
+  }
+  std::sort(days.begin(), days.end());
+  for (absl::CivilDay day : days) {
+    const int on_day = static_cast<int>(
+        std::count_if(held.begin(), held.end(),
+                      [&](const Interval& i) { return i.Covers(day); }));
+    if (on_day + 1 > intake.seats()) {
+      return Precondition(
+          "NO_SEAT",
+          absl::StrCat(intake.name(), " would have ", on_day + 1,
+                       " participants on ", FormatDate(day), " but has ",
+                       intake.seats(), " seats at a time"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Participations::CheckOneActive(storage::Transaction& txn,
+                                            absl::string_view participant,
+                                            absl::string_view participation,
+                                            absl::CivilDay start) const {
+  absl::Status inner;
+  absl::Status conflict;
+  const std::string prefix =
+      storage::IndexPrefix(kCollection, Term("participant", participant));
+  absl::Status s = txn.Scan(
+      storage::Column::kIndex, prefix, "",
+      [&](absl::string_view key, absl::string_view) {
+        const std::string name =
+            absl::StrCat(kCollection, "/", key.substr(prefix.size()));
+        if (name == participation) return true;
+        absl::StatusOr<v1::Participation> other = table_.Get(txn, name);
+        if (!other.ok()) {
+          inner = other.status();
+          return false;
+        }
+        std::optional<Interval> interval = IntervalOf(*other);
+        if (interval && (!interval->end || *interval->end >= start)) {
+          conflict = Precondition(
+              "ALREADY_ENROLLED",
+              absl::StrCat(
+                  participant, " is enrolled in ", name,
+                  interval->end
+                      ? absl::StrCat(" until ", FormatDate(*interval->end))
+                      : std::string(),
+                  "; a participant has one active participation at a "
+                  "time"));
+          return false;
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  return conflict;
+}
+
+absl::StatusOr<v1::PersonalPlan> MakePlan(
+    const v1::ModuleChain& chain,
+    const google::protobuf::RepeatedPtrField<v1::PlanAdjustment>& adjustments) {
+  v1::PersonalPlan plan;
+  plan.set_chain_version(chain.version());
+  int chain_weeks = 0;
+  for (const auto& stage : chain.stages()) {
+    for (const auto& step : stage.steps()) {
+      v1::PlanStep* s = plan.add_steps();
+      s->set_step_id(step.step_id());
+      s->set_display_name(step.display_name());
+      s->set_education_form(step.education_form());
+      s->set_length_weeks(step.length_weeks());
+      s->set_status(v1::STEP_PLANNED);
+      chain_weeks += step.length_weeks();
+    }
+  }
+  FieldViolations violations;
+  v1::PlanDifference* difference = plan.mutable_difference();
+  auto find = [&](absl::string_view id) -> int {
+    for (int i = 0; i < plan.steps_size(); ++i) {
+      if (plan.steps(i).step_id() == id) return i;
+    }
+    return -1;
+  };
+  int extra = 0;
+  for (int i = 0; i < adjustments.size(); ++i) {
+    const v1::PlanAdjustment& a = adjustments[i];
+    const std::string path = absl::StrCat("plan_adjustments[", i, "]");
+    switch (a.change_case()) {
+      case v1::PlanAdjustment::kRemoveStepId: {
+        const int at = find(a.remove_step_id());
+        if (at < 0) {
+          violations.Add(path + ".remove_step_id", "no such step in the plan");
+          break;
+        }
+        plan.mutable_steps()->DeleteSubrange(at, 1);
+        difference->add_removed_step_ids(a.remove_step_id());
+        break;
+      }
+      case v1::PlanAdjustment::kShorten: {
+        const int at = find(a.shorten().step_id());
+        if (at < 0) {
+          violations.Add(path + ".shorten.step_id", "no such step in the plan");
+          break;
+        }
+        v1::PlanStep* step = plan.mutable_steps(at);
+        if (a.shorten().length_weeks() < 1 ||
+            a.shorten().length_weeks() >= step->length_weeks()) {
+          violations.Add(path + ".shorten.length_weeks",
+                         absl::StrCat("must be 1–", step->length_weeks() - 1));
+          break;
+        }
+        step->set_length_weeks(a.shorten().length_weeks());
+        difference->add_shortened_step_ids(step->step_id());
+        break;
+      }
+      case v1::PlanAdjustment::kAdd: {
+        const std::string prefix = path + ".add.";
+        CheckRequiredText(a.add().display_name(), 200, prefix + "display_name",
+                          violations);
+        CheckModuleShape(a.add().education_form(), a.add().length_weeks(),
+                         /*hours_per_week=*/1, prefix, violations);
+        v1::PlanStep* step = plan.add_steps();
+        step->set_step_id(absl::StrCat("extra-", ++extra));
+        step->set_display_name(a.add().display_name());
+        step->set_education_form(a.add().education_form());
+        step->set_length_weeks(a.add().length_weeks());
+        step->set_status(v1::STEP_PLANNED);
+        difference->add_added_step_ids(step->step_id());
+        break;
+      }
+      case v1::PlanAdjustment::CHANGE_NOT_SET:
+        violations.Add(path, "needs remove_step_id, shorten or add");
+        break;
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  int plan_weeks = 0;
+  for (const auto& step : plan.steps()) plan_weeks += step.length_weeks();
+  difference->set_weeks_difference(plan_weeks - chain_weeks);
+  return plan;
+}
+
+}  // namespace jobtrack

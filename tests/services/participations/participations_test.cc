@@ -1,0 +1,342 @@
+// Participations through the domain layer on a real RocksDB.
+#include "services/participations/participations.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "services/common/validation.h"
+#include "services/employers/employers.h"
+#include "services/modules/modules.h"
+#include "services/participants/participants.h"
+#include "services/tracks/intakes.h"
+#include "services/tracks/tracks.h"
+#include "tests/support/test_env.h"
+
+namespace jobtrack {
+namespace {
+
+using P = v1::Participation;
+const CallContext kContext{.principal = "case-officer", .method = "Test"};
+
+v1::Date Day(int y, int m, int d) { return ToDate(absl::CivilDay(y, m, d)); }
+
+class ParticipationsTest : public ::testing::Test {
+ protected:
+  ParticipationsTest()
+      : participants_(env_.deps()), participations_(env_.deps()) {
+    Employers employers(env_.deps());
+    Modules modules(env_.deps());
+    Tracks tracks(env_.deps());
+    Intakes intakes(env_.deps());
+    v1::Employer e;
+    e.set_display_name("Lager AB");
+    e.set_organisation_number("5560360793");
+    e.set_sector(v1::Employer::PRIVATE);
+    e.set_sni_code("52100");
+    e.set_municipality_code("0680");
+    const std::string employer =
+        employers.Create(kContext, e, "", e, "")->name();
+    auto module = [&](const char* name, v1::EducationForm form, int weeks) {
+      v1::Module m;
+      m.set_display_name(name);
+      m.set_education_form(form);
+      m.set_length_weeks(weeks);
+      m.set_hours_per_week(40);
+      return modules.Create(kContext, m, "", m, "")->name();
+    };
+    const std::string truck = module("Truck", v1::AUB, 8);
+    const std::string sfi = module("SFI", v1::SFI, 20);
+    const std::string placement = module("Praktik", v1::WORK_PLACEMENT, 4);
+    v1::CreateTrackRequest t;
+    auto* track = t.mutable_track();
+    track->set_display_name("Lager");
+    track->set_kind(v1::Track::EMPLOYER_DIRECTED);
+    track->set_ssyk_code("4322");
+    track->set_sni_code("52100");
+    track->add_municipality_codes("0680");
+    track->add_employers(employer);
+    track->set_status(v1::Track::OPEN);
+    auto* first = track->mutable_chain()->add_stages();
+    first->add_steps()->set_module(truck);
+    first->add_steps()->set_module(sfi);
+    track->mutable_chain()->add_stages()->add_steps()->set_module(placement);
+    *t.mutable_effective_date() = Day(2023, 1, 1);
+    track_ = tracks.CreateTrack(kContext, t)->name();
+    auto intake = [&](v1::Intake::StartType type, v1::Date start, int seats) {
+      v1::Intake i;
+      i.set_start_type(type);
+      *i.mutable_start_date() = start;
+      i.set_seats(seats);
+      return intakes.Create(kContext, i, track_, i, "")->name();
+    };
+    common_ = intake(v1::Intake::COMMON, Day(2024, 2, 1), 10);
+    rolling_ = intake(v1::Intake::ROLLING, Day(2024, 1, 1), 2);
+  }
+
+  std::string NewParticipant(int n) {
+    v1::Participant p;
+    p.set_external_reference(absl::StrCat("af-", n));
+    p.set_birth_year(1990);
+    p.set_gender(n % 2 ? v1::FEMALE : v1::MALE);
+    p.set_municipality_code("0680");
+    auto created = participants_.Create(kContext, p, "", p, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  // Proposed and selected, ready to enrol.
+  std::string Selected(const std::string& participant,
+                       v1::Date day = Day(2024, 1, 15)) {
+    v1::ProposeParticipationRequest propose;
+    propose.set_participant(participant);
+    propose.set_track(track_);
+    *propose.mutable_effective_date() = day;
+    auto proposed = participations_.Propose(kContext, propose);
+    EXPECT_TRUE(proposed.ok()) << proposed.status();
+    v1::SelectParticipationRequest select;
+    select.set_name(proposed->name());
+    *select.mutable_effective_date() = day;
+    EXPECT_TRUE(participations_.Select(kContext, select).ok());
+    return proposed->name();
+  }
+
+  absl::StatusOr<P> Enroll(const std::string& name, const std::string& intake,
+                           v1::Date effective, v1::Date start = {}) {
+    v1::EnrollParticipationRequest enroll;
+    enroll.set_name(name);
+    enroll.set_intake(intake);
+    *enroll.mutable_effective_date() = effective;
+    *enroll.mutable_start_date() = start;
+    return participations_.Enroll(kContext, enroll);
+  }
+
+  absl::StatusOr<P> Complete(const std::string& name, v1::Date end) {
+    v1::CompleteParticipationRequest complete;
+    complete.set_name(name);
+    *complete.mutable_end_date() = end;
+    return participations_.Complete(kContext, complete);
+  }
+
+  testing::TestEnv env_;
+  Participants participants_;
+  Participations participations_;
+  std::string track_, common_, rolling_;
+};
+
+TEST_F(ParticipationsTest, FromProposalToNinetyDayOutcomeWithAsOfState) {
+  const std::string participant = NewParticipant(1);
+  const std::string name = Selected(participant, Day(2024, 1, 15));
+
+  v1::EnrollParticipationRequest enroll;
+  enroll.set_name(name);
+  enroll.set_intake(common_);
+  *enroll.mutable_effective_date() = Day(2024, 1, 20);
+  enroll.add_plan_adjustments()->set_remove_step_id("2");  // Has Swedish.
+  auto* shorten = enroll.add_plan_adjustments()->mutable_shorten();
+  shorten->set_step_id("3");
+  shorten->set_length_weeks(2);
+  auto* add = enroll.add_plan_adjustments()->mutable_add();
+  add->set_display_name("Arbetsmiljö");
+  add->set_education_form(v1::INTERNAL);
+  add->set_length_weeks(1);
+  auto enrolled = participations_.Enroll(kContext, enroll);
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status();
+  EXPECT_EQ(enrolled->state(), P::ENROLLED);
+  EXPECT_EQ(ToCivilDay(enrolled->start_date()), absl::CivilDay(2024, 2, 1));
+  EXPECT_EQ(enrolled->home_municipality_code(), "0680");
+  const v1::PersonalPlan& plan = enrolled->plan();
+  ASSERT_EQ(plan.steps_size(), 3);  // Truck, shortened placement, extra.
+  EXPECT_EQ(plan.difference().removed_step_ids(0), "2");
+  EXPECT_EQ(plan.difference().shortened_step_ids(0), "3");
+  EXPECT_EQ(plan.difference().added_step_ids(0), "extra-1");
+  EXPECT_EQ(plan.difference().weeks_difference(), -20 - 2 + 1);
+
+  v1::ReportStepProgressRequest step;
+  step.set_name(name);
+  step.set_step_id("1");
+  step.set_status(v1::STEP_DONE);
+  step.set_certificate("Truckkort A+B");
+  *step.mutable_effective_date() = Day(2024, 3, 28);
+  ASSERT_TRUE(participations_.ReportStepProgress(kContext, step).ok());
+  ASSERT_TRUE(Complete(name, Day(2024, 4, 30)).ok());
+
+  v1::RecordOutcomeRequest outcome;
+  outcome.set_name(name);
+  outcome.set_point(v1::AT_END);
+  outcome.set_kind(v1::WORK_SUBSIDIZED);
+  outcome.set_subsidy(v1::NYSTARTSJOBB);
+  *outcome.mutable_effective_date() = Day(2024, 4, 30);
+  ASSERT_TRUE(participations_.RecordOutcome(kContext, outcome).ok());
+  outcome.set_point(v1::AFTER_90_DAYS);
+  outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+  outcome.clear_subsidy();
+  *outcome.mutable_effective_date() = Day(2024, 7, 29);
+  auto final_state = participations_.RecordOutcome(kContext, outcome);
+  ASSERT_TRUE(final_state.ok()) << final_state.status();
+  EXPECT_EQ(final_state->state(), P::COMPLETED);
+  EXPECT_EQ(final_state->outcomes_size(), 2);
+
+  // Every step is in the event log, in commit order.
+  auto events = participations_.Events(name);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 7u);
+  EXPECT_TRUE((*events)[2].has_enrolled());
+  EXPECT_EQ((*events)[2].actor(), "case-officer");
+  for (size_t i = 1; i < events->size(); ++i) {
+    EXPECT_GT((*events)[i].sequence(), (*events)[i - 1].sequence());
+  }
+
+  // The state as of any day.
+  auto as_of = [&](v1::Date day) {
+    v1::GetParticipationRequest get;
+    get.set_name(name);
+    *get.mutable_as_of() = day;
+    return participations_.Get(get);
+  };
+  EXPECT_EQ(as_of(Day(2024, 1, 16))->state(), P::SELECTED);
+  EXPECT_EQ(as_of(Day(2024, 3, 1))->state(), P::ENROLLED);
+  EXPECT_EQ(as_of(Day(2024, 3, 1))->plan().steps(0).status(), v1::STEP_PLANNED);
+  EXPECT_EQ(as_of(Day(2024, 4, 1))->plan().steps(0).status(), v1::STEP_DONE);
+  EXPECT_EQ(as_of(Day(2024, 5, 1))->outcomes_size(), 1);
+  EXPECT_EQ(as_of(Day(2024, 1, 1)).status().code(),
+            absl::StatusCode::kNotFound);
+  // The projection equals the replay of every event.
+  v1::GetParticipationRequest get;
+  get.set_name(name);
+  auto projection = participations_.Get(get);
+  auto replayed = Replay(name, *events);
+  ASSERT_TRUE(projection.ok() && replayed.ok());
+  EXPECT_EQ(projection->state(), replayed->state());
+  EXPECT_EQ(projection->plan().SerializeAsString(),
+            replayed->plan().SerializeAsString());
+  EXPECT_EQ(projection->outcomes_size(), replayed->outcomes_size());
+}
+
+TEST_F(ParticipationsTest, InvalidTransitionsNameTheState) {
+  const std::string name = Selected(NewParticipant(1));
+  auto done = Complete(name, Day(2024, 5, 1));
+  EXPECT_EQ(done.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(done.status().message().find("is SELECTED"),
+            absl::string_view::npos)
+      << done.status();
+  v1::SelectParticipationRequest select;
+  select.set_name(name);
+  auto twice = participations_.Select(kContext, select);
+  EXPECT_NE(twice.status().message().find("is SELECTED"),
+            absl::string_view::npos);
+  // Nothing was recorded by the refused calls.
+  EXPECT_EQ(participations_.Events(name)->size(), 2u);
+}
+
+TEST_F(ParticipationsTest, FutureDatesAndBadArgumentsAreInvalid) {
+  const std::string name = Selected(NewParticipant(1));
+  v1::SelectParticipationRequest select;
+  select.set_name(name);
+  *select.mutable_effective_date() = Day(2026, 11, 24);  // Tomorrow.
+  EXPECT_EQ(participations_.Select(kContext, select).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::InterruptParticipationRequest interrupt;
+  interrupt.set_name(name);
+  EXPECT_EQ(participations_.Interrupt(kContext, interrupt).status().code(),
+            absl::StatusCode::kInvalidArgument);  // No reason.
+  v1::RecordOutcomeRequest outcome;
+  outcome.set_name(name);
+  outcome.set_point(v1::AT_END);
+  outcome.set_kind(v1::WORK_SUBSIDIZED);
+  auto missing_subsidy = participations_.RecordOutcome(kContext, outcome);
+  EXPECT_EQ(missing_subsidy.status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(missing_subsidy.status().message().find("subsidy"),
+            absl::string_view::npos);
+}
+
+TEST_F(ParticipationsTest, RetryWithSameRequestIdReturnsFirstAnswer) {
+  const std::string name = Selected(NewParticipant(1));
+  v1::EnrollParticipationRequest enroll;
+  enroll.set_name(name);
+  enroll.set_intake(common_);
+  *enroll.mutable_effective_date() = Day(2024, 1, 20);
+  enroll.set_request_id("3c0e7f1a-9b2d-4e6f-8a1b-2c3d4e5f6a7b");
+  auto first = participations_.Enroll(kContext, enroll);
+  auto again = participations_.Enroll(kContext, enroll);
+  ASSERT_TRUE(first.ok() && again.ok()) << again.status();
+  EXPECT_EQ(first->SerializeAsString(), again->SerializeAsString());
+  EXPECT_EQ(participations_.Events(name)->size(), 3u);
+}
+
+TEST_F(ParticipationsTest, FiftyConcurrentEnrolmentsIntoTenSeats) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 50; ++i) names.push_back(Selected(NewParticipant(i)));
+  std::atomic<int> enrolled = 0, no_seat = 0, other = 0;
+  std::vector<std::thread> threads;
+  for (const std::string& name : names) {
+    threads.emplace_back([&, name] {
+      auto result = Enroll(name, common_, Day(2024, 1, 20));
+      if (result.ok()) {
+        ++enrolled;
+      } else if (result.status().code() ==
+                     absl::StatusCode::kFailedPrecondition &&
+                 absl::StrContains(result.status().message(), "no free seat")) {
+        ++no_seat;
+      } else {
+        ++other;
+        ADD_FAILURE() << result.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(enrolled.load(), 10);
+  EXPECT_EQ(no_seat.load(), 40);
+  EXPECT_EQ(other.load(), 0);
+  v1::ListParticipationsRequest list;
+  auto page = participations_.List(
+      "", 100, "",
+      absl::StrCat("intake = \"", common_, "\" AND state = ENROLLED"));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->first.size(), 10u);
+}
+
+TEST_F(ParticipationsTest,
+       RollingIntakeRefusesABackdatedEnrolmentThatOverbooksLater) {
+  // Two seats at a time. A: Feb–Mar. B: from April, open.
+  const std::string a = Selected(NewParticipant(1));
+  const std::string b = Selected(NewParticipant(2));
+  const std::string c = Selected(NewParticipant(3));
+  ASSERT_TRUE(Enroll(a, rolling_, Day(2024, 1, 20), Day(2024, 2, 1)).ok());
+  ASSERT_TRUE(Complete(a, Day(2024, 3, 31)).ok());
+  ASSERT_TRUE(Enroll(b, rolling_, Day(2024, 3, 20), Day(2024, 4, 1)).ok());
+  // C, backdated to 22 January, shares a seat with A (February–March) and
+  // then with B (from April): never more than two at a time. D from
+  // 25 January would make three on 1 February, when A starts.
+  ASSERT_TRUE(Enroll(c, rolling_, Day(2024, 1, 20), Day(2024, 1, 22)).ok());
+  const std::string d = Selected(NewParticipant(4));
+  auto refused = Enroll(d, rolling_, Day(2024, 1, 25), Day(2024, 1, 25));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("3 participants on 2024-02-01"),
+            absl::string_view::npos)
+      << refused.status();
+  // Once C has left, D fits from then on.
+  ASSERT_TRUE(Complete(c, Day(2024, 5, 31)).ok());
+  EXPECT_TRUE(Enroll(d, rolling_, Day(2024, 6, 1), Day(2024, 6, 1)).ok());
+}
+
+TEST_F(ParticipationsTest, AParticipantHasOneActiveParticipationAtATime) {
+  const std::string participant = NewParticipant(1);
+  const std::string first = Selected(participant);
+  const std::string second = Selected(participant);  // Side by side: fine.
+  ASSERT_TRUE(Enroll(first, common_, Day(2024, 1, 20)).ok());
+  auto refused = Enroll(second, rolling_, Day(2024, 1, 25), Day(2024, 3, 1));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find(first), absl::string_view::npos);
+  ASSERT_TRUE(Complete(first, Day(2024, 4, 30)).ok());
+  // Overlapping the finished one is still refused; after it, allowed.
+  EXPECT_FALSE(
+      Enroll(second, rolling_, Day(2024, 5, 1), Day(2024, 4, 15)).ok());
+  EXPECT_TRUE(Enroll(second, rolling_, Day(2024, 5, 1), Day(2024, 5, 2)).ok());
+}
+
+}  // namespace
+}  // namespace jobtrack

@@ -22,6 +22,7 @@ JT_COMMAND(ReportStepProgress, ReportStepProgressRequest, ReportStepProgress)
 JT_COMMAND(CompleteParticipation, CompleteParticipationRequest, Complete)
 JT_COMMAND(InterruptParticipation, InterruptParticipationRequest, Interrupt)
 JT_COMMAND(RecordOutcome, RecordOutcomeRequest, RecordOutcome)
+JT_COMMAND(CorrectParticipationEvent, CorrectParticipationEventRequest, Correct)
 #undef JT_COMMAND
 
 grpc::ServerUnaryReactor* ParticipationService::GetParticipation(

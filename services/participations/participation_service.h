@@ -24,6 +24,8 @@ class ParticipationService final
   JT_UNARY(CompleteParticipation, CompleteParticipationRequest, Participation)
   JT_UNARY(InterruptParticipation, InterruptParticipationRequest, Participation)
   JT_UNARY(RecordOutcome, RecordOutcomeRequest, Participation)
+  JT_UNARY(CorrectParticipationEvent, CorrectParticipationEventRequest,
+           Participation)
   JT_UNARY(GetParticipation, GetParticipationRequest, Participation)
   JT_UNARY(ListParticipations, ListParticipationsRequest,
            ListParticipationsResponse)

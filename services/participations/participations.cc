@@ -122,7 +122,10 @@ absl::StatusOr<v1::Participation> Participations::Commit(
     absl::string_view name, std::vector<v1::Event> history, v1::Event event,
     absl::CivilDay effective, const v1::Participation* old) {
   event.set_resource(std::string(name));
-  *event.mutable_effective_date() = ToDate(effective);
+  if (!HasDate(event.effective_date())) {
+    *event.mutable_effective_date() = ToDate(effective);
+  }
+  effective = *ToCivilDay(event.effective_date());
   // The new event will get a sequence above every stored one.
   v1::Event provisional = event;
   provisional.set_sequence(std::numeric_limits<int64_t>::max());
@@ -161,7 +164,9 @@ absl::StatusOr<v1::Participation> Participations::Transition(
         absl::StatusOr<std::vector<v1::Event>> history = LoadEvents(txn, name);
         if (!history.ok()) return history.status();
         v1::Event event;
-        if (absl::Status s = make(txn, *current, event); !s.ok()) return s;
+        if (absl::Status s = make(txn, *current, *history, event); !s.ok()) {
+          return s;
+        }
         return Commit(txn, context, name, *std::move(history), std::move(event),
                       *effective, &*current);
       });
@@ -227,13 +232,13 @@ absl::StatusOr<v1::Participation> Participations::Propose(
 
 absl::StatusOr<v1::Participation> Participations::Select(
     const CallContext& context, const v1::SelectParticipationRequest& request) {
-  return Transition(
-      context, request, request.name(), request.request_id(),
-      request.effective_date(),
-      [](storage::Transaction&, const v1::Participation&, v1::Event& event) {
-        event.mutable_selected();
-        return absl::OkStatus();
-      });
+  return Transition(context, request, request.name(), request.request_id(),
+                    request.effective_date(),
+                    [](storage::Transaction&, const v1::Participation&,
+                       const std::vector<v1::Event>&, v1::Event& event) {
+                      event.mutable_selected();
+                      return absl::OkStatus();
+                    });
 }
 
 absl::StatusOr<v1::Participation> Participations::Decline(
@@ -250,7 +255,8 @@ absl::StatusOr<v1::Participation> Participations::Decline(
   return Transition(
       context, request, request.name(), request.request_id(),
       request.effective_date(),
-      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+      [&](storage::Transaction&, const v1::Participation&,
+          const std::vector<v1::Event>&, v1::Event& event) {
         event.mutable_declined()->set_reason(request.reason());
         event.mutable_declined()->set_reason_text(request.reason_text());
         return absl::OkStatus();
@@ -273,7 +279,7 @@ absl::StatusOr<v1::Participation> Participations::Enroll(
       context, request, request.name(), request.request_id(),
       request.effective_date(),
       [&](storage::Transaction& txn, const v1::Participation& current,
-          v1::Event& event) -> absl::Status {
+          const std::vector<v1::Event>&, v1::Event& event) -> absl::Status {
         if (current.state() != v1::Participation::SELECTED) {
           return NotInState(request.name(), current, "enrolled");
         }
@@ -355,28 +361,28 @@ absl::StatusOr<v1::Participation> Participations::ReportStepProgress(
   }
   CheckOptionalText(request.certificate(), 200, "certificate", violations);
   if (!violations.empty()) return violations.ToStatus();
-  return Transition(
-      context, request, request.name(), request.request_id(),
-      request.effective_date(),
-      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
-        auto* progress = event.mutable_step_progressed();
-        progress->set_step_id(request.step_id());
-        progress->set_status(request.status());
-        progress->set_certificate(request.certificate());
-        return absl::OkStatus();
-      });
+  return Transition(context, request, request.name(), request.request_id(),
+                    request.effective_date(),
+                    [&](storage::Transaction&, const v1::Participation&,
+                        const std::vector<v1::Event>&, v1::Event& event) {
+                      auto* progress = event.mutable_step_progressed();
+                      progress->set_step_id(request.step_id());
+                      progress->set_status(request.status());
+                      progress->set_certificate(request.certificate());
+                      return absl::OkStatus();
+                    });
 }
 
 absl::StatusOr<v1::Participation> Participations::Complete(
     const CallContext& context,
     const v1::CompleteParticipationRequest& request) {
-  return Transition(
-      context, request, request.name(), request.request_id(),
-      request.end_date(),
-      [](storage::Transaction&, const v1::Participation&, v1::Event& event) {
-        event.mutable_completed();
-        return absl::OkStatus();
-      });
+  return Transition(context, request, request.name(), request.request_id(),
+                    request.end_date(),
+                    [](storage::Transaction&, const v1::Participation&,
+                       const std::vector<v1::Event>&, v1::Event& event) {
+                      event.mutable_completed();
+                      return absl::OkStatus();
+                    });
 }
 
 absl::StatusOr<v1::Participation> Participations::Interrupt(
@@ -393,7 +399,8 @@ absl::StatusOr<v1::Participation> Participations::Interrupt(
   return Transition(
       context, request, request.name(), request.request_id(),
       request.end_date(),
-      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
+      [&](storage::Transaction&, const v1::Participation&,
+          const std::vector<v1::Event>&, v1::Event& event) {
         event.mutable_interrupted()->set_reason(request.reason());
         event.mutable_interrupted()->set_reason_text(request.reason_text());
         return absl::OkStatus();
@@ -418,14 +425,129 @@ absl::StatusOr<v1::Participation> Participations::RecordOutcome(
     violations.Add("subsidy", "only WORK_SUBSIDIZED has a subsidy");
   }
   if (!violations.empty()) return violations.ToStatus();
+  return Transition(context, request, request.name(), request.request_id(),
+                    request.effective_date(),
+                    [&](storage::Transaction&, const v1::Participation&,
+                        const std::vector<v1::Event>&, v1::Event& event) {
+                      auto* outcome = event.mutable_outcome();
+                      outcome->set_point(request.point());
+                      outcome->set_kind(request.kind());
+                      outcome->set_subsidy(request.subsidy());
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Participation> Participations::Correct(
+    const CallContext& context,
+    const v1::CorrectParticipationEventRequest& request) {
+  const v1::Event& replacement = request.replacement();
+  FieldViolations violations;
+  if (request.event_sequence() <= 0) {
+    violations.Add("event_sequence", "is required");
+  }
+  switch (replacement.change_case()) {
+    case v1::Event::kDeclined:
+    case v1::Event::kInterrupted: {
+      const auto reason = replacement.has_declined()
+                              ? replacement.declined().reason()
+                              : replacement.interrupted().reason();
+      if (reason == v1::REASON_CODE_UNSPECIFIED ||
+          !v1::ReasonCode_IsValid(reason)) {
+        violations.Add("replacement.reason", "is required");
+      }
+      break;
+    }
+    case v1::Event::kOutcome: {
+      const v1::OutcomeRecorded& o = replacement.outcome();
+      if (o.kind() == v1::OUTCOME_KIND_UNSPECIFIED ||
+          !v1::OutcomeKind_IsValid(o.kind())) {
+        violations.Add("replacement.outcome.kind", "is required");
+      }
+      if ((o.kind() == v1::WORK_SUBSIDIZED) !=
+          (o.subsidy() != v1::SUBSIDY_KIND_UNSPECIFIED)) {
+        violations.Add("replacement.outcome.subsidy",
+                       "is required for WORK_SUBSIDIZED and only for it");
+      }
+      break;
+    }
+    case v1::Event::kStepProgressed:
+    case v1::Event::kCompleted:
+    case v1::Event::kSelected:
+    case v1::Event::kProposed:
+      break;
+    default:
+      violations.Add("replacement", "must carry the corrected change");
+  }
+  std::optional<absl::CivilDay> new_day;
+  if (HasDate(replacement.effective_date())) {
+    new_day = ToCivilDay(replacement.effective_date());
+    if (!new_day) {
+      violations.Add("replacement.effective_date", "is not a valid date");
+    } else if (*new_day > TodayInSweden(*deps_.clock)) {
+      violations.Add("replacement.effective_date", "must not be in the future");
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
   return Transition(
-      context, request, request.name(), request.request_id(),
-      request.effective_date(),
-      [&](storage::Transaction&, const v1::Participation&, v1::Event& event) {
-        auto* outcome = event.mutable_outcome();
-        outcome->set_point(request.point());
-        outcome->set_kind(request.kind());
-        outcome->set_subsidy(request.subsidy());
+      context, request, request.name(), request.request_id(), {},
+      [&](storage::Transaction&, const v1::Participation&,
+          const std::vector<v1::Event>& history,
+          v1::Event& event) -> absl::Status {
+        const v1::Event* original = nullptr;
+        for (const v1::Event& e : history) {
+          if (e.sequence() == request.event_sequence()) original = &e;
+        }
+        if (original == nullptr) {
+          return InvalidField(
+              "event_sequence",
+              absl::StrCat("is not an event of ", request.name()));
+        }
+        if (original->corrects() != 0) {
+          return InvalidField("event_sequence",
+                              "names a correction; correct the original event");
+        }
+        if (original->change_case() != replacement.change_case()) {
+          return InvalidField("replacement",
+                              absl::StrCat("must be the same kind of change as "
+                                           "the event it corrects (",
+                                           ChangeName(*original), ")"));
+        }
+        // Only the content callers may change; the rest stays as recorded.
+        event = *original;
+        event.clear_sequence();
+        event.set_corrects(original->sequence());
+        switch (replacement.change_case()) {
+          case v1::Event::kDeclined:
+            *event.mutable_declined() = replacement.declined();
+            break;
+          case v1::Event::kInterrupted:
+            *event.mutable_interrupted() = replacement.interrupted();
+            break;
+          case v1::Event::kOutcome:
+            *event.mutable_outcome() = replacement.outcome();
+            event.mutable_outcome()->set_point(original->outcome().point());
+            break;
+          case v1::Event::kStepProgressed:
+            event.mutable_step_progressed()->set_status(
+                replacement.step_progressed().status());
+            event.mutable_step_progressed()->set_certificate(
+                replacement.step_progressed().certificate());
+            break;
+          default:
+            break;
+        }
+        if (new_day) {
+          const absl::CivilDay old_day =
+              *ToCivilDay(original->effective_date());
+          if ((original->has_completed() || original->has_interrupted()) &&
+              *new_day > old_day) {
+            return Precondition("END_DATE_LATER",
+                                "an end date can only be corrected to an "
+                                "earlier day; a later end could overbook the "
+                                "intake");
+          }
+          *event.mutable_effective_date() = ToDate(*new_day);
+        }
         return absl::OkStatus();
       });
 }

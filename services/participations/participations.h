@@ -46,6 +46,9 @@ class Participations {
       const v1::InterruptParticipationRequest& request);
   absl::StatusOr<v1::Participation> RecordOutcome(
       const CallContext& context, const v1::RecordOutcomeRequest& request);
+  absl::StatusOr<v1::Participation> Correct(
+      const CallContext& context,
+      const v1::CorrectParticipationEventRequest& request);
 
   // The projection, or with `as_of` the replay of the events up to that day.
   absl::StatusOr<v1::Participation> Get(
@@ -60,15 +63,16 @@ class Participations {
   // Runs one life-cycle command on an existing participation: `make` adds
   // the change to `event` (and may check more under the transaction); the
   // event is dated `effective`.
-  using MakeEvent = std::function<absl::Status(storage::Transaction&,
-                                               const v1::Participation& current,
-                                               v1::Event& event)>;
+  using MakeEvent = std::function<absl::Status(
+      storage::Transaction&, const v1::Participation& current,
+      const std::vector<v1::Event>& history, v1::Event& event)>;
   absl::StatusOr<v1::Participation> Transition(
       const CallContext& context, const google::protobuf::Message& request,
       absl::string_view name, absl::string_view request_id,
       const v1::Date& effective_date, const MakeEvent& make);
 
-  // Validates by replay and writes the event and the projection.
+  // Validates by replay and writes the event and the projection. The event
+  // keeps its effective date if it has one, else gets `effective`.
   absl::StatusOr<v1::Participation> Commit(
       storage::Transaction& txn, const CallContext& context,
       absl::string_view name, std::vector<v1::Event> history, v1::Event event,

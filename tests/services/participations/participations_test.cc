@@ -338,5 +338,56 @@ TEST_F(ParticipationsTest, AParticipantHasOneActiveParticipationAtATime) {
   EXPECT_TRUE(Enroll(second, rolling_, Day(2024, 5, 1), Day(2024, 5, 2)).ok());
 }
 
+TEST_F(ParticipationsTest, CorrectionAmendsAReportWithoutLosingIt) {
+  const std::string name = Selected(NewParticipant(1));
+  ASSERT_TRUE(Enroll(name, common_, Day(2024, 1, 20)).ok());
+  ASSERT_TRUE(Complete(name, Day(2024, 6, 30)).ok());
+  v1::RecordOutcomeRequest outcome;
+  outcome.set_name(name);
+  outcome.set_point(v1::AT_END);
+  outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+  *outcome.mutable_effective_date() = Day(2024, 6, 30);
+  ASSERT_TRUE(participations_.RecordOutcome(kContext, outcome).ok());
+  const int64_t wrong = participations_.Events(name)->back().sequence();
+
+  v1::CorrectParticipationEventRequest correct;
+  correct.set_name(name);
+  correct.set_event_sequence(wrong);
+  correct.mutable_replacement()->mutable_outcome()->set_kind(
+      v1::WORK_SUBSIDIZED);
+  correct.mutable_replacement()->mutable_outcome()->set_subsidy(v1::LONEBIDRAG);
+  auto corrected = participations_.Correct(kContext, correct);
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  ASSERT_EQ(corrected->outcomes_size(), 1);
+  EXPECT_EQ(corrected->outcomes(0).kind(), v1::WORK_SUBSIDIZED);
+  EXPECT_EQ(corrected->outcomes(0).point(), v1::AT_END);
+  // Both reports stay in the log; the correction names the original.
+  auto events = *participations_.Events(name);
+  EXPECT_EQ(events.back().corrects(), wrong);
+  EXPECT_EQ(events[events.size() - 2].outcome().kind(), v1::WORK_UNSUBSIDIZED);
+
+  // A different kind of change, or a later end date, is refused.
+  correct.mutable_replacement()->mutable_completed();
+  EXPECT_EQ(participations_.Correct(kContext, correct).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const int64_t completion = events[3].sequence();
+  ASSERT_TRUE(events[3].has_completed());
+  v1::CorrectParticipationEventRequest end;
+  end.set_name(name);
+  end.set_event_sequence(completion);
+  end.mutable_replacement()->mutable_completed();
+  *end.mutable_replacement()->mutable_effective_date() = Day(2024, 7, 15);
+  EXPECT_EQ(participations_.Correct(kContext, end).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // An earlier end that still fits the outcome date is accepted, and the
+  // state as of a day between the two dates changes with it.
+  *end.mutable_replacement()->mutable_effective_date() = Day(2024, 6, 20);
+  ASSERT_TRUE(participations_.Correct(kContext, end).ok());
+  v1::GetParticipationRequest get;
+  get.set_name(name);
+  *get.mutable_as_of() = Day(2024, 6, 25);
+  EXPECT_EQ(participations_.Get(get)->state(), P::COMPLETED);
+}
+
 }  // namespace
 }  // namespace jobtrack

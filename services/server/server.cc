@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/agreements/agreement_service.h"
+#include "services/changes/change_service.h"
 #include "services/employers/employer_service.h"
 #include "services/modules/module_service.h"
 #include "services/participants/participant_service.h"
@@ -28,6 +29,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<TrackService>(deps));
   server->services_.push_back(std::make_unique<ParticipantService>(deps));
   server->services_.push_back(std::make_unique<ParticipationService>(deps));
+  server->services_.push_back(std::make_unique<ChangeService>(deps));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

@@ -2,6 +2,9 @@
 #ifndef JOBTRACK_SERVICES_COMMON_EVENTS_H_
 #define JOBTRACK_SERVICES_COMMON_EVENTS_H_
 
+#include <vector>
+
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "jobtrack/v1/event.pb.h"
@@ -16,6 +19,15 @@ namespace jobtrack {
 void AppendEvent(storage::Transaction& txn, const CallContext& context,
                  absl::CivilDay effective, absl::Time recorded,
                  v1::Event event);
+
+// Every event of one aggregate (a resource name), in commit order.
+absl::StatusOr<std::vector<v1::Event>> LoadAggregateEvents(
+    storage::Reader& reader, absl::string_view aggregate);
+
+// Overwrites a stored event in place. Only erasure may do this: the log is
+// otherwise append-only.
+absl::Status RewriteEventForErasure(storage::Transaction& txn,
+                                    const v1::Event& event);
 
 // Parses a stored event and fills in its sequence.
 absl::StatusOr<v1::Event> DecodeEvent(uint64_t sequence,

@@ -9,6 +9,7 @@
 #include "services/common/reference_data.h"
 #include "services/common/terms.h"
 #include "services/common/validation.h"
+#include "services/participations/participations.h"
 
 namespace jobtrack {
 namespace {
@@ -280,6 +281,9 @@ absl::StatusOr<v1::Participant> Participants::Erase(
         *erased.mutable_update_time() = ToTimestamp(deps_.clock->Now());
         StampEtag(&erased);
         if (absl::Status s = table_.Replace(txn, *current, erased); !s.ok()) {
+          return s;
+        }
+        if (absl::Status s = ErasePersonalText(txn, erased.name()); !s.ok()) {
           return s;
         }
         v1::Event event;

@@ -86,37 +86,6 @@ absl::StatusOr<absl::CivilDay> Participations::EffectiveDay(
   return *day;
 }
 
-absl::StatusOr<std::vector<v1::Event>> Participations::LoadEvents(
-    storage::Reader& reader, absl::string_view name) {
-  std::vector<v1::Event> events;
-  absl::Status inner;
-  const std::string prefix = storage::AggregateEventPrefix(name);
-  absl::Status s = reader.Scan(
-      storage::Column::kIndex, prefix, "",
-      [&](absl::string_view key, absl::string_view) {
-        const uint64_t sequence =
-            storage::EventKeySequence(key.substr(prefix.size()));
-        absl::StatusOr<std::optional<std::string>> payload =
-            reader.Get(storage::Column::kEvents, storage::EventKey(sequence));
-        if (!payload.ok() || !payload->has_value()) {
-          inner = payload.ok() ? absl::DataLossError(absl::StrCat(
-                                     "indexed event ", sequence, " is missing"))
-                               : payload.status();
-          return false;
-        }
-        absl::StatusOr<v1::Event> event = DecodeEvent(sequence, **payload);
-        if (!event.ok()) {
-          inner = event.status();
-          return false;
-        }
-        events.push_back(*std::move(event));
-        return true;
-      });
-  if (!s.ok()) return s;
-  if (!inner.ok()) return inner;
-  return events;
-}
-
 absl::StatusOr<v1::Participation> Participations::Commit(
     storage::Transaction& txn, const CallContext& context,
     absl::string_view name, std::vector<v1::Event> history, v1::Event event,
@@ -161,7 +130,8 @@ absl::StatusOr<v1::Participation> Participations::Transition(
         absl::StatusOr<v1::Participation> current =
             table_.GetForUpdate(txn, name);
         if (!current.ok()) return current.status();
-        absl::StatusOr<std::vector<v1::Event>> history = LoadEvents(txn, name);
+        absl::StatusOr<std::vector<v1::Event>> history =
+            LoadAggregateEvents(txn, name);
         if (!history.ok()) return history.status();
         v1::Event event;
         if (absl::Status s = make(txn, *current, *history, event); !s.ok()) {
@@ -565,7 +535,7 @@ absl::StatusOr<v1::Participation> Participations::Get(
   std::optional<absl::CivilDay> as_of = ToCivilDay(request.as_of());
   if (!as_of) return InvalidField("as_of", "is not a valid date (1900–2199)");
   absl::StatusOr<std::vector<v1::Event>> events =
-      LoadEvents(*reader, request.name());
+      LoadAggregateEvents(*reader, request.name());
   if (!events.ok()) return events.status();
   ReplayOptions options;
   options.as_of = *as_of;
@@ -607,7 +577,7 @@ absl::StatusOr<std::vector<v1::Event>> Participations::Events(
       !p.ok()) {
     return p.status();
   }
-  return LoadEvents(*reader, name);
+  return LoadAggregateEvents(*reader, name);
 }
 
 absl::Status Participations::CheckSeat(storage::Transaction& txn,
@@ -787,6 +757,54 @@ absl::StatusOr<v1::PersonalPlan> MakePlan(
   for (const auto& step : plan.steps()) plan_weeks += step.length_weeks();
   difference->set_weeks_difference(plan_weeks - chain_weeks);
   return plan;
+}
+
+absl::Status ErasePersonalText(storage::Transaction& txn,
+                               absl::string_view participant) {
+  const RecordTable<v1::Participation> table(IndexTerms);
+  std::vector<std::string> names;
+  const std::string prefix =
+      storage::IndexPrefix(kCollection, Term("participant", participant));
+  absl::Status s = txn.Scan(storage::Column::kIndex, prefix, "",
+                            [&](absl::string_view key, absl::string_view) {
+                              names.push_back(absl::StrCat(
+                                  kCollection, "/", key.substr(prefix.size())));
+                              return true;
+                            });
+  if (!s.ok()) return s;
+  for (const std::string& name : names) {
+    absl::StatusOr<std::vector<v1::Event>> events =
+        LoadAggregateEvents(txn, name);
+    if (!events.ok()) return events.status();
+    for (v1::Event& e : *events) {
+      bool changed = false;
+      if (e.has_declined() && !e.declined().reason_text().empty()) {
+        e.mutable_declined()->clear_reason_text();
+        changed = true;
+      }
+      if (e.has_interrupted() && !e.interrupted().reason_text().empty()) {
+        e.mutable_interrupted()->clear_reason_text();
+        changed = true;
+      }
+      if (e.has_step_progressed() &&
+          !e.step_progressed().certificate().empty()) {
+        e.mutable_step_progressed()->clear_certificate();
+        changed = true;
+      }
+      if (!changed) continue;
+      if (absl::Status w = RewriteEventForErasure(txn, e); !w.ok()) return w;
+    }
+    absl::StatusOr<v1::Participation> current = table.GetForUpdate(txn, name);
+    if (!current.ok()) return current.status();
+    v1::Participation cleaned = *current;
+    cleaned.clear_reason_text();
+    for (auto& step : *cleaned.mutable_plan()->mutable_steps())
+      step.clear_certificate();
+    StampEtag(&cleaned);
+    if (absl::Status w = table.Replace(txn, *current, cleaned); !w.ok())
+      return w;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace jobtrack

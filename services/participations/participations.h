@@ -78,9 +78,6 @@ class Participations {
       absl::string_view name, std::vector<v1::Event> history, v1::Event event,
       absl::CivilDay effective, const v1::Participation* old);
 
-  absl::StatusOr<std::vector<v1::Event>> LoadEvents(storage::Reader& reader,
-                                                    absl::string_view name);
-
   // The effective date: `date` if set (not in the future), else today.
   absl::StatusOr<absl::CivilDay> EffectiveDay(const v1::Date& date,
                                               const std::string& field) const;
@@ -100,6 +97,12 @@ class Participations {
   const RecordTable<v1::Participation> table_;
   const std::vector<FilterField> filters_;
 };
+
+// Part of erasing `participant` (DESIGN 9.4): clears the free text
+// (decline and interruption reasons, step certificates) from the events and
+// projections of every participation of the participant, in `txn`.
+absl::Status ErasePersonalText(storage::Transaction& txn,
+                               absl::string_view participant);
 
 // The personal plan for `chain` after `adjustments`, with its difference
 // from the chain. INVALID_ARGUMENT naming `plan_adjustments[i]`.

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -387,6 +390,59 @@ TEST_F(ParticipationsTest, CorrectionAmendsAReportWithoutLosingIt) {
   get.set_name(name);
   *get.mutable_as_of() = Day(2024, 6, 25);
   EXPECT_EQ(participations_.Get(get)->state(), P::COMPLETED);
+}
+
+TEST_F(ParticipationsTest, ErasureClearsFreeTextFromEventsAndProjections) {
+  const std::string participant = NewParticipant(1);
+  const std::string declined = Selected(participant);
+  v1::DeclineParticipationRequest decline;
+  decline.set_name(declined);
+  decline.set_reason(v1::ILLNESS);
+  decline.set_reason_text("Sjukskriven för utmattningssyndrom");
+  ASSERT_TRUE(participations_.Decline(kContext, decline).ok());
+  const std::string enrolled = Selected(participant);
+  ASSERT_TRUE(Enroll(enrolled, common_, Day(2024, 1, 20)).ok());
+  v1::ReportStepProgressRequest step;
+  step.set_name(enrolled);
+  step.set_step_id("1");
+  step.set_status(v1::STEP_DONE);
+  step.set_certificate("Truckkort nr 77-1234");
+  ASSERT_TRUE(participations_.ReportStepProgress(kContext, step).ok());
+
+  v1::EraseParticipantRequest erase;
+  erase.set_name(participant);
+  ASSERT_TRUE(participants_.Erase(kContext, erase).ok());
+
+  v1::GetParticipationRequest get;
+  get.set_name(declined);
+  auto d = participations_.Get(get);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->reason_text().empty());
+  EXPECT_EQ(d->reason(), v1::ILLNESS);  // The reason code is statistics.
+  get.set_name(enrolled);
+  auto e = participations_.Get(get);
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE(e->plan().steps(0).certificate().empty());
+  EXPECT_EQ(e->plan().steps(0).status(), v1::STEP_DONE);
+  for (const auto& name : {declined, enrolled}) {
+    auto events = participations_.Events(name);
+    ASSERT_TRUE(events.ok());
+    for (const v1::Event& event : *events) {
+      EXPECT_TRUE(event.declined().reason_text().empty());
+      EXPECT_TRUE(event.step_progressed().certificate().empty());
+    }
+  }
+  ASSERT_TRUE(env_.storage().CompactAll().ok());
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(env_.data_dir() + "/db")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    EXPECT_EQ(content.str().find("utmattningssyndrom"), std::string::npos)
+        << entry.path();
+    EXPECT_EQ(content.str().find("77-1234"), std::string::npos) << entry.path();
+  }
 }
 
 }  // namespace

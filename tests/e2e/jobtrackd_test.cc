@@ -13,8 +13,11 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
+#include "jobtrack/v1/participant.grpc.pb.h"
+#include "jobtrack/v1/participation_service.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
 #include "tests/support/test_env.h"
 
@@ -236,6 +239,187 @@ TEST(JobtrackdTest,
   Daemon again(dir.path(), {"--plaintext", "--demo_data"});
   ASSERT_GT(again.WaitForPort(), 0) << again.Log();
   EXPECT_NE(again.Log().find("demo data not seeded"), std::string::npos);
+}
+
+v1::Date Day(int y, int m, int d) {
+  v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+// Creates an employer, a module, a track and a COMMON intake; returns the
+// intake's name.
+std::string MakeIntake(const std::shared_ptr<grpc::Channel>& channel) {
+  auto employers = v1::EmployerService::NewStub(channel);
+  auto modules = v1::ModuleService::NewStub(channel);
+  auto tracks = v1::TrackService::NewStub(channel);
+  v1::CreateEmployerRequest e;
+  e.mutable_employer()->set_display_name("Vård AB");
+  e.mutable_employer()->set_organisation_number("5560360793");
+  e.mutable_employer()->set_sector(v1::Employer::PRIVATE);
+  e.mutable_employer()->set_sni_code("87301");
+  e.mutable_employer()->set_municipality_code("0180");
+  v1::Employer employer;
+  grpc::ClientContext c1;
+  EXPECT_TRUE(employers->CreateEmployer(&c1, e, &employer).ok());
+  v1::CreateModuleRequest m;
+  m.mutable_module()->set_display_name("Undersköterska");
+  m.mutable_module()->set_education_form(v1::KOMVUX);
+  m.mutable_module()->set_length_weeks(20);
+  m.mutable_module()->set_hours_per_week(25);
+  v1::Module module;
+  grpc::ClientContext c2;
+  EXPECT_TRUE(modules->CreateModule(&c2, m, &module).ok());
+  v1::CreateTrackRequest t;
+  t.mutable_track()->set_display_name("Undersköterska, Stockholm");
+  t.mutable_track()->set_kind(v1::Track::EMPLOYER_DIRECTED);
+  t.mutable_track()->set_ssyk_code("5321");
+  t.mutable_track()->set_sni_code("Q");
+  t.mutable_track()->add_municipality_codes("0180");
+  t.mutable_track()->add_employers(employer.name());
+  t.mutable_track()->set_status(v1::Track::OPEN);
+  t.mutable_track()->mutable_chain()->add_stages()->add_steps()->set_module(
+      module.name());
+  *t.mutable_effective_date() = Day(2023, 8, 1);
+  v1::Track track;
+  grpc::ClientContext c3;
+  EXPECT_TRUE(tracks->CreateTrack(&c3, t, &track).ok());
+  v1::CreateIntakeRequest i;
+  i.set_parent(track.name());
+  i.mutable_intake()->set_start_type(v1::Intake::COMMON);
+  *i.mutable_intake()->mutable_start_date() = Day(2024, 1, 15);
+  i.mutable_intake()->set_seats(12);
+  v1::Intake intake;
+  grpc::ClientContext c4;
+  EXPECT_TRUE(tracks->CreateIntake(&c4, i, &intake).ok());
+  return intake.name();
+}
+
+// Reads `count` events after `after` from a fresh stream.
+std::vector<v1::Event> ReadChanges(
+    const std::shared_ptr<grpc::Channel>& channel, int64_t after,
+    size_t count) {
+  auto stub = v1::ChangeService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(after);
+  auto reader = stub->WatchChanges(&context, request);
+  std::vector<v1::Event> events;
+  v1::Event event;
+  while (events.size() < count && reader->Read(&event)) events.push_back(event);
+  context.TryCancel();
+  reader->Finish().IgnoreError();
+  return events;
+}
+
+TEST(JobtrackdTest,
+     ParticipantFromProposalToOutcomeAndChangeStreamAcrossRestart) {
+  testing::TempDir dir;
+  std::string participation;
+  std::vector<v1::Event> before;
+  {
+    Daemon daemon(dir.path(), {"--plaintext"});
+    int port = daemon.WaitForPort();
+    ASSERT_GT(port, 0) << daemon.Log();
+    auto channel = Connect(port);
+    const std::string intake = MakeIntake(channel);
+    const std::string track = intake.substr(0, intake.find("/intakes/"));
+    auto participants = v1::ParticipantService::NewStub(channel);
+    auto participations = v1::ParticipationService::NewStub(channel);
+
+    v1::CreateParticipantRequest create;
+    create.mutable_participant()->set_external_reference("af-42");
+    create.mutable_participant()->set_personnummer("811218-9876");
+    create.mutable_participant()->set_gender(v1::FEMALE);
+    create.mutable_participant()->set_municipality_code("0180");
+    v1::Participant participant;
+    grpc::ClientContext pc;
+    ASSERT_TRUE(
+        participants->CreateParticipant(&pc, create, &participant).ok());
+
+    auto call = [&](auto method, const auto& request) {
+      grpc::ClientContext context;
+      v1::Participation out;
+      grpc::Status s = ((*participations).*method)(&context, request, &out);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      return out;
+    };
+    v1::ProposeParticipationRequest propose;
+    propose.set_participant(participant.name());
+    propose.set_track(track);
+    *propose.mutable_effective_date() = Day(2024, 1, 2);
+    participation =
+        call(&v1::ParticipationService::Stub::ProposeParticipation, propose)
+            .name();
+    v1::SelectParticipationRequest select;
+    select.set_name(participation);
+    *select.mutable_effective_date() = Day(2024, 1, 5);
+    call(&v1::ParticipationService::Stub::SelectParticipation, select);
+    v1::EnrollParticipationRequest enroll;
+    enroll.set_name(participation);
+    enroll.set_intake(intake);
+    *enroll.mutable_effective_date() = Day(2024, 1, 10);
+    call(&v1::ParticipationService::Stub::EnrollParticipation, enroll);
+    v1::ReportStepProgressRequest step;
+    step.set_name(participation);
+    step.set_step_id("1");
+    step.set_status(v1::STEP_DONE);
+    *step.mutable_effective_date() = Day(2024, 5, 31);
+    call(&v1::ParticipationService::Stub::ReportStepProgress, step);
+    v1::CompleteParticipationRequest complete;
+    complete.set_name(participation);
+    *complete.mutable_end_date() = Day(2024, 6, 1);
+    call(&v1::ParticipationService::Stub::CompleteParticipation, complete);
+    v1::RecordOutcomeRequest outcome;
+    outcome.set_name(participation);
+    outcome.set_point(v1::AFTER_90_DAYS);
+    outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+    *outcome.mutable_effective_date() = Day(2024, 9, 2);
+    v1::Participation done =
+        call(&v1::ParticipationService::Stub::RecordOutcome, outcome);
+    EXPECT_EQ(done.state(), v1::Participation::COMPLETED);
+    ASSERT_EQ(done.outcomes_size(), 1);
+
+    before = ReadChanges(channel, 0, 7);  // Participant + 6 life-cycle events.
+    ASSERT_EQ(before.size(), 7u);
+    EXPECT_TRUE(WIFSIGNALED(daemon.Kill(SIGKILL)));
+  }
+  Daemon restarted(dir.path(), {"--plaintext"});
+  int port = restarted.WaitForPort();
+  ASSERT_GT(port, 0) << restarted.Log();
+  auto channel = Connect(port);
+  // The state as of a day in the middle is still derived from the log.
+  auto participations = v1::ParticipationService::NewStub(channel);
+  v1::GetParticipationRequest get;
+  get.set_name(participation);
+  *get.mutable_as_of() = Day(2024, 3, 1);
+  v1::Participation then;
+  grpc::ClientContext gc;
+  ASSERT_TRUE(participations->GetParticipation(&gc, get, &then).ok());
+  EXPECT_EQ(then.state(), v1::Participation::ENROLLED);
+  // Resume from the middle: the rest, then a new event continues the count.
+  auto rest = ReadChanges(channel, before[3].sequence(), 3);
+  ASSERT_EQ(rest.size(), 3u);
+  for (size_t i = 0; i < rest.size(); ++i) {
+    EXPECT_EQ(rest[i].sequence(), before[4 + i].sequence());
+    EXPECT_EQ(rest[i].SerializeAsString(), before[4 + i].SerializeAsString());
+  }
+  auto participants = v1::ParticipantService::NewStub(channel);
+  v1::EraseParticipantRequest erase;
+  erase.set_name(before[0].resource());
+  v1::Participant erased;
+  grpc::ClientContext ec;
+  ASSERT_TRUE(participants->EraseParticipant(&ec, erase, &erased).ok());
+  auto tombstone = ReadChanges(channel, before.back().sequence(), 1);
+  ASSERT_EQ(tombstone.size(), 1u);
+  EXPECT_EQ(tombstone[0].sequence(), before.back().sequence() + 1);
+  EXPECT_TRUE(tombstone[0].has_erased());
+  // The planted personnummer is nowhere in the server's log.
+  EXPECT_EQ(restarted.Log().find("811218"), std::string::npos);
 }
 
 TEST(JobtrackdTest, PlaintextMustBeAskedForAndStaysOnLoopback) {

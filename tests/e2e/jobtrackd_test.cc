@@ -386,6 +386,10 @@ TEST(JobtrackdTest,
 
     before = ReadChanges(channel, 0, 7);  // Participant + 6 life-cycle events.
     ASSERT_EQ(before.size(), 7u);
+    for (const v1::Event& e : before) {  // The stream never carries it.
+      EXPECT_EQ(e.SerializeAsString().find("811218"), std::string::npos);
+      EXPECT_EQ(e.SerializeAsString().find("af-42"), std::string::npos);
+    }
     EXPECT_TRUE(WIFSIGNALED(daemon.Kill(SIGKILL)));
   }
   Daemon restarted(dir.path(), {"--plaintext"});

@@ -151,6 +151,22 @@ TEST_F(ChangesTest, FiltersByMunicipalityAndSupplier) {
   EXPECT_EQ(own[2].participant().supplier(), supplier);
 }
 
+TEST_F(ChangesTest, AReaderThatNeverReadsDoesNotHoldUpWriters) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
+  auto stalled = changes_->WatchChanges(&context, {});
+  // About 90 KB of events: more than the stream's 64 KiB flow-control
+  // window, so the stalled stream's sender is blocked while we write.
+  for (int i = 0; i < 1500; ++i) NewParticipant(i, "0180");
+  // Everything was written; a fresh reader sees it all in order.
+  auto events = Read({}, 1500);
+  ASSERT_EQ(events.size(), 1500u);
+  EXPECT_EQ(events.back().sequence(), 1500);
+  context.TryCancel();
+  stalled->Finish().IgnoreError();
+}
+
 TEST_F(ChangesTest, BadFilterIsInvalidArgument) {
   v1::WatchChangesRequest request;
   request.add_municipality_codes("9999");

@@ -6,6 +6,9 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -442,6 +445,183 @@ TEST_F(ParticipationsTest, ErasureClearsFreeTextFromEventsAndProjections) {
     EXPECT_EQ(content.str().find("utmattningssyndrom"), std::string::npos)
         << entry.path();
     EXPECT_EQ(content.str().find("77-1234"), std::string::npos) << entry.path();
+  }
+}
+
+// Random life-cycle calls (valid and invalid, with random past dates) on a
+// few participants and two intakes. Afterwards every stored participation
+// equals the replay of its stored events, no intake was ever over its seats
+// on any day, and no participant was ever enrolled twice at once — checked
+// by brute force over the days of the year.
+TEST_F(ParticipationsTest, ProjectionEqualsReplayOnRandomizedHistories) {
+  std::mt19937 random(20261123);
+  auto pick = [&](int n) { return static_cast<int>(random() % n); };
+  std::vector<std::string> people;
+  for (int i = 0; i < 20; ++i) people.push_back(NewParticipant(i));
+  std::vector<std::string> names;
+  // Each participation's dates mostly move forward; one call in six is
+  // backdated.
+  std::map<std::string, absl::CivilDay> last;
+  int accepted = 0;
+  for (int step = 0; step < 600; ++step) {
+    absl::Status status;
+    if (names.empty() || pick(5) == 0) {
+      v1::ProposeParticipationRequest propose;
+      propose.set_participant(people[pick(people.size())]);
+      propose.set_track(track_);
+      const absl::CivilDay d = absl::CivilDay(2024, 1, 1) + pick(200);
+      *propose.mutable_effective_date() = ToDate(d);
+      auto created = participations_.Propose(kContext, propose);
+      status = created.status();
+      if (created.ok()) {
+        names.push_back(created->name());
+        last[created->name()] = d;
+      }
+    } else {
+      const std::string& name = names[pick(names.size())];
+      absl::CivilDay d = last[name] + (pick(6) == 0 ? -pick(20) : pick(40));
+      const v1::Date date = ToDate(d);
+      v1::GetParticipationRequest get;
+      get.set_name(name);
+      const P::State state = participations_.Get(get)->state();
+      // Mostly the call the state allows; now and then any call.
+      int action = pick(8);
+      if (pick(5) != 0) {
+        switch (state) {
+          case P::PROPOSED:
+            action = pick(10) ? 0 : 1;
+            break;
+          case P::SELECTED:
+            action = pick(10) ? 2 : 1;
+            break;
+          case P::ENROLLED:
+            action = 4 + pick(3);
+            break;
+          case P::COMPLETED:
+          case P::INTERRUPTED:
+            action = 7;
+            break;
+          default:
+            break;
+        }
+      }
+      switch (action) {
+        case 0: {
+          v1::SelectParticipationRequest r;
+          r.set_name(name);
+          *r.mutable_effective_date() = date;
+          status = participations_.Select(kContext, r).status();
+          break;
+        }
+        case 1: {
+          v1::DeclineParticipationRequest r;
+          r.set_name(name);
+          r.set_reason(v1::DECLINED_BY_EMPLOYER);
+          *r.mutable_effective_date() = date;
+          status = participations_.Decline(kContext, r).status();
+          break;
+        }
+        case 2:
+        case 3: {
+          const bool common = pick(2);
+          const absl::CivilDay start =
+              std::max(d, common ? absl::CivilDay(2024, 2, 1)
+                                 : absl::CivilDay(2024, 1, 1));
+          status =
+              Enroll(name, common ? common_ : rolling_, date, ToDate(start))
+                  .status();
+          break;
+        }
+        case 4: {
+          v1::ReportStepProgressRequest r;
+          r.set_name(name);
+          r.set_step_id(absl::StrCat(1 + pick(3)));
+          r.set_status(pick(2) ? v1::STEP_STARTED : v1::STEP_DONE);
+          *r.mutable_effective_date() = date;
+          status = participations_.ReportStepProgress(kContext, r).status();
+          break;
+        }
+        case 5:
+          status = Complete(name, date).status();
+          break;
+        case 6: {
+          v1::InterruptParticipationRequest r;
+          r.set_name(name);
+          r.set_reason(v1::GOT_JOB);
+          *r.mutable_end_date() = date;
+          status = participations_.Interrupt(kContext, r).status();
+          break;
+        }
+        case 7: {
+          v1::RecordOutcomeRequest r;
+          r.set_name(name);
+          r.set_point(pick(2) ? v1::AT_END : v1::AFTER_90_DAYS);
+          r.set_kind(v1::STUDIES);
+          *r.mutable_effective_date() = ToDate(d + pick(120));
+          status = participations_.RecordOutcome(kContext, r).status();
+          break;
+        }
+      }
+      if (status.ok()) last[name] = std::max(last[name], d);
+    }
+    if (status.ok()) {
+      ++accepted;
+    } else {
+      // Refusals are the expected kinds only.
+      EXPECT_TRUE(status.code() == absl::StatusCode::kFailedPrecondition ||
+                  status.code() == absl::StatusCode::kInvalidArgument)
+          << status;
+    }
+  }
+  EXPECT_GT(accepted, 100);  // The walk gets somewhere.
+
+  struct Held {
+    std::string participant, intake;
+    absl::CivilDay start;
+    std::optional<absl::CivilDay> end;
+  };
+  std::vector<Held> held;
+  for (const std::string& name : names) {
+    v1::GetParticipationRequest get;
+    get.set_name(name);
+    auto stored = participations_.Get(get);
+    auto events = participations_.Events(name);
+    ASSERT_TRUE(stored.ok() && events.ok());
+    auto replayed = Replay(name, *events);
+    ASSERT_TRUE(replayed.ok()) << replayed.status();
+    v1::Participation projection = *stored;
+    projection.clear_create_time();
+    projection.clear_update_time();
+    projection.clear_etag();
+    EXPECT_EQ(projection.SerializeAsString(), replayed->SerializeAsString())
+        << name;
+    if (HasDate(stored->start_date())) {
+      Held h{stored->participant(), stored->intake(),
+             *ToCivilDay(stored->start_date()), std::nullopt};
+      if (HasDate(stored->end_date())) h.end = ToCivilDay(stored->end_date());
+      held.push_back(h);
+    }
+  }
+  // Enough enrolments that the invariants below mean something.
+  EXPECT_GE(held.size(), 8u);
+  int common_taken = 0;
+  for (const Held& h : held) common_taken += h.intake == common_;
+  EXPECT_LE(common_taken, 10);
+  std::cerr << "randomized history: " << accepted << " accepted calls, "
+            << names.size() << " participations, " << held.size()
+            << " enrolled, " << common_taken << " in the COMMON intake\n";
+  for (absl::CivilDay d(2024, 1, 1); d < absl::CivilDay(2026, 1, 1); ++d) {
+    int rolling = 0;
+    std::map<std::string, int> per_person;
+    for (const Held& h : held) {
+      if (h.start > d || (h.end && *h.end < d)) continue;
+      rolling += h.intake == rolling_;
+      ++per_person[h.participant];
+    }
+    EXPECT_LE(rolling, 2) << FormatDate(d);
+    for (const auto& [person, n] : per_person) {
+      EXPECT_LE(n, 1) << person << " on " << FormatDate(d);
+    }
   }
 }
 

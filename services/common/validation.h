@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/repeated_field.h"
@@ -51,6 +53,24 @@ void CheckSni(absl::string_view code, bool optional, const std::string& field,
 // SSYK 2012: `unit_group_only` asks for a listed 4-digit code.
 void CheckSsyk(absl::string_view code, bool unit_group_only, bool optional,
                const std::string& field, FieldViolations& violations);
+
+// A list of codes: at most `max`, each passing `check(code, path)` (which
+// adds its own violations), no repeats. Paths are `field[i]`.
+template <typename Check>
+void CheckCodeList(const google::protobuf::RepeatedPtrField<std::string>& codes,
+                   int max, const std::string& field, Check check,
+                   FieldViolations& violations) {
+  if (codes.size() > max) {
+    violations.Add(field, absl::StrCat("at most ", max, " codes"));
+    return;
+  }
+  absl::flat_hash_set<absl::string_view> seen;
+  for (int i = 0; i < codes.size(); ++i) {
+    const std::string item = absl::StrCat(field, "[", i, "]");
+    check(codes[i], item);
+    if (!seen.insert(codes[i]).second) violations.Add(item, "is repeated");
+  }
+}
 
 // A calendar date that exists, in 1900–2199.
 std::optional<absl::CivilDay> ToCivilDay(const v1::Date& date);

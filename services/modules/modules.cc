@@ -18,22 +18,6 @@ std::vector<std::string> IndexTerms(const v1::Module& m) {
   return terms;
 }
 
-template <typename Check>
-void CheckCodes(const google::protobuf::RepeatedPtrField<std::string>& codes,
-                const std::string& field, Check check,
-                FieldViolations& violations) {
-  if (codes.size() > 20) {
-    violations.Add(field, "at most 20 codes");
-    return;
-  }
-  absl::flat_hash_set<absl::string_view> seen;
-  for (int i = 0; i < codes.size(); ++i) {
-    const std::string item = absl::StrCat(field, "[", i, "]");
-    check(codes[i], item);
-    if (!seen.insert(codes[i]).second) violations.Add(item, "is repeated");
-  }
-}
-
 }  // namespace
 
 void CheckModuleShape(int education_form, int length_weeks, int hours_per_week,
@@ -70,15 +54,15 @@ void Modules::Validate(const v1::Module& m, bool,
   CheckRequiredText(m.display_name(), 200, "module.display_name", violations);
   CheckModuleShape(m.education_form(), m.length_weeks(), m.hours_per_week(),
                    "module.", violations);
-  CheckCodes(
-      m.ssyk_codes(), "module.ssyk_codes",
+  CheckCodeList(
+      m.ssyk_codes(), 20, "module.ssyk_codes",
       [&](const std::string& code, const std::string& field) {
         CheckSsyk(code, /*unit_group_only=*/false, /*optional=*/false, field,
                   violations);
       },
       violations);
-  CheckCodes(
-      m.sni_codes(), "module.sni_codes",
+  CheckCodeList(
+      m.sni_codes(), 20, "module.sni_codes",
       [&](const std::string& code, const std::string& field) {
         CheckSni(code, /*optional=*/false, field, violations);
       },

@@ -43,22 +43,6 @@ std::vector<std::string> UniqueTerms(const v1::Participant& p) {
   return terms;
 }
 
-template <typename Check>
-void CheckInterests(
-    const google::protobuf::RepeatedPtrField<std::string>& codes,
-    const std::string& field, Check check, FieldViolations& violations) {
-  if (codes.size() > kMaxInterests) {
-    violations.Add(field, absl::StrCat("at most ", kMaxInterests, " codes"));
-    return;
-  }
-  absl::flat_hash_set<absl::string_view> seen;
-  for (int i = 0; i < codes.size(); ++i) {
-    const std::string item = absl::StrCat(field, "[", i, "]");
-    check(codes[i], item);
-    if (!seen.insert(codes[i]).second) violations.Add(item, "is repeated");
-  }
-}
-
 v1::ParticipantSnapshot Snapshot(const v1::Participant& p) {
   v1::ParticipantSnapshot s;
   s.set_birth_year(p.birth_year());
@@ -147,15 +131,15 @@ void Participants::Validate(const v1::Participant& p, bool creating,
   if (!v1::SwedishLevel_IsValid(p.swedish_level())) {
     violations.Add("participant.swedish_level", "unknown level");
   }
-  CheckInterests(
-      p.ssyk_interests(), "participant.ssyk_interests",
+  CheckCodeList(
+      p.ssyk_interests(), kMaxInterests, "participant.ssyk_interests",
       [&](const std::string& code, const std::string& field) {
         CheckSsyk(code, /*unit_group_only=*/false, /*optional=*/false, field,
                   violations);
       },
       violations);
-  CheckInterests(
-      p.sni_interests(), "participant.sni_interests",
+  CheckCodeList(
+      p.sni_interests(), kMaxInterests, "participant.sni_interests",
       [&](const std::string& code, const std::string& field) {
         CheckSni(code, /*optional=*/false, field, violations);
       },

@@ -26,6 +26,17 @@ std::vector<std::string> IndexTerms(const v1::Participation& p) {
   return terms;
 }
 
+// A reason code from the fixed list, and optional free text.
+absl::Status CheckReason(v1::ReasonCode reason, absl::string_view text) {
+  FieldViolations violations;
+  if (reason == v1::REASON_CODE_UNSPECIFIED ||
+      !v1::ReasonCode_IsValid(reason)) {
+    violations.Add("reason", "is required");
+  }
+  CheckOptionalText(text, kMaxTextChars, "reason_text", violations);
+  return violations.ToStatus();
+}
+
 absl::Status NotInState(absl::string_view name, const v1::Participation& p,
                         absl::string_view change) {
   return Precondition(
@@ -214,14 +225,10 @@ absl::StatusOr<v1::Participation> Participations::Select(
 absl::StatusOr<v1::Participation> Participations::Decline(
     const CallContext& context,
     const v1::DeclineParticipationRequest& request) {
-  FieldViolations violations;
-  if (request.reason() == v1::REASON_CODE_UNSPECIFIED ||
-      !v1::ReasonCode_IsValid(request.reason())) {
-    violations.Add("reason", "is required");
+  if (absl::Status s = CheckReason(request.reason(), request.reason_text());
+      !s.ok()) {
+    return s;
   }
-  CheckOptionalText(request.reason_text(), kMaxTextChars, "reason_text",
-                    violations);
-  if (!violations.empty()) return violations.ToStatus();
   return Transition(
       context, request, request.name(), request.request_id(),
       request.effective_date(),
@@ -358,14 +365,10 @@ absl::StatusOr<v1::Participation> Participations::Complete(
 absl::StatusOr<v1::Participation> Participations::Interrupt(
     const CallContext& context,
     const v1::InterruptParticipationRequest& request) {
-  FieldViolations violations;
-  if (request.reason() == v1::REASON_CODE_UNSPECIFIED ||
-      !v1::ReasonCode_IsValid(request.reason())) {
-    violations.Add("reason", "is required");
+  if (absl::Status s = CheckReason(request.reason(), request.reason_text());
+      !s.ok()) {
+    return s;
   }
-  CheckOptionalText(request.reason_text(), kMaxTextChars, "reason_text",
-                    violations);
-  if (!violations.empty()) return violations.ToStatus();
   return Transition(
       context, request, request.name(), request.request_id(),
       request.end_date(),

@@ -1,5 +1,6 @@
 #include "storage/keys.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -41,6 +42,22 @@ absl::string_view IndexKeyId(absl::string_view key) {
 
 std::string UniqueKey(absl::string_view collection, absl::string_view term) {
   return absl::StrCat(collection, kSep, "!", term);
+}
+
+std::string RequestByResourceKey(absl::string_view resource,
+                                 absl::string_view request_key) {
+  return absl::StrCat(RequestByResourcePrefix(resource),
+                      absl::BytesToHexString(request_key));
+}
+
+std::string RequestByResourcePrefix(absl::string_view resource) {
+  return absl::StrCat("\x01", resource, kSep);
+}
+
+std::string RequestKeyOf(absl::string_view by_resource_key) {
+  const size_t sep = by_resource_key.rfind('\0');
+  if (sep == absl::string_view::npos) return "";
+  return absl::HexStringToBytes(by_resource_key.substr(sep + 1));
 }
 
 std::string EventKey(uint64_t sequence) {

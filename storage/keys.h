@@ -9,6 +9,10 @@
 //   index     <collection> 0x00 "!" <term>          -> <id> (unique term)
 //   requests  <principal> 0x00 <method> 0x00 <request_id>
 //                                                   -> storage.RequestRecord
+//   requests  0x01 <resource> 0x00 <hex of the request key>
+//                                                   -> storage.RequestRecord
+//             (time only): which stored responses name a resource, so that
+//             erasure can forget them; expires with them
 //   events    <sequence: 8 bytes big-endian>        -> serialized event
 //   index     "events" 0x00 <aggregate> 0x00 <sequence: 8 bytes BE> -> ""
 //
@@ -49,6 +53,13 @@ std::string IndexPrefix(absl::string_view collection, absl::string_view term);
 absl::string_view IndexKeyId(absl::string_view key);
 
 std::string UniqueKey(absl::string_view collection, absl::string_view term);
+
+// Index entry: the request record `request_key` answered with `resource`.
+std::string RequestByResourceKey(absl::string_view resource,
+                                 absl::string_view request_key);
+std::string RequestByResourcePrefix(absl::string_view resource);
+// The request key an index entry points at; empty if malformed.
+std::string RequestKeyOf(absl::string_view by_resource_key);
 
 std::string EventKey(uint64_t sequence);
 // The sequence of an event key; 0 if the key is not one.

@@ -1,6 +1,7 @@
 #include "services/common/mutation.h"
 
 #include <memory>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
@@ -31,6 +32,28 @@ bool IsUuid(absl::string_view text) {
     }
   }
   return true;
+}
+
+absl::Status ForgetRequestsFor(storage::Transaction& txn,
+                               absl::string_view resource) {
+  std::vector<std::string> entries;
+  absl::Status s = txn.Scan(storage::Column::kRequests,
+                            storage::RequestByResourcePrefix(resource), "",
+                            [&](absl::string_view key, absl::string_view) {
+                              entries.emplace_back(key);
+                              return true;
+                            });
+  if (!s.ok()) return s;
+  for (const std::string& entry : entries) {
+    const std::string request_key = storage::RequestKeyOf(entry);
+    if (!request_key.empty()) {
+      s = txn.Delete(storage::Column::kRequests, request_key);
+      if (!s.ok()) return s;
+    }
+    s = txn.Delete(storage::Column::kRequests, entry);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RunMutationImpl(
@@ -79,6 +102,21 @@ absl::Status RunMutationImpl(
     absl::Status s =
         txn->Put(storage::Column::kRequests, key, record.SerializeAsString());
     if (!s.ok()) return s;
+    // Remember which resource the response names, for erasure.
+    const auto* name_field = response->GetDescriptor()->FindFieldByName("name");
+    if (name_field != nullptr &&
+        name_field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      const std::string name =
+          response->GetReflection()->GetString(*response, name_field);
+      if (!name.empty()) {
+        storage::RequestRecord stamp;
+        stamp.set_record_time_micros(record.record_time_micros());
+        s = txn->Put(storage::Column::kRequests,
+                     storage::RequestByResourceKey(name, key),
+                     stamp.SerializeAsString());
+        if (!s.ok()) return s;
+      }
+    }
   }
   return txn->Commit();
 }

@@ -44,6 +44,13 @@ absl::Status RunMutationImpl(
                                    google::protobuf::Message*)>
         body);
 
+// Deletes every stored response that names `resource` (and its index
+// entries), in `txn`: part of erasing personal data (DESIGN 9.4), since a
+// stored response may carry it. A retry of such a request afterwards runs
+// again.
+absl::Status ForgetRequestsFor(storage::Transaction& txn,
+                               absl::string_view resource);
+
 template <typename Response, typename Body>
 absl::StatusOr<Response> RunMutation(const Deps& deps,
                                      const CallContext& context,

@@ -270,6 +270,9 @@ absl::StatusOr<v1::Participant> Participants::Erase(
         if (absl::Status s = ErasePersonalText(txn, erased.name()); !s.ok()) {
           return s;
         }
+        if (absl::Status s = ForgetRequestsFor(txn, erased.name()); !s.ok()) {
+          return s;
+        }
         v1::Event event;
         event.set_resource(erased.name());
         event.mutable_erased();

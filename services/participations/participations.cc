@@ -776,6 +776,8 @@ absl::Status ErasePersonalText(storage::Transaction& txn,
                             });
   if (!s.ok()) return s;
   for (const std::string& name : names) {
+    // Stored responses of life-cycle calls may carry the free text too.
+    if (absl::Status f = ForgetRequestsFor(txn, name); !f.ok()) return f;
     absl::StatusOr<std::vector<v1::Event>> events =
         LoadAggregateEvents(txn, name);
     if (!events.ok()) return events.status();

@@ -236,7 +236,10 @@ TEST_F(ParticipantsTest, UpdateRecordsAnEventOnlyWhenStatisticsChange) {
 
 TEST_F(ParticipantsTest, ErasureKeepsStatisticsFreesTheNumberAndLeavesNoTrace) {
   v1::Participant p;
-  ASSERT_TRUE(Create(Request("af-1001"), &p).ok());
+  // With a request id, so the first response is also kept for retries.
+  v1::CreateParticipantRequest create = Request("af-1001");
+  create.set_request_id("7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6");
+  ASSERT_TRUE(Create(create, &p).ok());
   v1::EraseParticipantRequest erase;
   erase.set_name(p.name());
   v1::Participant erased;

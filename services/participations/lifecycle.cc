@@ -48,6 +48,9 @@ absl::Status Apply(absl::string_view name, v1::Participation& p,
       p.set_track(e.proposed().track());
       p.set_intake(e.proposed().intake());
       p.set_home_municipality_code(e.proposed().home_municipality_code());
+      if (e.proposed().has_proposal()) {
+        *p.mutable_proposal() = e.proposed().proposal();
+      }
       set_state(v1::Participation::PROPOSED);
       break;
     case v1::Event::kSelected:

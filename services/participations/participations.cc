@@ -69,7 +69,51 @@ std::optional<Interval> IntervalOf(const v1::Participation& p) {
   return interval;
 }
 
+// The seat intervals held in `intake` by participations other than
+// `exclude`.
+absl::StatusOr<std::vector<Interval>> HeldIntervals(storage::Reader& reader,
+                                                    const v1::Intake& intake,
+                                                    absl::string_view exclude) {
+  const RecordTable<v1::Participation> table(nullptr);
+  std::vector<Interval> held;
+  absl::Status inner;
+  const std::string prefix =
+      storage::IndexPrefix(kCollection, Term("intake", intake.name()));
+  absl::Status s = reader.Scan(
+      storage::Column::kIndex, prefix, "",
+      [&](absl::string_view key, absl::string_view) {
+        const std::string name =
+            absl::StrCat(kCollection, "/", key.substr(prefix.size()));
+        if (name == exclude) return true;
+        absl::StatusOr<v1::Participation> other = table.Get(reader, name);
+        if (!other.ok()) {
+          inner = other.status();
+          return false;
+        }
+        if (std::optional<Interval> interval = IntervalOf(*other)) {
+          held.push_back(*interval);
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  return held;
+}
+
 }  // namespace
+
+absl::StatusOr<int> SeatsTaken(storage::Reader& reader,
+                               const v1::Intake& intake, absl::CivilDay day) {
+  absl::StatusOr<std::vector<Interval>> held =
+      HeldIntervals(reader, intake, "");
+  if (!held.ok()) return held.status();
+  if (intake.start_type() == v1::Intake::COMMON) {
+    return static_cast<int>(held->size());
+  }
+  return static_cast<int>(
+      std::count_if(held->begin(), held->end(),
+                    [&](const Interval& i) { return i.Covers(day); }));
+}
 
 Participations::Participations(Deps deps)
     : deps_(deps),
@@ -176,39 +220,45 @@ absl::StatusOr<v1::Participation> Participations::Propose(
   return RunMutation<v1::Participation>(
       deps_, context, request, request.request_id(),
       [&](storage::Transaction& txn) -> absl::StatusOr<v1::Participation> {
-        const RecordTable<v1::Participant> participants(nullptr);
-        absl::StatusOr<v1::Participant> participant =
-            participants.GetForUpdate(txn, request.participant());
-        if (!participant.ok()) return participant.status();
-        if (participant->erased()) {
-          return Precondition(
-              "PARTICIPANT_ERASED",
-              absl::StrCat(request.participant(), " has been erased"));
-        }
-        const RecordTable<v1::Track> tracks(nullptr);
-        absl::StatusOr<v1::Track> track =
-            tracks.GetForUpdate(txn, request.track());
-        if (!track.ok()) return track.status();
-        if (track->status() == v1::Track::CLOSED) {
-          return Precondition("TRACK_CLOSED",
-                              absl::StrCat(request.track(), " is CLOSED"));
-        }
-        if (!request.intake().empty()) {
-          const RecordTable<v1::Intake> intakes(nullptr);
-          absl::StatusOr<v1::Intake> intake =
-              intakes.Get(txn, request.intake());
-          if (!intake.ok()) return intake.status();
-        }
-        v1::Event event;
-        auto* proposed = event.mutable_proposed();
-        proposed->set_participant(request.participant());
-        proposed->set_track(request.track());
-        proposed->set_intake(request.intake());
-        proposed->set_home_municipality_code(participant->municipality_code());
-        return Commit(txn, context,
-                      absl::StrCat(kCollection, "/", deps_.ids->NewId()), {},
-                      std::move(event), *effective, nullptr);
+        return ProposeIn(txn, context, request.participant(), request.track(),
+                         request.intake(), *effective, nullptr);
       });
+}
+
+absl::StatusOr<v1::Participation> Participations::ProposeIn(
+    storage::Transaction& txn, const CallContext& context,
+    absl::string_view participant_name, absl::string_view track_name,
+    absl::string_view intake_name, absl::CivilDay effective,
+    const v1::Proposal* proposal) {
+  const RecordTable<v1::Participant> participants(nullptr);
+  absl::StatusOr<v1::Participant> participant =
+      participants.GetForUpdate(txn, participant_name);
+  if (!participant.ok()) return participant.status();
+  if (participant->erased()) {
+    return Precondition("PARTICIPANT_ERASED",
+                        absl::StrCat(participant_name, " has been erased"));
+  }
+  const RecordTable<v1::Track> tracks(nullptr);
+  absl::StatusOr<v1::Track> track = tracks.GetForUpdate(txn, track_name);
+  if (!track.ok()) return track.status();
+  if (track->status() == v1::Track::CLOSED) {
+    return Precondition("TRACK_CLOSED", absl::StrCat(track_name, " is CLOSED"));
+  }
+  if (!intake_name.empty()) {
+    const RecordTable<v1::Intake> intakes(nullptr);
+    absl::StatusOr<v1::Intake> intake = intakes.Get(txn, intake_name);
+    if (!intake.ok()) return intake.status();
+  }
+  v1::Event event;
+  auto* proposed = event.mutable_proposed();
+  proposed->set_participant(std::string(participant_name));
+  proposed->set_track(std::string(track_name));
+  proposed->set_intake(std::string(intake_name));
+  proposed->set_home_municipality_code(participant->municipality_code());
+  if (proposal != nullptr) *proposed->mutable_proposal() = *proposal;
+  return Commit(txn, context,
+                absl::StrCat(kCollection, "/", deps_.ids->NewId()), {},
+                std::move(event), effective, nullptr);
 }
 
 absl::StatusOr<v1::Participation> Participations::Select(
@@ -587,28 +637,10 @@ absl::Status Participations::CheckSeat(storage::Transaction& txn,
                                        const v1::Intake& intake,
                                        absl::string_view participation,
                                        absl::CivilDay start) const {
-  std::vector<Interval> held;
-  absl::Status inner;
-  const std::string prefix =
-      storage::IndexPrefix(kCollection, Term("intake", intake.name()));
-  absl::Status s = txn.Scan(
-      storage::Column::kIndex, prefix, "",
-      [&](absl::string_view key, absl::string_view) {
-        const std::string name =
-            absl::StrCat(kCollection, "/", key.substr(prefix.size()));
-        if (name == participation) return true;
-        absl::StatusOr<v1::Participation> other = table_.Get(txn, name);
-        if (!other.ok()) {
-          inner = other.status();
-          return false;
-        }
-        if (std::optional<Interval> interval = IntervalOf(*other)) {
-          held.push_back(*interval);
-        }
-        return true;
-      });
-  if (!s.ok()) return s;
-  if (!inner.ok()) return inner;
+  absl::StatusOr<std::vector<Interval>> held_or =
+      HeldIntervals(txn, intake, participation);
+  if (!held_or.ok()) return held_or.status();
+  const std::vector<Interval>& held = *held_or;
   if (intake.start_type() == v1::Intake::COMMON) {
     if (static_cast<int>(held.size()) + 1 > intake.seats()) {
       return Precondition("NO_SEAT",

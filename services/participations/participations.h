@@ -50,6 +50,17 @@ class Participations {
       const CallContext& context,
       const v1::CorrectParticipationEventRequest& request);
 
+  // Proposes inside the caller's transaction (RecordProposals writes several
+  // at once): a PROPOSED participation of `participant` (read with a lock)
+  // for `track`, with the matching explanation if `proposal` is set.
+  absl::StatusOr<v1::Participation> ProposeIn(storage::Transaction& txn,
+                                              const CallContext& context,
+                                              absl::string_view participant,
+                                              absl::string_view track,
+                                              absl::string_view intake,
+                                              absl::CivilDay effective,
+                                              const v1::Proposal* proposal);
+
   // The projection, or with `as_of` the replay of the events up to that day.
   absl::StatusOr<v1::Participation> Get(
       const v1::GetParticipationRequest& request);
@@ -97,6 +108,11 @@ class Participations {
   const RecordTable<v1::Participation> table_;
   const std::vector<FilterField> filters_;
 };
+
+// Seats of `intake` taken on `day`: for a COMMON intake every enrolment
+// counts; for a ROLLING one, those enrolled on that day.
+absl::StatusOr<int> SeatsTaken(storage::Reader& reader,
+                               const v1::Intake& intake, absl::CivilDay day);
 
 // Part of erasing `participant` (DESIGN 9.4): clears the free text
 // (decline and interruption reasons, step certificates) from the events and

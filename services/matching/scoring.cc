@@ -1,0 +1,221 @@
+#include "services/matching/scoring.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/common/reference_data.h"
+#include "services/tracks/chain.h"
+
+namespace jobtrack {
+namespace {
+
+v1::NearMiss Miss(const v1::Track& track, const char* filter,
+                  std::string reason) {
+  v1::NearMiss miss;
+  miss.set_track(track.name());
+  miss.set_filter(filter);
+  miss.set_reason(std::move(reason));
+  return miss;
+}
+
+size_t CommonPrefix(absl::string_view a, absl::string_view b) {
+  size_t n = 0;
+  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  return n;
+}
+
+void Add(v1::Proposal& proposal, const char* factor, double weight,
+         double value, std::string reason) {
+  v1::FactorContribution* f = proposal.add_factors();
+  f->set_factor(factor);
+  f->set_weight(weight);
+  f->set_value(value);
+  f->set_contribution(weight * value);
+  f->set_reason(std::move(reason));
+  proposal.set_score(proposal.score() + weight * value);
+}
+
+// 1 for the same 4-digit SSYK unit group, 0.75 for the minor group, 0.5 for
+// the sub-major group, 0.25 for the major group.
+std::pair<double, std::string> OccupationMatch(const v1::Participant& p,
+                                               const v1::Track& t) {
+  if (t.ssyk_code().empty()) return {0, "the track names no occupation"};
+  size_t best = 0;
+  std::string interest;
+  for (const std::string& code : p.ssyk_interests()) {
+    const size_t n = CommonPrefix(code, t.ssyk_code());
+    if (n > best) best = n, interest = code;
+  }
+  if (best == 0) {
+    return {0,
+            absl::StrCat("no occupation interest near SSYK ", t.ssyk_code())};
+  }
+  return {
+      static_cast<double>(best) / 4,
+      absl::StrCat("interest in SSYK ", interest, " shares ", best,
+                   " of 4 digits with the track's occupation ", t.ssyk_code())};
+}
+
+// 1 for the same detailed SNI group (or the track's own code), 0.75 for the
+// same group (3 digits), 0.5 for the division, 0.25 for the section.
+std::pair<double, std::string> IndustryMatch(const v1::Participant& p,
+                                             const v1::Track& t) {
+  if (t.sni_code().empty()) return {0, "the track names no industry"};
+  const ReferenceData& ref = ReferenceData::Get();
+  const std::string section = ref.SniSection(t.sni_code());
+  double best = 0;
+  std::string interest;
+  for (const std::string& code : p.sni_interests()) {
+    double value = 0;
+    if (code == t.sni_code()) {
+      value = 1;
+    } else if (ref.SniSection(code) == section) {
+      const size_t n = CommonPrefix(code, t.sni_code());
+      value = n >= 3 ? 0.75 : n == 2 ? 0.5 : 0.25;
+    }
+    if (value > best) best = value, interest = code;
+  }
+  if (best == 0) {
+    return {0, absl::StrCat("no industry interest in SNI section ", section)};
+  }
+  return {best, absl::StrCat("industry interest SNI ", interest,
+                             " matches the track's industry ", t.sni_code())};
+}
+
+}  // namespace
+
+std::vector<v1::NearMiss> FailedFilters(const v1::Participant& p,
+                                        const v1::Track& t,
+                                        v1::Track::Status status) {
+  std::vector<v1::NearMiss> failed;
+  if (status != v1::Track::OPEN) {
+    failed.push_back(
+        Miss(t, "open",
+             absl::StrCat("the track is ", v1::Track::Status_Name(status))));
+  }
+  if (std::find(t.municipality_codes().begin(), t.municipality_codes().end(),
+                p.municipality_code()) == t.municipality_codes().end()) {
+    failed.push_back(Miss(t, "municipality",
+                          absl::StrCat("the track is not used in municipality ",
+                                       p.municipality_code())));
+  }
+  const v1::Requirements& r = t.requirements();
+  if (r.min_swedish_level() != v1::SWEDISH_LEVEL_UNSPECIFIED &&
+      p.swedish_level() < r.min_swedish_level()) {
+    failed.push_back(
+        Miss(t, "swedish_level",
+             absl::StrCat("needs Swedish at ",
+                          v1::SwedishLevel_Name(r.min_swedish_level()))));
+  }
+  if (r.driving_licence() && !p.driving_licence()) {
+    failed.push_back(Miss(t, "driving_licence", "needs a driving licence"));
+  }
+  if (r.min_education_level() != v1::EDUCATION_LEVEL_UNSPECIFIED &&
+      p.education_level() < r.min_education_level()) {
+    failed.push_back(
+        Miss(t, "education_level",
+             absl::StrCat("needs ",
+                          v1::EducationLevel_Name(r.min_education_level()))));
+  }
+  if (!r.target_groups().empty() &&
+      std::none_of(
+          r.target_groups().begin(), r.target_groups().end(), [&](int group) {
+            return std::find(p.target_groups().begin(), p.target_groups().end(),
+                             group) != p.target_groups().end();
+          })) {
+    failed.push_back(
+        Miss(t, "target_group", "the track is for other target groups"));
+  }
+  if (t.kind() == v1::Track::ENTREPRENEUR && !p.self_employment_interest()) {
+    failed.push_back(
+        Miss(t, "self_employment",
+             "an entrepreneur track needs an interest in self-employment"));
+  }
+  return failed;
+}
+
+int PlanWeeks(const v1::Participant& p, const v1::ModuleChain& chain) {
+  const bool has_swedish = p.swedish_level() >= v1::SWEDISH_B1;
+  const bool has_upper_secondary = p.education_level() >= v1::UPPER_SECONDARY;
+  int weeks = 0;
+  for (const v1::ChainStage& stage : chain.stages()) {
+    int longest = 0;
+    for (const v1::ChainStep& step : stage.steps()) {
+      if ((step.education_form() == v1::SFI && has_swedish) ||
+          (step.education_form() == v1::KOMVUX && has_upper_secondary)) {
+        continue;
+      }
+      longest = std::max(longest, step.length_weeks());
+    }
+    weeks += longest;
+  }
+  return weeks;
+}
+
+v1::Proposal Score(const MatchingWeights& w, const ParticipantFacts& facts,
+                   const TrackOption& option, absl::CivilDay today) {
+  const v1::Participant& p = *facts.participant;
+  const v1::Track& t = *option.track;
+  v1::Proposal proposal;
+  proposal.set_track(t.name());
+  proposal.set_intake(option.intake->name());
+  proposal.set_participant(p.name());
+
+  auto [occupation, occupation_reason] = OccupationMatch(p, t);
+  Add(proposal, "occupation", w.occupation, occupation, occupation_reason);
+  auto [industry, industry_reason] = IndustryMatch(p, t);
+  Add(proposal, "industry", w.industry, industry, industry_reason);
+
+  const auto& places = option.workplace_municipalities;
+  const std::string& home = p.municipality_code();
+  if (std::find(places.begin(), places.end(), home) != places.end()) {
+    Add(proposal, "geography", w.geography, 1,
+        "the job is in the home municipality");
+  } else if (std::any_of(places.begin(), places.end(),
+                         [&](const std::string& m) {
+                           return m.substr(0, 2) == home.substr(0, 2);
+                         })) {
+    Add(proposal, "geography", w.geography, 0.5,
+        "the job is in the home county");
+  } else {
+    Add(proposal, "geography", w.geography, 0,
+        "the job is elsewhere in the track's area");
+  }
+
+  const int days = std::max<int>(0, static_cast<int>(option.start - today));
+  const int window = std::max(1, w.start_window_days);
+  Add(proposal, "start", w.start,
+      1.0 - static_cast<double>(std::min(days, window)) / window,
+      days == 0 ? std::string("can start now")
+                : absl::StrCat("starts in ", days, " days"));
+
+  const int weeks = PlanWeeks(p, *option.chain);
+  Add(proposal, "plan_length", w.plan_length,
+      1.0 -
+          static_cast<double>(std::min(weeks, kMaxChainWeeks)) / kMaxChainWeeks,
+      absl::StrCat("a plan of ", weeks, " weeks (the chain takes ",
+                   option.chain->length_weeks(), ")"));
+
+  const int seats = std::max(1, option.intake->seats());
+  Add(proposal, "demand", w.demand,
+      static_cast<double>(std::min(option.free_seats, seats)) / seats,
+      absl::StrCat(option.free_seats, " of ", seats, " seats free"));
+
+  const double rate =
+      (option.working + w.prior_completions * w.national_outcome_rate) /
+      (option.completed + w.prior_completions);
+  Add(proposal, "outcome", w.outcome, rate,
+      absl::StrFormat("%d of %d who completed it got work (%.0f%% adjusted)",
+                      option.working, option.completed, rate * 100));
+
+  const std::string section = ReferenceData::Get().SniSection(t.sni_code());
+  const bool next =
+      !section.empty() && facts.sections_completed_not_hired.contains(section);
+  Add(proposal, "next_track", w.next_track, next ? 1 : 0,
+      next ? "completed a track in this industry without being hired"
+           : "no earlier track in this industry");
+  return proposal;
+}
+
+}  // namespace jobtrack

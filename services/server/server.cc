@@ -7,6 +7,7 @@
 #include "services/agreements/agreement_service.h"
 #include "services/changes/change_service.h"
 #include "services/employers/employer_service.h"
+#include "services/matching/matching_service.h"
 #include "services/modules/module_service.h"
 #include "services/participants/participant_service.h"
 #include "services/participations/participation_service.h"
@@ -30,6 +31,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<ParticipantService>(deps));
   server->services_.push_back(std::make_unique<ParticipationService>(deps));
   server->services_.push_back(std::make_unique<ChangeService>(deps));
+  server->services_.push_back(
+      std::make_unique<MatchingService>(deps, options.matching));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/deps.h"
+#include "services/matching/scoring.h"
 
 namespace jobtrack {
 
@@ -20,6 +21,7 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";
   // Largest request accepted, in bytes.
   int max_receive_message_bytes = 4 << 20;
+  MatchingWeights matching;
 };
 
 // Owns the services; does not own what `deps` points to.

@@ -1,0 +1,33 @@
+#include "services/matching/matching_service.h"
+
+#include "services/common/handler.h"
+
+namespace jobtrack {
+
+grpc::ServerUnaryReactor* MatchingService::ProposeTracks(
+    grpc::CallbackServerContext* context,
+    const v1::ProposeTracksRequest* request,
+    v1::ProposeTracksResponse* response) {
+  return Serve(context, response,
+               [&] { return matching_.ProposeTracks(*request); });
+}
+
+grpc::ServerUnaryReactor* MatchingService::ProposeCandidates(
+    grpc::CallbackServerContext* context,
+    const v1::ProposeCandidatesRequest* request,
+    v1::ProposeCandidatesResponse* response) {
+  return Serve(context, response,
+               [&] { return matching_.ProposeCandidates(*request); });
+}
+
+grpc::ServerUnaryReactor* MatchingService::RecordProposals(
+    grpc::CallbackServerContext* context,
+    const v1::RecordProposalsRequest* request,
+    v1::RecordProposalsResponse* response) {
+  return Serve(context, response, [&] {
+    return matching_.RecordProposals(ContextOf(context, "RecordProposals"),
+                                     *request);
+  });
+}
+
+}  // namespace jobtrack

@@ -1,0 +1,34 @@
+// gRPC handler of jobtrack.v1.MatchingService.
+#ifndef JOBTRACK_SERVICES_MATCHING_MATCHING_SERVICE_H_
+#define JOBTRACK_SERVICES_MATCHING_MATCHING_SERVICE_H_
+
+#include "jobtrack/v1/matching.grpc.pb.h"
+#include "services/matching/matching.h"
+
+namespace jobtrack {
+
+class MatchingService final : public v1::MatchingService::CallbackService {
+ public:
+  MatchingService(Deps deps, MatchingWeights weights)
+      : matching_(deps, weights) {}
+
+  grpc::ServerUnaryReactor* ProposeTracks(
+      grpc::CallbackServerContext* context,
+      const v1::ProposeTracksRequest* request,
+      v1::ProposeTracksResponse* response) override;
+  grpc::ServerUnaryReactor* ProposeCandidates(
+      grpc::CallbackServerContext* context,
+      const v1::ProposeCandidatesRequest* request,
+      v1::ProposeCandidatesResponse* response) override;
+  grpc::ServerUnaryReactor* RecordProposals(
+      grpc::CallbackServerContext* context,
+      const v1::RecordProposalsRequest* request,
+      v1::RecordProposalsResponse* response) override;
+
+ private:
+  Matching matching_;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_MATCHING_MATCHING_SERVICE_H_

@@ -1,0 +1,385 @@
+// Matching on a hand-built dataset whose expected scores are worked out by
+// hand below (DESIGN 9.7), on a real RocksDB. Today is 2026-11-23.
+#include "services/matching/matching.h"
+
+#include <gtest/gtest.h>
+
+#include "services/common/validation.h"
+#include "services/employers/employers.h"
+#include "services/modules/modules.h"
+#include "services/participants/participants.h"
+#include "services/participations/participations.h"
+#include "services/tracks/intakes.h"
+#include "services/tracks/tracks.h"
+#include "tests/support/test_env.h"
+
+namespace jobtrack {
+namespace {
+
+const CallContext kContext{.principal = "case-officer", .method = "Test"};
+const absl::CivilDay kToday(2026, 11, 23);
+
+class MatchingTest : public ::testing::Test {
+ protected:
+  MatchingTest()
+      : employers_(env_.deps()),
+        modules_(env_.deps()),
+        tracks_(env_.deps()),
+        intakes_(env_.deps()),
+        participants_(env_.deps()),
+        participations_(env_.deps()),
+        matching_(env_.deps(), MatchingWeights()) {
+    care_employer_ = Employer("5560360793", "87301", "0180");
+    solna_employer_ = Employer("5566778899", "86101", "0184");
+    sfi_ = Module(v1::SFI, 20);
+    komvux_ = Module(v1::KOMVUX, 40);
+    aub_ = Module(v1::AUB, 8);
+    placement_ = Module(v1::WORK_PLACEMENT, 4);
+
+    // A: the participant's own occupation and municipality.
+    v1::Track a = Directed("A care", "5321", "87301", {care_employer_});
+    *a.mutable_chain() = Chain({{sfi_, komvux_}, {placement_}});
+    a_ = Create(a);
+    Intake(a_, v1::Intake::COMMON, kToday + 30, 10);
+    // B: a neighbouring occupation, employer in Solna (same county).
+    v1::Track b = Directed("B care Solna", "5322", "86101", {solna_employer_});
+    *b.mutable_chain() = Chain({{komvux_}});
+    b_ = Create(b);
+    Intake(b_, v1::Intake::ROLLING, absl::CivilDay(2026, 1, 1), 4);
+    // C: another industry altogether; the employer is a care employer.
+    v1::Track c = Directed("C warehouse", "4322", "52100", {care_employer_});
+    *c.mutable_chain() = Chain({{aub_}});
+    c_ = Create(c);
+    Intake(c_, v1::Intake::COMMON, kToday + 60, 12);
+
+    participant_ = Participant("p1", v1::FEMALE, 1990, {});
+  }
+
+  std::string Employer(const char* orgnr, const char* sni, const char* kommun) {
+    v1::Employer e;
+    e.set_display_name(absl::StrCat("Employer ", orgnr));
+    e.set_organisation_number(orgnr);
+    e.set_sector(v1::Employer::PRIVATE);
+    e.set_sni_code(sni);
+    e.set_municipality_code(kommun);
+    return employers_.Create(kContext, e, "", e, "")->name();
+  }
+
+  std::string Module(v1::EducationForm form, int weeks) {
+    v1::Module m;
+    m.set_display_name(absl::StrCat(v1::EducationForm_Name(form), " ", weeks));
+    m.set_education_form(form);
+    m.set_length_weeks(weeks);
+    m.set_hours_per_week(30);
+    return modules_.Create(kContext, m, "", m, "")->name();
+  }
+
+  static v1::ModuleChain Chain(
+      std::initializer_list<std::initializer_list<std::string>> stages) {
+    v1::ModuleChain chain;
+    for (const auto& steps : stages) {
+      auto* stage = chain.add_stages();
+      for (const auto& module : steps) stage->add_steps()->set_module(module);
+    }
+    return chain;
+  }
+
+  static v1::Track Directed(const char* title, const char* ssyk,
+                            const char* sni,
+                            std::vector<std::string> employers) {
+    v1::Track t;
+    t.set_display_name(title);
+    t.set_kind(v1::Track::EMPLOYER_DIRECTED);
+    t.set_ssyk_code(ssyk);
+    t.set_sni_code(sni);
+    t.add_municipality_codes("0180");
+    t.add_municipality_codes("0184");
+    for (auto& e : employers) t.add_employers(e);
+    t.set_status(v1::Track::OPEN);
+    return t;
+  }
+
+  std::string Create(const v1::Track& track) {
+    v1::CreateTrackRequest request;
+    *request.mutable_track() = track;
+    *request.mutable_effective_date() = ToDate(absl::CivilDay(2025, 1, 1));
+    auto created = tracks_.CreateTrack(kContext, request);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  std::string Intake(const std::string& track, v1::Intake::StartType type,
+                     absl::CivilDay start, int seats) {
+    v1::Intake i;
+    i.set_start_type(type);
+    *i.mutable_start_date() = ToDate(start);
+    i.set_seats(seats);
+    auto created = intakes_.Create(kContext, i, track, i, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  std::string Participant(const char* reference, v1::Gender gender,
+                          int birth_year, std::vector<v1::TargetGroup> groups,
+                          const char* municipality = "0180") {
+    v1::Participant p;
+    p.set_external_reference(reference);
+    p.set_birth_year(birth_year);
+    p.set_gender(gender);
+    p.set_municipality_code(municipality);
+    p.set_education_level(v1::PRE_UPPER_SECONDARY);
+    p.set_swedish_level(v1::SWEDISH_B1);
+    p.add_ssyk_interests("5321");
+    p.add_sni_interests("87");
+    for (auto g : groups) p.add_target_groups(g);
+    auto created = participants_.Create(kContext, p, "", p, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  v1::ProposeTracksResponse Propose(const std::string& participant,
+                                    bool near_misses = false) {
+    v1::ProposeTracksRequest request;
+    request.set_participant(participant);
+    request.set_include_near_misses(near_misses);
+    auto response = matching_.ProposeTracks(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : v1::ProposeTracksResponse();
+  }
+
+  static double Factor(const v1::Proposal& p, absl::string_view factor) {
+    for (const auto& f : p.factors()) {
+      if (f.factor() == factor) return f.contribution();
+    }
+    ADD_FAILURE() << "no factor " << factor;
+    return -1;
+  }
+
+  testing::TestEnv env_;
+  Employers employers_;
+  Modules modules_;
+  Tracks tracks_;
+  Intakes intakes_;
+  Participants participants_;
+  Participations participations_;
+  Matching matching_;
+  std::string care_employer_, solna_employer_, sfi_, komvux_, aub_, placement_;
+  std::string a_, b_, c_, participant_;
+};
+
+TEST_F(MatchingTest, RanksTracksWithFactorContributionsWorkedOutByHand) {
+  const v1::ProposeTracksResponse r = Propose(participant_);
+  ASSERT_EQ(r.proposals_size(), 3);
+  EXPECT_EQ(r.proposals(0).track(), a_);
+  EXPECT_EQ(r.proposals(1).track(), b_);
+  EXPECT_EQ(r.proposals(2).track(), c_);
+
+  // A. occupation 5321 = 5321: 4/4 × 3 = 3. industry "87" vs 87301: same
+  // division, 0.5 × 2 = 1. geography: employer in 0180 = home: 1 × 1.
+  // start in 30 of 120 days: (1 − 30/120) × 1 = 0.75. plan: sfi skipped
+  // (Swedish B1), komvux 40 ‖ sfi, then 4 weeks: 44 weeks, (1 − 44/156) × 1.
+  // demand 10/10 × 0.5 = 0.5. outcome: no record, (0 + 10·0.5)/(0 + 10) ×
+  // 1.5 = 0.75. next track 0.
+  const v1::Proposal& a = r.proposals(0);
+  EXPECT_DOUBLE_EQ(Factor(a, "occupation"), 3.0);
+  EXPECT_DOUBLE_EQ(Factor(a, "industry"), 1.0);
+  EXPECT_DOUBLE_EQ(Factor(a, "geography"), 1.0);
+  EXPECT_DOUBLE_EQ(Factor(a, "start"), 0.75);
+  EXPECT_DOUBLE_EQ(Factor(a, "plan_length"), 1.0 - 44.0 / 156.0);
+  EXPECT_DOUBLE_EQ(Factor(a, "demand"), 0.5);
+  EXPECT_DOUBLE_EQ(Factor(a, "outcome"), 0.75);
+  EXPECT_DOUBLE_EQ(Factor(a, "next_track"), 0.0);
+  EXPECT_NEAR(a.score(), 3 + 1 + 1 + 0.75 + (1 - 44.0 / 156) + 0.5 + 0.75,
+              1e-12);
+  EXPECT_EQ(a.intake().substr(0, a_.size()), a_);
+
+  // B. occupation 5322 vs 5321: 3 of 4 digits, 0.75 × 3 = 2.25. industry
+  // "87" vs 86101: same section only, 0.25 × 2 = 0.5. geography: Solna,
+  // same county: 0.5. start: rolling, open now: 1. plan: komvux 40 weeks,
+  // 1 − 40/156. demand 4/4 × 0.5. outcome 0.75.
+  const v1::Proposal& b = r.proposals(1);
+  EXPECT_DOUBLE_EQ(Factor(b, "occupation"), 2.25);
+  EXPECT_DOUBLE_EQ(Factor(b, "industry"), 0.5);
+  EXPECT_DOUBLE_EQ(Factor(b, "geography"), 0.5);
+  EXPECT_DOUBLE_EQ(Factor(b, "start"), 1.0);
+  EXPECT_DOUBLE_EQ(Factor(b, "plan_length"), 1.0 - 40.0 / 156.0);
+  EXPECT_NEAR(b.score(), 2.25 + 0.5 + 0.5 + 1 + (1 - 40.0 / 156) + 0.5 + 0.75,
+              1e-12);
+
+  // C. no occupation or industry match; employer in 0180: 1; start in 60
+  // days: 0.5; plan 8 weeks.
+  const v1::Proposal& c = r.proposals(2);
+  EXPECT_DOUBLE_EQ(Factor(c, "occupation"), 0.0);
+  EXPECT_DOUBLE_EQ(Factor(c, "industry"), 0.0);
+  EXPECT_DOUBLE_EQ(Factor(c, "start"), 0.5);
+  EXPECT_NEAR(c.score(), 0 + 0 + 1 + 0.5 + (1 - 8.0 / 156) + 0.5 + 0.75, 1e-12);
+  // Every factor carries a reason to read out.
+  for (const auto& f : a.factors())
+    EXPECT_FALSE(f.reason().empty()) << f.factor();
+}
+
+TEST_F(MatchingTest, EachHardFilterAloneKeepsATrackOutAsANearMiss) {
+  struct Case {
+    const char* filter;
+    std::function<void(v1::Track&)> change;
+  };
+  const std::vector<Case> cases = {
+      {"swedish_level",
+       [](v1::Track& t) {
+         t.mutable_requirements()->set_min_swedish_level(v1::SWEDISH_C1);
+       }},
+      {"driving_licence",
+       [](v1::Track& t) {
+         t.mutable_requirements()->set_driving_licence(true);
+       }},
+      {"education_level",
+       [](v1::Track& t) {
+         t.mutable_requirements()->set_min_education_level(v1::UPPER_SECONDARY);
+       }},
+      {"target_group",
+       [](v1::Track& t) {
+         t.mutable_requirements()->add_target_groups(v1::YOUNG);
+       }},
+      {"self_employment",
+       [](v1::Track& t) {
+         t.set_kind(v1::Track::ENTREPRENEUR);
+         t.clear_employers();
+       }},
+      {"open", [](v1::Track& t) { t.set_status(v1::Track::PAUSED); }},
+  };
+  std::map<std::string, std::string> expected;  // track → filter
+  for (const Case& c : cases) {
+    v1::Track t = Directed(c.filter, "5321", "87301", {care_employer_});
+    *t.mutable_chain() = Chain({{aub_}});
+    c.change(t);
+    const std::string name = Create(t);
+    Intake(name, v1::Intake::COMMON, kToday + 10, 5);
+    expected[name] = c.filter;
+  }
+  // A seat: the only intake starts after the window.
+  v1::Track late = Directed("late", "5321", "87301", {care_employer_});
+  *late.mutable_chain() = Chain({{aub_}});
+  const std::string late_name = Create(late);
+  Intake(late_name, v1::Intake::COMMON, kToday + 200, 5);
+  expected[late_name] = "seat";
+  // A track elsewhere is not even a candidate.
+  v1::Track away = Directed("away", "5321", "87301", {care_employer_});
+  away.clear_municipality_codes();
+  away.add_municipality_codes("1480");
+  *away.mutable_chain() = Chain({{aub_}});
+  const std::string away_name = Create(away);
+  Intake(away_name, v1::Intake::COMMON, kToday + 10, 5);
+
+  const v1::ProposeTracksResponse r =
+      Propose(participant_, /*near_misses=*/true);
+  std::map<std::string, std::string> missed;
+  for (const auto& m : r.near_misses()) missed[m.track()] = m.filter();
+  EXPECT_EQ(missed, expected);
+  for (const auto& p : r.proposals()) {
+    EXPECT_FALSE(expected.contains(p.track())) << p.track();
+    EXPECT_NE(p.track(), away_name);
+  }
+  // The municipality filter itself, on the pure function.
+  v1::Participant p;
+  p.set_municipality_code("0180");
+  away.set_name(away_name);
+  auto failed = FailedFilters(p, away, v1::Track::OPEN);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].filter(), "municipality");
+}
+
+TEST_F(MatchingTest, AnEnrolledParticipantGetsNoProposals) {
+  v1::ProposeParticipationRequest propose;
+  propose.set_participant(participant_);
+  propose.set_track(a_);
+  auto proposed = participations_.Propose(kContext, propose);
+  ASSERT_TRUE(proposed.ok());
+  v1::SelectParticipationRequest select;
+  select.set_name(proposed->name());
+  ASSERT_TRUE(participations_.Select(kContext, select).ok());
+  v1::EnrollParticipationRequest enroll;
+  enroll.set_name(proposed->name());
+  auto intakes = intakes_.List(a_, 10, "", "");
+  enroll.set_intake(intakes->first[0].name());
+  ASSERT_TRUE(participations_.Enroll(kContext, enroll).ok());
+  v1::ProposeTracksRequest request;
+  request.set_participant(participant_);
+  EXPECT_EQ(matching_.ProposeTracks(request).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(MatchingTest, SameDataGivesTheSameRanking) {
+  EXPECT_EQ(Propose(participant_, true).SerializeAsString(),
+            Propose(participant_, true).SerializeAsString());
+}
+
+TEST_F(MatchingTest, GenderAgeAndTargetGroupsNeverChangeAScore) {
+  const std::string twin =
+      Participant("p2", v1::MALE, 1961, {v1::YOUNG, v1::NEWLY_ARRIVED});
+  v1::ProposeTracksResponse mine = Propose(participant_);
+  v1::ProposeTracksResponse theirs = Propose(twin);
+  ASSERT_EQ(mine.proposals_size(), theirs.proposals_size());
+  for (int i = 0; i < mine.proposals_size(); ++i) {
+    v1::Proposal x = mine.proposals(i), y = theirs.proposals(i);
+    x.clear_participant();
+    y.clear_participant();
+    EXPECT_EQ(x.SerializeAsString(), y.SerializeAsString()) << i;
+  }
+}
+
+TEST_F(MatchingTest, CandidatesForAnIntakeAreEligibleParticipantsRanked) {
+  const std::string twin = Participant("p2", v1::MALE, 1961, {});
+  v1::Participant strong;
+  strong.set_external_reference("p3");
+  strong.set_birth_year(1980);
+  strong.set_gender(v1::FEMALE);
+  strong.set_municipality_code("0180");
+  strong.set_swedish_level(v1::SWEDISH_C1);
+  strong.set_education_level(v1::UPPER_SECONDARY);  // komvux covered too
+  strong.add_ssyk_interests("5321");
+  strong.add_sni_interests("87301");
+  const std::string best =
+      participants_.Create(kContext, strong, "", strong, "")->name();
+  Participant("p4", v1::FEMALE, 1990, {}, "1480");  // Lives elsewhere.
+  auto intakes = intakes_.List(a_, 10, "", "");
+  v1::ProposeCandidatesRequest request;
+  request.set_intake(intakes->first[0].name());
+  auto r = matching_.ProposeCandidates(request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->proposals_size(), 3);
+  EXPECT_EQ(r->proposals(0).participant(), best);
+  // The other two score the same; the tie goes by name.
+  EXPECT_DOUBLE_EQ(r->proposals(1).score(), r->proposals(2).score());
+  EXPECT_LT(r->proposals(1).participant(), r->proposals(2).participant());
+  // Only names and explanations: no personal fields travel.
+  for (const auto& p : r->proposals())
+    EXPECT_EQ(p.SerializeAsString().find("p1"), std::string::npos);
+}
+
+TEST_F(MatchingTest,
+       RecordedProposalsBecomeProposedParticipationsWithTheirExplanation) {
+  v1::RecordProposalsRequest request;
+  request.set_participant(participant_);
+  request.add_tracks(a_);
+  request.add_tracks(b_);
+  auto recorded = matching_.RecordProposals(kContext, request);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_EQ(recorded->participations_size(), 2);
+  const v1::Participation& p = recorded->participations(0);
+  EXPECT_EQ(p.state(), v1::Participation::PROPOSED);
+  EXPECT_EQ(p.track(), a_);
+  EXPECT_GT(p.proposal().score(), 7);
+  EXPECT_EQ(p.proposal().factors_size(), 8);
+  EXPECT_FALSE(p.intake().empty());
+
+  v1::RecordProposalsRequest wrong;
+  wrong.set_participant(participant_);
+  wrong.add_tracks("tracks/nosuchtrack");
+  auto refused = matching_.RecordProposals(kContext, wrong);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("tracks[0]"),
+            absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace jobtrack

@@ -33,7 +33,9 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "jobtrack/v1/agreement.grpc.pb.h"
+#include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
+#include "jobtrack/v1/matching.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "jobtrack/v1/participation_service.grpc.pb.h"
@@ -97,6 +99,8 @@ void LinkServices() {
   (void)jobtrack::v1::Track::descriptor();
   (void)jobtrack::v1::Participant::descriptor();
   (void)jobtrack::v1::ProposeParticipationRequest::descriptor();
+  (void)jobtrack::v1::ProposeTracksRequest::descriptor();
+  (void)jobtrack::v1::WatchChangesRequest::descriptor();
 }
 
 std::string NewUuid() {
@@ -307,13 +311,17 @@ int main(int argc, char** argv) {
   const std::string command = args[1];
   Client client(absl::GetFlag(FLAGS_server));
   if (command == "methods") {
-    for (const Collection& c : kCollections) {
-      const auto* service =
+    for (const char* service :
+         {"EmployerService", "SupplierService", "AgreementService",
+          "ModuleService", "TrackService", "ParticipantService",
+          "ParticipationService", "MatchingService", "ChangeService"}) {
+      const auto* descriptor =
           google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-              absl::StrCat(kPackage, c.service));
-      if (service == nullptr || std::string(c.plural) == "intakes") continue;
-      for (int i = 0; i < service->method_count(); ++i) {
-        std::cout << c.service << "." << service->method(i)->name() << "\n";
+              absl::StrCat(kPackage, service));
+      if (descriptor == nullptr) continue;
+      for (int i = 0; i < descriptor->method_count(); ++i) {
+        if (descriptor->method(i)->server_streaming()) continue;  // Unary only.
+        std::cout << service << "." << descriptor->method(i)->name() << "\n";
       }
     }
     return 0;

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_format.h"
 #include "services/common/reference_data.h"
 #include "services/tracks/chain.h"
@@ -84,6 +87,52 @@ std::pair<double, std::string> IndustryMatch(const v1::Participant& p,
 }
 
 }  // namespace
+
+absl::Status ParseMatchingWeights(absl::string_view spec,
+                                  MatchingWeights* weights) {
+  MatchingWeights parsed = *weights;
+  const std::pair<const char*, double*> fields[] = {
+      {"occupation", &parsed.occupation},
+      {"industry", &parsed.industry},
+      {"geography", &parsed.geography},
+      {"start", &parsed.start},
+      {"plan_length", &parsed.plan_length},
+      {"demand", &parsed.demand},
+      {"outcome", &parsed.outcome},
+      {"next_track", &parsed.next_track},
+      {"prior_completions", &parsed.prior_completions},
+      {"national_outcome_rate", &parsed.national_outcome_rate},
+  };
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    const absl::string_view name = absl::StripAsciiWhitespace(kv.first);
+    const absl::string_view text = absl::StripAsciiWhitespace(kv.second);
+    if (name == "start_window_days") {
+      int days = 0;
+      if (!absl::SimpleAtoi(text, &days) || days < 1) {
+        return absl::InvalidArgumentError(
+            "matching weight start_window_days must be a whole number >= 1");
+      }
+      parsed.start_window_days = days;
+      continue;
+    }
+    auto field = std::find_if(std::begin(fields), std::end(fields),
+                              [&](const auto& f) { return name == f.first; });
+    if (field == std::end(fields)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown matching weight `", name, "`"));
+    }
+    double value = 0;
+    if (!absl::SimpleAtod(text, &value) || value < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "matching weight ", name, " must be a number >= 0"));
+    }
+    *field->second = value;
+  }
+  *weights = parsed;
+  return absl::OkStatus();
+}
 
 std::vector<v1::NearMiss> FailedFilters(const v1::Participant& p,
                                         const v1::Track& t,

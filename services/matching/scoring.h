@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/proposal.pb.h"
@@ -35,6 +36,11 @@ struct MatchingWeights {
   // Share working after a completed track, nationally.
   double national_outcome_rate = 0.5;
 };
+
+// Overrides weights from "name=value,name=value" (names as the fields
+// above, e.g. "occupation=4,start_window_days=90"). INVALID_ARGUMENT for an
+// unknown name or a negative or malformed value; `weights` is then unchanged.
+absl::Status ParseMatchingWeights(absl::string_view spec, MatchingWeights* weights);
 
 // One intake of a track that a participant could join.
 struct TrackOption {

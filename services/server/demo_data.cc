@@ -6,6 +6,7 @@
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
+#include "services/participants/participants.h"
 #include "services/suppliers/suppliers.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
@@ -33,7 +34,8 @@ class Seeder {
         agreements_(deps),
         modules_(deps),
         tracks_(deps),
-        intakes_(deps) {}
+        intakes_(deps),
+        participants_(deps) {}
 
   absl::StatusOr<std::string> Employer(const char* name, const char* nine,
                                        v1::Employer::Sector sector,
@@ -107,6 +109,25 @@ class Seeder {
     return intakes_.Create(kSeed, intake, track.name(), intake, "").status();
   }
 
+  absl::Status Participant(const char* reference, v1::Gender gender,
+                           int birth_year, const char* kommun,
+                           v1::EducationLevel education, v1::SwedishLevel swedish,
+                           bool licence, const char* ssyk, const char* sni,
+                           std::initializer_list<v1::TargetGroup> groups) {
+    v1::Participant p;
+    p.set_external_reference(reference);
+    p.set_gender(gender);
+    p.set_birth_year(birth_year);
+    p.set_municipality_code(kommun);
+    p.set_education_level(education);
+    p.set_swedish_level(swedish);
+    p.set_driving_licence(licence);
+    if (*ssyk != '\0') p.add_ssyk_interests(ssyk);
+    if (*sni != '\0') p.add_sni_interests(sni);
+    for (auto g : groups) p.add_target_groups(g);
+    return participants_.Create(kSeed, p, "", p, "").status();
+  }
+
   Employers& employers() { return employers_; }
   Tracks& tracks() { return tracks_; }
 
@@ -123,6 +144,7 @@ class Seeder {
   Modules modules_;
   Tracks tracks_;
   Intakes intakes_;
+  Participants participants_;
 };
 
 v1::ChainStep ModuleStep(const std::string& module) {
@@ -281,6 +303,17 @@ absl::Status Seed(Seeder& s) {
   JT_ASSIGN(cook_track, s.Track(cook, Day(2019, 3, 1)));
   JT_RETURN_IF_ERROR(
       s.SetStatus(cook_track, v1::Track::CLOSED, Day(2021, 6, 30)).status());
+
+  // Jobseekers to ask proposals for (no personnummer: demo data).
+  JT_RETURN_IF_ERROR(s.Participant("demo-gbg-1", v1::MALE, 1988, "1480",
+                                   v1::UPPER_SECONDARY, v1::SWEDISH_B2, true,
+                                   "8331", "49", {v1::LONG_TERM_UNEMPLOYED}));
+  JT_RETURN_IF_ERROR(s.Participant("demo-sthlm-1", v1::FEMALE, 1979, "0180",
+                                   v1::PRE_UPPER_SECONDARY, v1::SWEDISH_B1,
+                                   false, "5321", "87", {v1::NEWLY_ARRIVED}));
+  JT_RETURN_IF_ERROR(s.Participant("demo-malmo-1", v1::FEMALE, 2003, "1280",
+                                   v1::PRE_UPPER_SECONDARY, v1::SWEDISH_A1,
+                                   false, "", "", {v1::NEWLY_ARRIVED, v1::YOUNG}));
   return absl::OkStatus();
 }
 

@@ -217,6 +217,34 @@ TEST(JobtrackdTest,
   EXPECT_EQ(code, 0);
   EXPECT_NE(all.find("Entreprenörspår"), std::string::npos);
   EXPECT_NE(all.find("Förberedande spår"), std::string::npos);
+  // The Göteborg demo jobseeker gets the bus-driver track proposed, with
+  // explained factors, through the CLI.
+  auto first_name = [](const std::string& json, const std::string& collection) {
+    const size_t at = json.find("\"name\": \"" + collection + "/");
+    if (at == std::string::npos) return std::string();
+    const size_t start = json.find('"', at + 7) + 1;
+    return json.substr(start, json.find('"', start) - start);
+  };
+  const std::string bus_track = first_name(out, "tracks");
+  const std::string people = RunCommand(
+      absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
+                   " list participants --filter='municipality = \"1480\"'"),
+      &code);
+  const std::string jobseeker = first_name(people, "participants");
+  ASSERT_FALSE(jobseeker.empty()) << people;
+  const std::string proposals = RunCommand(
+      absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
+                   " call MatchingService.ProposeTracks '{\"participant\": \"",
+                   jobseeker, "\", \"include_near_misses\": true}'"),
+      &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(proposals.find("\"track\": \"" + bus_track + "\""),
+            std::string::npos)
+      << proposals;
+  EXPECT_NE(proposals.find("\"factor\": \"occupation\""), std::string::npos);
+  EXPECT_NE(proposals.find("shares 4 of 4 digits"), std::string::npos)
+      << proposals;
+
   // A bad request through the CLI names the field and fails.
   RunCommand(
       absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,

@@ -381,5 +381,21 @@ TEST_F(MatchingTest,
             absl::string_view::npos);
 }
 
+TEST(MatchingWeightsTest, ParsesOverridesAndRejectsUnknownOrNegative) {
+  MatchingWeights w;
+  ASSERT_TRUE(ParseMatchingWeights("occupation=4, start_window_days=90", &w).ok());
+  EXPECT_DOUBLE_EQ(w.occupation, 4);
+  EXPECT_EQ(w.start_window_days, 90);
+  EXPECT_DOUBLE_EQ(w.industry, MatchingWeights().industry);
+  for (const char* bad : {"gender=1", "occupation=-1", "occupation=x",
+                          "start_window_days=0", "industry"}) {
+    MatchingWeights before = w;
+    EXPECT_EQ(ParseMatchingWeights(bad, &w).code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_DOUBLE_EQ(w.occupation, before.occupation);
+  }
+}
+
 }  // namespace
 }  // namespace jobtrack

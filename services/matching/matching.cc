@@ -58,6 +58,15 @@ bool Better(const v1::Proposal& a, const v1::Proposal& b) {
   return a.participant() < b.participant();
 }
 
+// Best first, ties by name; at most `limit`.
+void RankAndLimit(google::protobuf::RepeatedPtrField<v1::Proposal>* proposals,
+                  int limit) {
+  std::sort(proposals->begin(), proposals->end(), Better);
+  if (proposals->size() > limit) {
+    proposals->DeleteSubrange(limit, proposals->size() - limit);
+  }
+}
+
 }  // namespace
 
 Matching::Matching(Deps deps, MatchingWeights weights)
@@ -252,11 +261,7 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
       *response.add_near_misses() = std::move(failed[0]);
     }
   }
-  auto* proposals = response.mutable_proposals();
-  std::sort(proposals->begin(), proposals->end(), Better);
-  if (proposals->size() > *limit) {
-    proposals->DeleteSubrange(*limit, proposals->size() - *limit);
-  }
+  RankAndLimit(response.mutable_proposals(), *limit);
   return response;
 }
 
@@ -314,11 +319,7 @@ absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
           Score(weights_, *facts, (*candidate)->option, *day);
     }
   }
-  auto* proposals = response.mutable_proposals();
-  std::sort(proposals->begin(), proposals->end(), Better);
-  if (proposals->size() > *limit) {
-    proposals->DeleteSubrange(*limit, proposals->size() - *limit);
-  }
+  RankAndLimit(response.mutable_proposals(), *limit);
   return response;
 }
 

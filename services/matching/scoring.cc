@@ -5,8 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "services/common/reference_data.h"
 #include "services/tracks/chain.h"
 
@@ -125,8 +125,8 @@ absl::Status ParseMatchingWeights(absl::string_view spec,
     }
     double value = 0;
     if (!absl::SimpleAtod(text, &value) || value < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "matching weight ", name, " must be a number >= 0"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("matching weight ", name, " must be a number >= 0"));
     }
     *field->second = value;
   }

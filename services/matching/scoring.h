@@ -40,7 +40,8 @@ struct MatchingWeights {
 // Overrides weights from "name=value,name=value" (names as the fields
 // above, e.g. "occupation=4,start_window_days=90"). INVALID_ARGUMENT for an
 // unknown name or a negative or malformed value; `weights` is then unchanged.
-absl::Status ParseMatchingWeights(absl::string_view spec, MatchingWeights* weights);
+absl::Status ParseMatchingWeights(absl::string_view spec,
+                                  MatchingWeights* weights);
 
 // One intake of a track that a participant could join.
 struct TrackOption {

@@ -111,8 +111,9 @@ class Seeder {
 
   absl::Status Participant(const char* reference, v1::Gender gender,
                            int birth_year, const char* kommun,
-                           v1::EducationLevel education, v1::SwedishLevel swedish,
-                           bool licence, const char* ssyk, const char* sni,
+                           v1::EducationLevel education,
+                           v1::SwedishLevel swedish, bool licence,
+                           const char* ssyk, const char* sni,
                            std::initializer_list<v1::TargetGroup> groups) {
     v1::Participant p;
     p.set_external_reference(reference);
@@ -311,9 +312,9 @@ absl::Status Seed(Seeder& s) {
   JT_RETURN_IF_ERROR(s.Participant("demo-sthlm-1", v1::FEMALE, 1979, "0180",
                                    v1::PRE_UPPER_SECONDARY, v1::SWEDISH_B1,
                                    false, "5321", "87", {v1::NEWLY_ARRIVED}));
-  JT_RETURN_IF_ERROR(s.Participant("demo-malmo-1", v1::FEMALE, 2003, "1280",
-                                   v1::PRE_UPPER_SECONDARY, v1::SWEDISH_A1,
-                                   false, "", "", {v1::NEWLY_ARRIVED, v1::YOUNG}));
+  JT_RETURN_IF_ERROR(s.Participant(
+      "demo-malmo-1", v1::FEMALE, 2003, "1280", v1::PRE_UPPER_SECONDARY,
+      v1::SWEDISH_A1, false, "", "", {v1::NEWLY_ARRIVED, v1::YOUNG}));
   return absl::OkStatus();
 }
 

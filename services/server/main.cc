@@ -43,9 +43,10 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(int, request_ttl_hours, 24 * 7,
           "how long request_id records are kept for safe retries");
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache size");
-ABSL_FLAG(std::string, matching_weights, "",
-          "override matching weights, e.g. \"occupation=4,start_window_days=90\" "
-          "(see README)");
+ABSL_FLAG(
+    std::string, matching_weights, "",
+    "override matching weights, e.g. \"occupation=4,start_window_days=90\" "
+    "(see README)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
 
@@ -125,8 +126,8 @@ int Run() {
 
   ServerOptions options;
   options.listen_address = listen;
-  if (absl::Status s = ParseMatchingWeights(absl::GetFlag(FLAGS_matching_weights),
-                                            &options.matching);
+  if (absl::Status s = ParseMatchingWeights(
+          absl::GetFlag(FLAGS_matching_weights), &options.matching);
       !s.ok()) {
     LogError("--matching_weights: ", s.message());
     return 2;

@@ -383,7 +383,8 @@ TEST_F(MatchingTest,
 
 TEST(MatchingWeightsTest, ParsesOverridesAndRejectsUnknownOrNegative) {
   MatchingWeights w;
-  ASSERT_TRUE(ParseMatchingWeights("occupation=4, start_window_days=90", &w).ok());
+  ASSERT_TRUE(
+      ParseMatchingWeights("occupation=4, start_window_days=90", &w).ok());
   EXPECT_DOUBLE_EQ(w.occupation, 4);
   EXPECT_EQ(w.start_window_days, 90);
   EXPECT_DOUBLE_EQ(w.industry, MatchingWeights().industry);

@@ -5,9 +5,6 @@
 #include "absl/strings/string_view.h"
 
 namespace jobtrack {
-namespace {
-constexpr char kHashPrefix[] = "hmac:";
-}  // namespace
 
 void CheckOrganisationNumber(absl::string_view text, const std::string& field,
                              FieldViolations& violations) {
@@ -22,11 +19,11 @@ void CheckOrganisationNumber(absl::string_view text, const std::string& field,
 std::string StoredOrganisationNumber(const OrganisationNumber& number,
                                      const PiiHasher& hasher) {
   if (!number.sole_trader) return number.digits;
-  return absl::StrCat(kHashPrefix, hasher.Hash("orgnr", number.digits));
+  return hasher.StoredHash("orgnr", number.digits);
 }
 
 bool IsHashedOrganisationNumber(absl::string_view stored) {
-  return absl::StartsWith(stored, kHashPrefix);
+  return PiiHasher::IsStoredHash(stored);
 }
 
 FilterField OrganisationNumberFilter(const PiiHasher* hasher) {

@@ -12,10 +12,14 @@
 #include <sstream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace jobtrack {
+namespace {
+constexpr char kStoredHashPrefix[] = "hmac:";
+}  // namespace
 
 PiiHasher::PiiHasher(std::string key) : key_(std::move(key)) {}
 
@@ -77,6 +81,15 @@ std::string PiiHasher::Hash(absl::string_view purpose,
        digest, &length);
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+std::string PiiHasher::StoredHash(absl::string_view purpose,
+                                  absl::string_view value) const {
+  return absl::StrCat(kStoredHashPrefix, Hash(purpose, value));
+}
+
+bool PiiHasher::IsStoredHash(absl::string_view stored) {
+  return absl::StartsWith(stored, kStoredHashPrefix);
 }
 
 }  // namespace jobtrack

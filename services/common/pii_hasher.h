@@ -32,6 +32,12 @@ class PiiHasher {
   // number and a personnummer).
   std::string Hash(absl::string_view purpose, absl::string_view value) const;
 
+  // The form in which records keep a hashed identifier: "hmac:<hex>".
+  std::string StoredHash(absl::string_view purpose,
+                         absl::string_view value) const;
+  // True if `stored` is in that form.
+  static bool IsStoredHash(absl::string_view stored);
+
  private:
   std::string key_;
 };

@@ -159,6 +159,30 @@ class RecordTable {
     return page;
   }
 
+  // Every record of `collection` carrying index `term`, in id order.
+  absl::StatusOr<std::vector<T>> WithTerm(storage::Reader& reader,
+                                          absl::string_view collection,
+                                          absl::string_view term) const {
+    std::vector<std::string> names;
+    const std::string prefix = storage::IndexPrefix(collection, term);
+    absl::Status s =
+        reader.Scan(storage::Column::kIndex, prefix, "",
+                    [&](absl::string_view key, absl::string_view) {
+                      names.push_back(absl::StrCat(collection, "/",
+                                                   key.substr(prefix.size())));
+                      return true;
+                    });
+    if (!s.ok()) return s;
+    std::vector<T> records;
+    records.reserve(names.size());
+    for (const std::string& name : names) {
+      absl::StatusOr<T> record = Get(reader, name);
+      if (!record.ok()) return record.status();
+      records.push_back(*std::move(record));
+    }
+    return records;
+  }
+
   // True if any record is stored under `collection` (e.g. a track's intakes).
   static absl::StatusOr<bool> AnyIn(storage::Reader& reader,
                                     absl::string_view collection) {

@@ -27,23 +27,6 @@ absl::StatusOr<int> Limit(int limit) {
   return limit == 0 ? kDefaultLimit : limit;
 }
 
-// The ids under an index term of a collection, in order.
-absl::StatusOr<std::vector<std::string>> Indexed(storage::Reader& reader,
-                                                 absl::string_view collection,
-                                                 absl::string_view term) {
-  std::vector<std::string> names;
-  const std::string prefix = storage::IndexPrefix(collection, term);
-  absl::Status s =
-      reader.Scan(storage::Column::kIndex, prefix, "",
-                  [&](absl::string_view key, absl::string_view) {
-                    names.push_back(absl::StrCat(collection, "/",
-                                                 key.substr(prefix.size())));
-                    return true;
-                  });
-  if (!s.ok()) return s;
-  return names;
-}
-
 bool Working(const v1::Participation& p) {
   return std::any_of(p.outcomes().begin(), p.outcomes().end(),
                      [](const v1::Outcome& o) {
@@ -154,16 +137,14 @@ absl::StatusOr<std::unique_ptr<Matching::Candidate>> Matching::BestIntake(
         track.municipality_codes(0));
   }
   // The track's record: completions, and those with work afterwards.
-  absl::StatusOr<std::vector<std::string>> participations =
-      Indexed(reader, "participations", Term("track", track.name()));
-  if (!participations.ok()) return participations.status();
   const RecordTable<v1::Participation> table(nullptr);
-  for (const std::string& name : *participations) {
-    absl::StatusOr<v1::Participation> p = table.Get(reader, name);
-    if (!p.ok()) return p.status();
-    if (p->state() != v1::Participation::COMPLETED) continue;
+  absl::StatusOr<std::vector<v1::Participation>> participations =
+      table.WithTerm(reader, "participations", Term("track", track.name()));
+  if (!participations.ok()) return participations.status();
+  for (const v1::Participation& p : *participations) {
+    if (p.state() != v1::Participation::COMPLETED) continue;
     ++best->option.completed;
-    if (Working(*p)) ++best->option.working;
+    if (Working(p)) ++best->option.working;
   }
   best->option.track = &best->track;
   best->option.intake = &best->intake;
@@ -176,17 +157,15 @@ absl::StatusOr<ParticipantFacts> Matching::Facts(
     std::string* active) const {
   ParticipantFacts facts;
   facts.participant = &participant;
-  absl::StatusOr<std::vector<std::string>> names = Indexed(
-      reader, "participations", Term("participant", participant.name()));
-  if (!names.ok()) return names.status();
   const RecordTable<v1::Participation> participations(nullptr);
   const RecordTable<v1::Track> tracks(nullptr);
-  for (const std::string& name : *names) {
-    absl::StatusOr<v1::Participation> p = participations.Get(reader, name);
-    if (!p.ok()) return p.status();
-    if (p->state() == v1::Participation::ENROLLED) *active = name;
-    if (p->state() == v1::Participation::COMPLETED && !Working(*p)) {
-      absl::StatusOr<v1::Track> track = tracks.Get(reader, p->track());
+  absl::StatusOr<std::vector<v1::Participation>> mine = participations.WithTerm(
+      reader, "participations", Term("participant", participant.name()));
+  if (!mine.ok()) return mine.status();
+  for (const v1::Participation& p : *mine) {
+    if (p.state() == v1::Participation::ENROLLED) *active = p.name();
+    if (p.state() == v1::Participation::COMPLETED && !Working(p)) {
+      absl::StatusOr<v1::Track> track = tracks.Get(reader, p.track());
       if (track.ok() && !track->sni_code().empty()) {
         facts.sections_completed_not_hired.insert(
             ReferenceData::Get().SniSection(track->sni_code()));
@@ -229,26 +208,24 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
                      "; no new proposals until it ends"));
   }
 
-  absl::StatusOr<std::vector<std::string>> names =
-      Indexed(*reader, "tracks",
-              Term("municipality", participant->municipality_code()));
-  if (!names.ok()) return names.status();
   const RecordTable<v1::Track> tracks(nullptr);
+  absl::StatusOr<std::vector<v1::Track>> candidates =
+      tracks.WithTerm(*reader, "tracks",
+                      Term("municipality", participant->municipality_code()));
+  if (!candidates.ok()) return candidates.status();
   v1::ProposeTracksResponse response;
-  for (const std::string& name : *names) {
-    absl::StatusOr<v1::Track> track = tracks.Get(*reader, name);
-    if (!track.ok()) return track.status();
-    std::optional<v1::Track::Revision> then = RevisionAsOf(*track, *day);
+  for (const v1::Track& track : *candidates) {
+    std::optional<v1::Track::Revision> then = RevisionAsOf(track, *day);
     if (!then) continue;  // Did not exist yet.
     std::vector<v1::NearMiss> failed =
-        FailedFilters(*participant, *track, then->status());
+        FailedFilters(*participant, track, then->status());
     if (failed.size() > 1) continue;
     absl::StatusOr<std::unique_ptr<Candidate>> candidate =
-        BestIntake(*reader, *track, *day, nullptr);
+        BestIntake(*reader, track, *day, nullptr);
     if (!candidate.ok()) return candidate.status();
     if (*candidate == nullptr) {
       v1::NearMiss miss;
-      miss.set_track(name);
+      miss.set_track(track.name());
       miss.set_filter("seat");
       miss.set_reason(absl::StrCat("no intake with a free seat starts within ",
                                    weights_.start_window_days, " days"));
@@ -300,19 +277,17 @@ absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
   v1::ProposeCandidatesResponse response;
   const RecordTable<v1::Participant> participants(nullptr);
   for (const std::string& municipality : track->municipality_codes()) {
-    absl::StatusOr<std::vector<std::string>> names =
-        Indexed(*reader, "participants", Term("municipality", municipality));
-    if (!names.ok()) return names.status();
-    for (const std::string& name : *names) {
-      absl::StatusOr<v1::Participant> participant =
-          participants.Get(*reader, name);
-      if (!participant.ok()) return participant.status();
-      if (participant->erased()) continue;
-      if (!FailedFilters(*participant, *track, v1::Track::OPEN).empty())
+    absl::StatusOr<std::vector<v1::Participant>> residents =
+        participants.WithTerm(*reader, "participants",
+                              Term("municipality", municipality));
+    if (!residents.ok()) return residents.status();
+    for (const v1::Participant& participant : *residents) {
+      if (participant.erased()) continue;
+      if (!FailedFilters(participant, *track, v1::Track::OPEN).empty())
         continue;
       std::string active;
       absl::StatusOr<ParticipantFacts> facts =
-          Facts(*reader, *participant, &active);
+          Facts(*reader, participant, &active);
       if (!facts.ok()) return facts.status();
       if (!active.empty()) continue;
       *response.add_proposals() =

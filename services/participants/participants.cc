@@ -14,7 +14,6 @@
 namespace jobtrack {
 namespace {
 
-constexpr char kHashPrefix[] = "hmac:";
 constexpr int kMaxInterests = 10;
 
 std::vector<std::string> IndexTerms(const v1::Participant& p) {
@@ -79,7 +78,7 @@ Participants::Participants(Deps deps)
                                         "or external reference")) {}
 
 std::string Participants::HashPersonnummer(absl::string_view canonical) const {
-  return absl::StrCat(kHashPrefix, deps_.hasher->Hash("pnr", canonical));
+  return deps_.hasher->StoredHash("pnr", canonical);
 }
 
 void Participants::Validate(const v1::Participant& p, bool creating,

@@ -75,28 +75,16 @@ absl::StatusOr<std::vector<Interval>> HeldIntervals(storage::Reader& reader,
                                                     const v1::Intake& intake,
                                                     absl::string_view exclude) {
   const RecordTable<v1::Participation> table(nullptr);
+  absl::StatusOr<std::vector<v1::Participation>> others =
+      table.WithTerm(reader, kCollection, Term("intake", intake.name()));
+  if (!others.ok()) return others.status();
   std::vector<Interval> held;
-  absl::Status inner;
-  const std::string prefix =
-      storage::IndexPrefix(kCollection, Term("intake", intake.name()));
-  absl::Status s = reader.Scan(
-      storage::Column::kIndex, prefix, "",
-      [&](absl::string_view key, absl::string_view) {
-        const std::string name =
-            absl::StrCat(kCollection, "/", key.substr(prefix.size()));
-        if (name == exclude) return true;
-        absl::StatusOr<v1::Participation> other = table.Get(reader, name);
-        if (!other.ok()) {
-          inner = other.status();
-          return false;
-        }
-        if (std::optional<Interval> interval = IntervalOf(*other)) {
-          held.push_back(*interval);
-        }
-        return true;
-      });
-  if (!s.ok()) return s;
-  if (!inner.ok()) return inner;
+  for (const v1::Participation& other : *others) {
+    if (other.name() == exclude) continue;
+    if (std::optional<Interval> interval = IntervalOf(other)) {
+      held.push_back(*interval);
+    }
+  }
   return held;
 }
 
@@ -675,39 +663,24 @@ absl::Status Participations::CheckOneActive(storage::Transaction& txn,
                                             absl::string_view participant,
                                             absl::string_view participation,
                                             absl::CivilDay start) const {
-  absl::Status inner;
-  absl::Status conflict;
-  const std::string prefix =
-      storage::IndexPrefix(kCollection, Term("participant", participant));
-  absl::Status s = txn.Scan(
-      storage::Column::kIndex, prefix, "",
-      [&](absl::string_view key, absl::string_view) {
-        const std::string name =
-            absl::StrCat(kCollection, "/", key.substr(prefix.size()));
-        if (name == participation) return true;
-        absl::StatusOr<v1::Participation> other = table_.Get(txn, name);
-        if (!other.ok()) {
-          inner = other.status();
-          return false;
-        }
-        std::optional<Interval> interval = IntervalOf(*other);
-        if (interval && (!interval->end || *interval->end >= start)) {
-          conflict = Precondition(
-              "ALREADY_ENROLLED",
-              absl::StrCat(
-                  participant, " is enrolled in ", name,
-                  interval->end
-                      ? absl::StrCat(" until ", FormatDate(*interval->end))
-                      : std::string(),
-                  "; a participant has one active participation at a "
-                  "time"));
-          return false;
-        }
-        return true;
-      });
-  if (!s.ok()) return s;
-  if (!inner.ok()) return inner;
-  return conflict;
+  absl::StatusOr<std::vector<v1::Participation>> others =
+      table_.WithTerm(txn, kCollection, Term("participant", participant));
+  if (!others.ok()) return others.status();
+  for (const v1::Participation& other : *others) {
+    if (other.name() == participation) continue;
+    std::optional<Interval> interval = IntervalOf(other);
+    if (interval && (!interval->end || *interval->end >= start)) {
+      return Precondition(
+          "ALREADY_ENROLLED",
+          absl::StrCat(participant, " is enrolled in ", other.name(),
+                       interval->end
+                           ? absl::StrCat(" until ", FormatDate(*interval->end))
+                           : std::string(),
+                       "; a participant has one active participation at a "
+                       "time"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::PersonalPlan> MakePlan(
@@ -797,17 +770,11 @@ absl::StatusOr<v1::PersonalPlan> MakePlan(
 absl::Status ErasePersonalText(storage::Transaction& txn,
                                absl::string_view participant) {
   const RecordTable<v1::Participation> table(IndexTerms);
-  std::vector<std::string> names;
-  const std::string prefix =
-      storage::IndexPrefix(kCollection, Term("participant", participant));
-  absl::Status s = txn.Scan(storage::Column::kIndex, prefix, "",
-                            [&](absl::string_view key, absl::string_view) {
-                              names.push_back(absl::StrCat(
-                                  kCollection, "/", key.substr(prefix.size())));
-                              return true;
-                            });
-  if (!s.ok()) return s;
-  for (const std::string& name : names) {
+  absl::StatusOr<std::vector<v1::Participation>> participations =
+      table.WithTerm(txn, kCollection, Term("participant", participant));
+  if (!participations.ok()) return participations.status();
+  for (const v1::Participation& participation : *participations) {
+    const std::string& name = participation.name();
     // Stored responses of life-cycle calls may carry the free text too.
     if (absl::Status f = ForgetRequestsFor(txn, name); !f.ok()) return f;
     absl::StatusOr<std::vector<v1::Event>> events =

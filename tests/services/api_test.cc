@@ -8,8 +8,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "jobtrack/v1/agreement.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
@@ -17,52 +15,25 @@
 #include "jobtrack/v1/track.grpc.pb.h"
 #include "services/common/validation.h"
 #include "services/server/server.h"
+#include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
 namespace {
 
 using grpc::StatusCode;
+using ::jobtrack::testing::ErrorReason;
+using ::jobtrack::testing::ViolatedFields;
 
 constexpr char kRequestId[] = "9a7b3c1d-2e4f-4a6b-8c0d-1e2f3a4b5c6d";
-
-// The BadRequest field paths in a failed call's details.
-std::set<std::string> ViolatedFields(const grpc::Status& status) {
-  std::set<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) fields.insert(v.field());
-    }
-  }
-  return fields;
-}
-
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
 
 v1::Date Day(int y, int m, int d) { return ToDate(absl::CivilDay(y, m, d)); }
 
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    auto server =
-        Server::Start(options, env_.deps(), grpc::InsecureServerCredentials());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    ASSERT_TRUE(
+        testing::StartInProcessServer(env_.deps(), &server_, &channel_).ok());
     employers_ = v1::EmployerService::NewStub(channel_);
     suppliers_ = v1::SupplierService::NewStub(channel_);
     agreements_ = v1::AgreementService::NewStub(channel_);
@@ -234,7 +205,7 @@ TEST_F(ApiTest, InvalidOrganisationNumberNamesTheFieldAndWritesNothing) {
   EXPECT_EQ(ViolatedFields(s),
             (std::set<std::string>{"employer.organisation_number",
                                    "employer.municipality_code"}));
-  EXPECT_EQ(Reason(s), "INVALID_FIELD");
+  EXPECT_EQ(ErrorReason(s), "INVALID_FIELD");
   EXPECT_EQ(s.error_message().find("5560360794"), std::string::npos);
   EXPECT_EQ(CountEmployers(), 0);
 }
@@ -312,7 +283,7 @@ TEST_F(ApiTest, EmployerLifecycle) {
     v1::Employer out;
     grpc::Status s = employers_->UpdateEmployer(&context, update, &out);
     EXPECT_EQ(s.error_code(), StatusCode::ABORTED);
-    EXPECT_EQ(Reason(s), "ETAG_MISMATCH");
+    EXPECT_EQ(ErrorReason(s), "ETAG_MISMATCH");
   }
   {
     grpc::ClientContext context;
@@ -463,7 +434,7 @@ TEST_F(ApiTest, AgreementLifecycleAndReferenceFromTrack) {
     google::protobuf::Empty empty;
     grpc::Status s = agreements_->DeleteAgreement(&context, del, &empty);
     EXPECT_EQ(s.error_code(), StatusCode::FAILED_PRECONDITION);
-    EXPECT_EQ(Reason(s), "RESOURCE_IN_USE");
+    EXPECT_EQ(ErrorReason(s), "RESOURCE_IN_USE");
   }
   {
     grpc::ClientContext context;

@@ -6,6 +6,7 @@
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "services/server/server.h"
 #include "services/suppliers/suppliers.h"
+#include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -14,14 +15,8 @@ namespace {
 class ChangesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    auto server =
-        Server::Start(options, env_.deps(), grpc::InsecureServerCredentials());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    ASSERT_TRUE(
+        testing::StartInProcessServer(env_.deps(), &server_, &channel_).ok());
     participants_ = v1::ParticipantService::NewStub(channel_);
     changes_ = v1::ChangeService::NewStub(channel_);
   }

@@ -10,38 +10,25 @@
 #include <set>
 #include <sstream>
 
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "jobtrack/v1/event.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "jobtrack/v1/supplier.grpc.pb.h"
 #include "services/common/events.h"
 #include "services/server/server.h"
 #include "storage/keys.h"
+#include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
 namespace {
 
 using grpc::StatusCode;
+using ::jobtrack::testing::ViolatedFields;
 
 // The Swedish Tax Agency's test number 811218-9876 in its written forms.
 constexpr char kPnr12[] = "198112189876";
 constexpr char kPnr10[] = "8112189876";
 constexpr char kPnrHyphen[] = "811218-9876";
-
-std::set<std::string> ViolatedFields(const grpc::Status& status) {
-  std::set<std::string> fields;
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (any.UnpackTo(&bad)) {
-      for (const auto& v : bad.field_violations()) fields.insert(v.field());
-    }
-  }
-  return fields;
-}
 
 bool ContainsPersonnummer(absl::string_view bytes) {
   for (const char* form : {kPnr12, kPnr10, kPnrHyphen}) {
@@ -60,14 +47,8 @@ class ParticipantsTest : public ::testing::Test {
     dup2(fileno(log), STDERR_FILENO);
     fclose(log);
 
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    auto server =
-        Server::Start(options, env_.deps(), grpc::InsecureServerCredentials());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    ASSERT_TRUE(
+        testing::StartInProcessServer(env_.deps(), &server_, &channel_).ok());
     stub_ = v1::ParticipantService::NewStub(channel_);
   }
 

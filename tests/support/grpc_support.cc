@@ -1,0 +1,45 @@
+#include "tests/support/grpc_support.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace jobtrack::testing {
+
+absl::Status StartInProcessServer(Deps deps, std::unique_ptr<Server>* server,
+                                  std::shared_ptr<grpc::Channel>* channel) {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<Server>> started =
+      Server::Start(options, deps, grpc::InsecureServerCredentials());
+  if (!started.ok()) return started.status();
+  *server = *std::move(started);
+  *channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                 grpc::InsecureChannelCredentials());
+  return absl::OkStatus();
+}
+
+std::set<std::string> ViolatedFields(const grpc::Status& status) {
+  std::set<std::string> fields;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad;
+    if (any.UnpackTo(&bad)) {
+      for (const auto& v : bad.field_violations()) fields.insert(v.field());
+    }
+  }
+  return fields;
+}
+
+std::string ErrorReason(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+}  // namespace jobtrack::testing

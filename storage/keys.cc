@@ -35,6 +35,15 @@ std::string IndexPrefix(absl::string_view collection, absl::string_view term) {
   return absl::StrCat(collection, kSep, term, kSep);
 }
 
+std::string RecordKeyName(absl::string_view key) {
+  const size_t sep = key.find('\0');
+  if (sep == absl::string_view::npos || sep == 0 || sep + 1 == key.size() ||
+      key.find('\0', sep + 1) != absl::string_view::npos) {
+    return "";
+  }
+  return absl::StrCat(key.substr(0, sep), "/", key.substr(sep + 1));
+}
+
 absl::string_view IndexKeyId(absl::string_view key) {
   const size_t sep = key.rfind('\0');
   return sep == absl::string_view::npos ? key : key.substr(sep + 1);

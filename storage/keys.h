@@ -44,6 +44,9 @@ bool SplitName(absl::string_view name, absl::string_view* collection,
 std::string RecordKey(absl::string_view collection, absl::string_view id);
 // Prefix of all record keys of a collection.
 std::string RecordPrefix(absl::string_view collection);
+// The resource name a record key stores (`<collection>/<id>`); empty if
+// `key` is not a record key.
+std::string RecordKeyName(absl::string_view key);
 
 std::string IndexKey(absl::string_view collection, absl::string_view term,
                      absl::string_view id);

@@ -178,12 +178,17 @@ absl::Status Transaction::Scan(Column column, absl::string_view prefix,
 
 absl::Status Transaction::Put(Column column, absl::string_view key,
                               absl::string_view value) {
-  return FromRocksDb(
+  absl::Status s = FromRocksDb(
       txn_->Put(storage_->Handle(column), Slice(key), Slice(value)));
+  if (s.ok() && column == Column::kRecords) record_keys_.emplace_back(key);
+  return s;
 }
 
 absl::Status Transaction::Delete(Column column, absl::string_view key) {
-  return FromRocksDb(txn_->Delete(storage_->Handle(column), Slice(key)));
+  absl::Status s =
+      FromRocksDb(txn_->Delete(storage_->Handle(column), Slice(key)));
+  if (s.ok() && column == Column::kRecords) record_keys_.emplace_back(key);
+  return s;
 }
 
 void Transaction::AddEvent(std::string aggregate, std::string payload) {
@@ -193,6 +198,12 @@ void Transaction::AddEvent(std::string aggregate, std::string payload) {
 absl::Status Transaction::Commit() {
   if (done_) return absl::FailedPreconditionError("transaction already ended");
   done_ = true;
+  if (absl::Status s = CommitWithEvents(); !s.ok()) return s;
+  if (!record_keys_.empty()) storage_->NotifyObservers(record_keys_);
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::CommitWithEvents() {
   if (events_.empty()) return FromRocksDb(txn_->Commit());
   absl::MutexLock lock(&storage_->sequence_mu_);
   const uint64_t first = storage_->last_sequence_ + 1;
@@ -212,6 +223,24 @@ absl::Status Transaction::Commit() {
   storage_->last_sequence_ = sequence - 1;
   first_sequence_ = first;
   return absl::OkStatus();
+}
+
+int Storage::AddCommitObserver(CommitObserver observer) {
+  absl::WriterMutexLock lock(&observers_mu_);
+  const int id = next_observer_id_++;
+  observers_.emplace_back(id, std::move(observer));
+  return id;
+}
+
+void Storage::RemoveCommitObserver(int id) {
+  absl::WriterMutexLock lock(&observers_mu_);
+  std::erase_if(observers_, [id](const auto& o) { return o.first == id; });
+}
+
+void Storage::NotifyObservers(
+    const std::vector<std::string>& record_keys) const {
+  absl::ReaderMutexLock lock(&observers_mu_);
+  for (const auto& [id, observer] : observers_) observer(record_keys);
 }
 
 Storage::Storage(Options options) : options_(std::move(options)) {}

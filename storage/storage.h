@@ -71,6 +71,11 @@ struct Options {
   std::vector<Migration> migrations;
 };
 
+// Told the keys of Column::kRecords that a commit wrote or deleted (in the
+// order written, possibly repeated).
+using CommitObserver =
+    std::function<void(const std::vector<std::string>& record_keys)>;
+
 // Visits one key and value; return false to stop.
 using ScanVisitor =
     std::function<bool(absl::string_view key, absl::string_view value)>;
@@ -120,10 +125,14 @@ class Transaction : public Reader {
  private:
   friend class Storage;
   Transaction(Storage* storage, std::unique_ptr<rocksdb::Transaction> txn);
+  // The RocksDB commit, with the events numbered and written.
+  absl::Status CommitWithEvents();
   rocksdb::ColumnFamilyHandle* Handle(Column column) const;
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;
   std::vector<std::pair<std::string, std::string>> events_;
+  // Keys written or deleted in Column::kRecords, for the commit observers.
+  std::vector<std::string> record_keys_;
   uint64_t first_sequence_ = 0;
   bool done_ = false;
 };
@@ -148,6 +157,18 @@ class Storage {
   // Blocks until an event after `after` is committed or `deadline` passes;
   // returns LastSequence(). Thread-safe; used by change-stream readers.
   uint64_t WaitForSequence(uint64_t after, absl::Time deadline) const;
+
+  // Registers `observer` to be called after every successful commit that
+  // touched Column::kRecords, on the committing thread, before Commit()
+  // returns, so a caller that sees its commit acknowledged also sees every
+  // view derived by observers. Observers may read (Snapshot) but must not
+  // commit. Commits on different threads may call an observer
+  // concurrently and in any order: an observer re-reads what changed rather
+  // than trusting the order of calls. Returns an id for
+  // RemoveCommitObserver.
+  int AddCommitObserver(CommitObserver observer);
+  // Unregisters; waits for calls of that observer in progress to return.
+  void RemoveCommitObserver(int id);
 
   // The schema version of the stored data.
   absl::StatusOr<int> SchemaVersion();
@@ -175,6 +196,12 @@ class Storage {
   // Serializes event-carrying commits; guards last_sequence_.
   mutable absl::Mutex sequence_mu_;
   uint64_t last_sequence_ ABSL_GUARDED_BY(sequence_mu_) = 0;
+  void NotifyObservers(const std::vector<std::string>& record_keys) const;
+  // Shared while notifying, exclusive to add or remove.
+  mutable absl::Mutex observers_mu_;
+  std::vector<std::pair<int, CommitObserver>> observers_
+      ABSL_GUARDED_BY(observers_mu_);
+  int next_observer_id_ ABSL_GUARDED_BY(observers_mu_) = 1;
   // Referenced by the requests column family's options; outlives db_.
   std::unique_ptr<rocksdb::CompactionFilter> request_filter_;
 };

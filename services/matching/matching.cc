@@ -4,15 +4,14 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "jobtrack/v1/employer.pb.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/participation.pb.h"
 #include "services/common/crud.h"
 #include "services/common/reference_data.h"
 #include "services/common/validation.h"
 #include "services/participations/participations.h"
+#include "services/participations/seats.h"
 #include "services/tracks/track_history.h"
-#include "storage/keys.h"
 
 namespace jobtrack {
 namespace {
@@ -27,33 +26,84 @@ absl::StatusOr<int> Limit(int limit) {
   return limit == 0 ? kDefaultLimit : limit;
 }
 
-bool Working(const v1::Participation& p) {
-  return std::any_of(p.outcomes().begin(), p.outcomes().end(),
-                     [](const v1::Outcome& o) {
-                       return o.kind() == v1::WORK_UNSUBSIDIZED ||
-                              o.kind() == v1::WORK_SUBSIDIZED;
-                     });
+using TrackView = MatchingIndex::TrackView;
+using IntakeView = MatchingIndex::IntakeView;
+
+// Where and when a participant would join a track.
+struct Choice {
+  const IntakeView* intake = nullptr;
+  absl::CivilDay start;
+  int free_seats = 0;
+};
+
+// The intake of `track` to join on `day`: a free seat from the start on,
+// starting within `window_days` (COMMON) or open then (ROLLING); the
+// earliest start, then the name. With `only`, that intake whatever its
+// start. Nullopt if none.
+std::optional<Choice> BestIntake(const TrackView& track, absl::CivilDay day,
+                                 int window_days, absl::string_view only) {
+  const absl::CivilDay last = day + window_days;
+  std::optional<Choice> best;
+  for (const IntakeView& intake : track.intakes) {
+    if (!only.empty() && intake.intake.name() != only) continue;
+    absl::CivilDay start = intake.start_date;
+    if (intake.intake.start_type() == v1::Intake::COMMON) {
+      if (only.empty() && (start < day || start > last)) continue;
+    } else {
+      start = std::max(start, day);
+      if (only.empty() && intake.start_date > last) continue;
+      if (intake.end_date && *intake.end_date < start) continue;
+    }
+    const int free = intake.intake.seats() -
+                     PeakFrom(intake.intake, intake.held, start).taken;
+    if (free <= 0) continue;
+    // Intakes are in name order, so the first of equal starts wins.
+    if (best && best->start <= start) continue;
+    best = Choice{&intake, start, free};
+  }
+  return best;
 }
 
-bool Better(const v1::Proposal& a, const v1::Proposal& b) {
-  if (a.score() != b.score()) return a.score() > b.score();
-  if (a.track() != b.track()) return a.track() < b.track();
-  return a.participant() < b.participant();
+TrackOption OptionOf(const TrackView& track, const Choice& choice) {
+  TrackOption option;
+  option.track = &track.track;
+  option.intake = &choice.intake->intake;
+  option.chain = choice.intake->chain;
+  option.sni_section = track.sni_section;
+  option.start = choice.start;
+  option.free_seats = choice.free_seats;
+  option.workplace_municipalities = track.workplaces;
+  option.completed = track.completed;
+  option.working = track.working;
+  return option;
 }
+
+// A scored candidate, before it is explained.
+struct Scored {
+  double score = 0;
+  std::string tie;  // Resource name: ties go by it.
+  std::shared_ptr<const TrackView> track;
+  Choice choice;
+  FactorValues values;
+  size_t facts = 0;  // ProposeCandidates: index into its facts.
+};
 
 // Best first, ties by name; at most `limit`.
-void RankAndLimit(google::protobuf::RepeatedPtrField<v1::Proposal>* proposals,
-                  int limit) {
-  std::sort(proposals->begin(), proposals->end(), Better);
-  if (proposals->size() > limit) {
-    proposals->DeleteSubrange(limit, proposals->size() - limit);
-  }
+void RankAndLimit(std::vector<Scored>& scored, int limit) {
+  auto better = [](const Scored& a, const Scored& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return a.tie < b.tie;
+  };
+  const size_t keep = std::min(scored.size(), static_cast<size_t>(limit));
+  std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
+                    better);
+  scored.resize(keep);
 }
 
 }  // namespace
 
-Matching::Matching(Deps deps, MatchingWeights weights)
-    : deps_(deps), weights_(weights) {}
+Matching::Matching(Deps deps, MatchingWeights weights, MatchingIndex* index)
+    : deps_(deps), weights_(weights), index_(index) {}
 
 absl::StatusOr<absl::CivilDay> Matching::Day(const v1::Date& as_of) const {
   if (!HasDate(as_of)) return TodayInSweden(*deps_.clock);
@@ -62,113 +112,29 @@ absl::StatusOr<absl::CivilDay> Matching::Day(const v1::Date& as_of) const {
   return *day;
 }
 
-absl::StatusOr<std::unique_ptr<Matching::Candidate>> Matching::BestIntake(
-    storage::Reader& reader, const v1::Track& track, absl::CivilDay day,
-    const v1::Intake* only) const {
-  std::vector<v1::Intake> intakes;
-  if (only != nullptr) {
-    intakes.push_back(*only);
-  } else {
-    absl::Status inner;
-    absl::Status s = reader.Scan(
-        storage::Column::kRecords,
-        storage::RecordPrefix(absl::StrCat(track.name(), "/intakes")), "",
-        [&](absl::string_view, absl::string_view value) {
-          v1::Intake intake;
-          if (!intake.ParseFromArray(value.data(),
-                                     static_cast<int>(value.size()))) {
-            inner = absl::DataLossError("unreadable intake");
-            return false;
-          }
-          intakes.push_back(std::move(intake));
-          return true;
-        });
-    if (!s.ok()) return s;
-    if (!inner.ok()) return inner;
-  }
-  const absl::CivilDay last = day + weights_.start_window_days;
-  std::unique_ptr<Candidate> best;
-  for (const v1::Intake& intake : intakes) {
-    const absl::CivilDay start_date = *ToCivilDay(intake.start_date());
-    absl::CivilDay start = start_date;
-    if (intake.start_type() == v1::Intake::COMMON) {
-      if (only == nullptr && (start_date < day || start_date > last)) continue;
-    } else {
-      start = std::max(start_date, day);
-      if (only == nullptr && start_date > last) continue;
-      if (HasDate(intake.end_date()) &&
-          *ToCivilDay(intake.end_date()) < start) {
-        continue;
-      }
-    }
-    absl::StatusOr<int> taken = SeatsTaken(reader, intake, start);
-    if (!taken.ok()) return taken.status();
-    const int free = intake.seats() - *taken;
-    if (free <= 0) continue;
-    if (best != nullptr &&
-        (best->option.start < start || (best->option.start == start &&
-                                        best->intake.name() < intake.name()))) {
-      continue;
-    }
-    auto candidate = std::make_unique<Candidate>();
-    candidate->intake = intake;
-    candidate->option.start = start;
-    candidate->option.free_seats = free;
-    best = std::move(candidate);
-  }
-  if (best == nullptr) return best;
-  best->track = track;
-  const v1::ModuleChain* chain = &track.chain();
-  for (const auto& past : track.past_chains()) {
-    if (past.version() == best->intake.chain_version()) chain = &past;
-  }
-  best->chain = *chain;
-  const RecordTable<v1::Employer> employers(nullptr);
-  for (const std::string& name : track.employers()) {
-    absl::StatusOr<v1::Employer> employer = employers.Get(reader, name);
-    if (employer.ok()) {
-      best->option.workplace_municipalities.push_back(
-          employer->municipality_code());
-    }
-  }
-  if (best->option.workplace_municipalities.empty() &&
-      !track.municipality_codes().empty()) {
-    best->option.workplace_municipalities.push_back(
-        track.municipality_codes(0));
-  }
-  // The track's record: completions, and those with work afterwards.
-  const RecordTable<v1::Participation> table(nullptr);
-  absl::StatusOr<std::vector<v1::Participation>> participations =
-      table.WithTerm(reader, "participations", Term("track", track.name()));
-  if (!participations.ok()) return participations.status();
-  for (const v1::Participation& p : *participations) {
-    if (p.state() != v1::Participation::COMPLETED) continue;
-    ++best->option.completed;
-    if (Working(p)) ++best->option.working;
-  }
-  best->option.track = &best->track;
-  best->option.intake = &best->intake;
-  best->option.chain = &best->chain;
-  return best;
-}
-
 absl::StatusOr<ParticipantFacts> Matching::Facts(
     storage::Reader& reader, const v1::Participant& participant,
     std::string* active) const {
   ParticipantFacts facts;
   facts.participant = &participant;
+  const ReferenceData& ref = ReferenceData::Get();
+  for (const std::string& code : participant.sni_interests()) {
+    facts.sni_interest_sections.push_back(ref.SniSection(code));
+  }
   const RecordTable<v1::Participation> participations(nullptr);
-  const RecordTable<v1::Track> tracks(nullptr);
   absl::StatusOr<std::vector<v1::Participation>> mine = participations.WithTerm(
       reader, "participations", Term("participant", participant.name()));
   if (!mine.ok()) return mine.status();
   for (const v1::Participation& p : *mine) {
     if (p.state() == v1::Participation::ENROLLED) *active = p.name();
-    if (p.state() == v1::Participation::COMPLETED && !Working(p)) {
-      absl::StatusOr<v1::Track> track = tracks.Get(reader, p.track());
-      if (track.ok() && !track->sni_code().empty()) {
-        facts.sections_completed_not_hired.insert(
-            ReferenceData::Get().SniSection(track->sni_code()));
+    if (p.state() == v1::Participation::COMPLETED &&
+        !MatchingIndex::Working(p)) {
+      absl::StatusOr<std::shared_ptr<const TrackView>> track =
+          index_->Find(p.track());
+      if (track.ok() && !(*track)->sni_section.empty()) {
+        facts.sections_completed_not_hired.insert((*track)->sni_section);
+      } else if (!track.ok() && !absl::IsNotFound(track.status())) {
+        return track.status();
       }
     }
   }
@@ -208,37 +174,46 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
                      "; no new proposals until it ends"));
   }
 
-  const RecordTable<v1::Track> tracks(nullptr);
-  absl::StatusOr<std::vector<v1::Track>> candidates =
-      tracks.WithTerm(*reader, "tracks",
-                      Term("municipality", participant->municipality_code()));
-  if (!candidates.ok()) return candidates.status();
   v1::ProposeTracksResponse response;
-  for (const v1::Track& track : *candidates) {
-    std::optional<v1::Track::Revision> then = RevisionAsOf(track, *day);
-    if (!then) continue;  // Did not exist yet.
-    std::vector<v1::NearMiss> failed =
-        FailedFilters(*participant, track, then->status());
-    if (failed.size() > 1) continue;
-    absl::StatusOr<std::unique_ptr<Candidate>> candidate =
-        BestIntake(*reader, track, *day, nullptr);
-    if (!candidate.ok()) return candidate.status();
-    if (*candidate == nullptr) {
-      v1::NearMiss miss;
-      miss.set_track(track.name());
-      miss.set_filter("seat");
-      miss.set_reason(absl::StrCat("no intake with a free seat starts within ",
-                                   weights_.start_window_days, " days"));
-      failed.push_back(std::move(miss));
-    }
-    if (failed.empty()) {
-      *response.add_proposals() =
-          Score(weights_, *facts, (*candidate)->option, *day);
-    } else if (failed.size() == 1 && request.include_near_misses()) {
-      *response.add_near_misses() = std::move(failed[0]);
-    }
+  std::vector<Scored> scored;
+  absl::Status s = index_->ForEachTrackIn(
+      participant->municipality_code(),
+      [&](const std::shared_ptr<const TrackView>& view) {
+        const v1::Track::Revision* then = RevisionInForce(view->track, *day);
+        if (then == nullptr) return;  // Did not exist yet.
+        const uint32_t failed =
+            FailedFilterMask(*participant, view->track, then->status());
+        if (failed & (failed - 1)) return;  // Two or more.
+        std::optional<Choice> choice =
+            BestIntake(*view, *day, weights_.start_window_days, "");
+        if (failed == 0 && choice) {
+          Scored& c = scored.emplace_back();
+          c.values = Evaluate(weights_, *facts, OptionOf(*view, *choice), *day);
+          c.score = TotalScore(weights_, c.values);
+          c.tie = view->track.name();
+          c.track = view;
+          c.choice = *choice;
+          return;
+        }
+        if (!request.include_near_misses()) return;
+        if (failed != 0 && choice) {
+          *response.add_near_misses() = std::move(DescribeFailures(
+              *participant, view->track, then->status(), failed)[0]);
+        } else if (failed == 0) {
+          v1::NearMiss* miss = response.add_near_misses();
+          miss->set_track(view->track.name());
+          miss->set_filter("seat");
+          miss->set_reason(
+              absl::StrCat("no intake with a free seat starts within ",
+                           weights_.start_window_days, " days"));
+        }
+      });
+  if (!s.ok()) return s;
+  RankAndLimit(scored, *limit);
+  for (const Scored& c : scored) {
+    *response.add_proposals() =
+        Explain(weights_, *facts, OptionOf(*c.track, c.choice), c.values);
   }
-  RankAndLimit(response.mutable_proposals(), *limit);
   return response;
 }
 
@@ -255,46 +230,61 @@ absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
   if (!day.ok()) return day.status();
   std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
   const RecordTable<v1::Intake> intakes(nullptr);
-  absl::StatusOr<v1::Intake> intake = intakes.Get(*reader, request.intake());
-  if (!intake.ok()) return intake.status();
-  const RecordTable<v1::Track> tracks(nullptr);
-  absl::StatusOr<v1::Track> track = tracks.Get(
-      *reader, request.intake().substr(0, request.intake().find("/intakes/")));
-  if (!track.ok()) return track.status();
-  std::optional<v1::Track::Revision> then = RevisionAsOf(*track, *day);
-  if (!then || then->status() != v1::Track::OPEN) {
+  if (absl::Status s = intakes.Get(*reader, request.intake()).status();
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<std::shared_ptr<const TrackView>> view = index_->Find(
+      request.intake().substr(0, request.intake().find("/intakes/")));
+  if (!view.ok()) return view.status();
+  const v1::Track& track = (*view)->track;
+  const v1::Track::Revision* then = RevisionInForce(track, *day);
+  if (then == nullptr || then->status() != v1::Track::OPEN) {
     return Precondition(
         "TRACK_NOT_OPEN",
-        absl::StrCat(track->name(), " is not OPEN on ", FormatDate(*day)));
+        absl::StrCat(track.name(), " is not OPEN on ", FormatDate(*day)));
   }
-  absl::StatusOr<std::unique_ptr<Candidate>> candidate =
-      BestIntake(*reader, *track, *day, &*intake);
-  if (!candidate.ok()) return candidate.status();
-  if (*candidate == nullptr) {
+  std::optional<Choice> choice =
+      BestIntake(**view, *day, weights_.start_window_days, request.intake());
+  if (!choice) {
     return Precondition("NO_SEAT",
                         absl::StrCat(request.intake(), " has no free seat"));
   }
-  v1::ProposeCandidatesResponse response;
+  const TrackOption option = OptionOf(**view, *choice);
+  std::vector<Scored> scored;
+  // Facts point at their participant: both stay put once made.
+  std::vector<std::unique_ptr<v1::Participant>> people;
+  std::vector<ParticipantFacts> facts;
   const RecordTable<v1::Participant> participants(nullptr);
-  for (const std::string& municipality : track->municipality_codes()) {
+  for (const std::string& municipality : track.municipality_codes()) {
     absl::StatusOr<std::vector<v1::Participant>> residents =
         participants.WithTerm(*reader, "participants",
                               Term("municipality", municipality));
     if (!residents.ok()) return residents.status();
-    for (const v1::Participant& participant : *residents) {
-      if (participant.erased()) continue;
-      if (!FailedFilters(participant, *track, v1::Track::OPEN).empty())
-        continue;
+    for (v1::Participant& resident : *residents) {
+      if (resident.erased()) continue;
+      if (FailedFilterMask(resident, track, v1::Track::OPEN) != 0) continue;
+      auto participant = std::make_unique<v1::Participant>(std::move(resident));
       std::string active;
-      absl::StatusOr<ParticipantFacts> facts =
-          Facts(*reader, participant, &active);
-      if (!facts.ok()) return facts.status();
+      absl::StatusOr<ParticipantFacts> about =
+          Facts(*reader, *participant, &active);
+      if (!about.ok()) return about.status();
       if (!active.empty()) continue;
-      *response.add_proposals() =
-          Score(weights_, *facts, (*candidate)->option, *day);
+      Scored& c = scored.emplace_back();
+      c.values = Evaluate(weights_, *about, option, *day);
+      c.score = TotalScore(weights_, c.values);
+      c.tie = participant->name();
+      c.facts = facts.size();
+      facts.push_back(*std::move(about));
+      people.push_back(std::move(participant));
     }
   }
-  RankAndLimit(response.mutable_proposals(), *limit);
+  RankAndLimit(scored, *limit);
+  v1::ProposeCandidatesResponse response;
+  for (const Scored& c : scored) {
+    *response.add_proposals() =
+        Explain(weights_, facts[c.facts], option, c.values);
+  }
   return response;
 }
 

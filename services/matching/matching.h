@@ -2,8 +2,12 @@
 // for an intake, explained factor by factor, and records proposals.
 //
 // Candidates come from indexes: the tracks usable in the participant's
-// municipality, the participants living in the track's municipalities. The
-// same data gives the same ranking; ties go by resource name.
+// municipality (from the in-memory MatchingIndex), the participants living
+// in the track's municipalities (from storage). Every candidate is scored,
+// only those returned are explained. The same data gives the same ranking;
+// ties go by resource name.
+//
+// Thread safety: safe to call from many threads.
 #ifndef JOBTRACK_SERVICES_MATCHING_MATCHING_H_
 #define JOBTRACK_SERVICES_MATCHING_MATCHING_H_
 
@@ -14,6 +18,7 @@
 #include "jobtrack/v1/matching.pb.h"
 #include "services/common/deps.h"
 #include "services/common/mutation.h"
+#include "services/matching/matching_index.h"
 #include "services/matching/scoring.h"
 #include "storage/storage.h"
 
@@ -21,7 +26,8 @@ namespace jobtrack {
 
 class Matching {
  public:
-  Matching(Deps deps, MatchingWeights weights);
+  // `index` must follow `deps.storage` and outlive this object.
+  Matching(Deps deps, MatchingWeights weights, MatchingIndex* index);
 
   absl::StatusOr<v1::ProposeTracksResponse> ProposeTracks(
       const v1::ProposeTracksRequest& request);
@@ -31,21 +37,6 @@ class Matching {
       const CallContext& context, const v1::RecordProposalsRequest& request);
 
  private:
-  // A track and the intake a participant would join, with what scoring
-  // needs; `option` points into the other members.
-  struct Candidate {
-    v1::Track track;
-    v1::Intake intake;
-    v1::ModuleChain chain;
-    TrackOption option;
-  };
-
-  // The intake of `track` to join on `day`: a free seat, starting within
-  // the window (COMMON) or open then (ROLLING); the earliest start, then
-  // the name. Null if none.
-  absl::StatusOr<std::unique_ptr<Candidate>> BestIntake(
-      storage::Reader& reader, const v1::Track& track, absl::CivilDay day,
-      const v1::Intake* only) const;
   // Facts about the participant; sets `active` to an ENROLLED
   // participation's name if there is one.
   absl::StatusOr<ParticipantFacts> Facts(storage::Reader& reader,
@@ -55,6 +46,7 @@ class Matching {
 
   const Deps deps_;
   const MatchingWeights weights_;
+  MatchingIndex* const index_;
 };
 
 }  // namespace jobtrack

@@ -9,8 +9,8 @@ namespace jobtrack {
 
 class MatchingService final : public v1::MatchingService::CallbackService {
  public:
-  MatchingService(Deps deps, MatchingWeights weights)
-      : matching_(deps, weights) {}
+  MatchingService(Deps deps, MatchingWeights weights, MatchingIndex* index)
+      : matching_(deps, weights, index) {}
 
   grpc::ServerUnaryReactor* ProposeTracks(
       grpc::CallbackServerContext* context,

@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "services/common/reference_data.h"
 #include "services/tracks/chain.h"
 
 namespace jobtrack {
@@ -36,54 +35,10 @@ void Add(v1::Proposal& proposal, const char* factor, double weight,
   f->set_value(value);
   f->set_contribution(weight * value);
   f->set_reason(std::move(reason));
-  proposal.set_score(proposal.score() + weight * value);
 }
 
-// 1 for the same 4-digit SSYK unit group, 0.75 for the minor group, 0.5 for
-// the sub-major group, 0.25 for the major group.
-std::pair<double, std::string> OccupationMatch(const v1::Participant& p,
-                                               const v1::Track& t) {
-  if (t.ssyk_code().empty()) return {0, "the track names no occupation"};
-  size_t best = 0;
-  std::string interest;
-  for (const std::string& code : p.ssyk_interests()) {
-    const size_t n = CommonPrefix(code, t.ssyk_code());
-    if (n > best) best = n, interest = code;
-  }
-  if (best == 0) {
-    return {0,
-            absl::StrCat("no occupation interest near SSYK ", t.ssyk_code())};
-  }
-  return {
-      static_cast<double>(best) / 4,
-      absl::StrCat("interest in SSYK ", interest, " shares ", best,
-                   " of 4 digits with the track's occupation ", t.ssyk_code())};
-}
-
-// 1 for the same detailed SNI group (or the track's own code), 0.75 for the
-// same group (3 digits), 0.5 for the division, 0.25 for the section.
-std::pair<double, std::string> IndustryMatch(const v1::Participant& p,
-                                             const v1::Track& t) {
-  if (t.sni_code().empty()) return {0, "the track names no industry"};
-  const ReferenceData& ref = ReferenceData::Get();
-  const std::string section = ref.SniSection(t.sni_code());
-  double best = 0;
-  std::string interest;
-  for (const std::string& code : p.sni_interests()) {
-    double value = 0;
-    if (code == t.sni_code()) {
-      value = 1;
-    } else if (ref.SniSection(code) == section) {
-      const size_t n = CommonPrefix(code, t.sni_code());
-      value = n >= 3 ? 0.75 : n == 2 ? 0.5 : 0.25;
-    }
-    if (value > best) best = value, interest = code;
-  }
-  if (best == 0) {
-    return {0, absl::StrCat("no industry interest in SNI section ", section)};
-  }
-  return {best, absl::StrCat("industry interest SNI ", interest,
-                             " matches the track's industry ", t.sni_code())};
+bool SameCounty(absl::string_view a, absl::string_view b) {
+  return a.size() >= 2 && b.size() >= 2 && a.substr(0, 2) == b.substr(0, 2);
 }
 
 }  // namespace
@@ -134,38 +89,25 @@ absl::Status ParseMatchingWeights(absl::string_view spec,
   return absl::OkStatus();
 }
 
-std::vector<v1::NearMiss> FailedFilters(const v1::Participant& p,
-                                        const v1::Track& t,
-                                        v1::Track::Status status) {
-  std::vector<v1::NearMiss> failed;
-  if (status != v1::Track::OPEN) {
-    failed.push_back(
-        Miss(t, "open",
-             absl::StrCat("the track is ", v1::Track::Status_Name(status))));
-  }
+uint32_t FailedFilterMask(const v1::Participant& p, const v1::Track& t,
+                          v1::Track::Status status) {
+  uint32_t failed = 0;
+  if (status != v1::Track::OPEN) failed |= kFilterOpen;
   if (std::find(t.municipality_codes().begin(), t.municipality_codes().end(),
                 p.municipality_code()) == t.municipality_codes().end()) {
-    failed.push_back(Miss(t, "municipality",
-                          absl::StrCat("the track is not used in municipality ",
-                                       p.municipality_code())));
+    failed |= kFilterMunicipality;
   }
   const v1::Requirements& r = t.requirements();
   if (r.min_swedish_level() != v1::SWEDISH_LEVEL_UNSPECIFIED &&
       p.swedish_level() < r.min_swedish_level()) {
-    failed.push_back(
-        Miss(t, "swedish_level",
-             absl::StrCat("needs Swedish at ",
-                          v1::SwedishLevel_Name(r.min_swedish_level()))));
+    failed |= kFilterSwedishLevel;
   }
   if (r.driving_licence() && !p.driving_licence()) {
-    failed.push_back(Miss(t, "driving_licence", "needs a driving licence"));
+    failed |= kFilterDrivingLicence;
   }
   if (r.min_education_level() != v1::EDUCATION_LEVEL_UNSPECIFIED &&
       p.education_level() < r.min_education_level()) {
-    failed.push_back(
-        Miss(t, "education_level",
-             absl::StrCat("needs ",
-                          v1::EducationLevel_Name(r.min_education_level()))));
+    failed |= kFilterEducationLevel;
   }
   if (!r.target_groups().empty() &&
       std::none_of(
@@ -173,15 +115,61 @@ std::vector<v1::NearMiss> FailedFilters(const v1::Participant& p,
             return std::find(p.target_groups().begin(), p.target_groups().end(),
                              group) != p.target_groups().end();
           })) {
+    failed |= kFilterTargetGroup;
+  }
+  if (t.kind() == v1::Track::ENTREPRENEUR && !p.self_employment_interest()) {
+    failed |= kFilterSelfEmployment;
+  }
+  return failed;
+}
+
+std::vector<v1::NearMiss> DescribeFailures(const v1::Participant& p,
+                                           const v1::Track& t,
+                                           v1::Track::Status status,
+                                           uint32_t mask) {
+  std::vector<v1::NearMiss> failed;
+  const v1::Requirements& r = t.requirements();
+  if (mask & kFilterOpen) {
+    failed.push_back(
+        Miss(t, "open",
+             absl::StrCat("the track is ", v1::Track::Status_Name(status))));
+  }
+  if (mask & kFilterMunicipality) {
+    failed.push_back(Miss(t, "municipality",
+                          absl::StrCat("the track is not used in municipality ",
+                                       p.municipality_code())));
+  }
+  if (mask & kFilterSwedishLevel) {
+    failed.push_back(
+        Miss(t, "swedish_level",
+             absl::StrCat("needs Swedish at ",
+                          v1::SwedishLevel_Name(r.min_swedish_level()))));
+  }
+  if (mask & kFilterDrivingLicence) {
+    failed.push_back(Miss(t, "driving_licence", "needs a driving licence"));
+  }
+  if (mask & kFilterEducationLevel) {
+    failed.push_back(
+        Miss(t, "education_level",
+             absl::StrCat("needs ",
+                          v1::EducationLevel_Name(r.min_education_level()))));
+  }
+  if (mask & kFilterTargetGroup) {
     failed.push_back(
         Miss(t, "target_group", "the track is for other target groups"));
   }
-  if (t.kind() == v1::Track::ENTREPRENEUR && !p.self_employment_interest()) {
+  if (mask & kFilterSelfEmployment) {
     failed.push_back(
         Miss(t, "self_employment",
              "an entrepreneur track needs an interest in self-employment"));
   }
   return failed;
+}
+
+std::vector<v1::NearMiss> FailedFilters(const v1::Participant& p,
+                                        const v1::Track& t,
+                                        v1::Track::Status status) {
+  return DescribeFailures(p, t, status, FailedFilterMask(p, t, status));
 }
 
 int PlanWeeks(const v1::Participant& p, const v1::ModuleChain& chain) {
@@ -202,8 +190,90 @@ int PlanWeeks(const v1::Participant& p, const v1::ModuleChain& chain) {
   return weeks;
 }
 
-v1::Proposal Score(const MatchingWeights& w, const ParticipantFacts& facts,
-                   const TrackOption& option, absl::CivilDay today) {
+FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
+                      const TrackOption& option, absl::CivilDay today) {
+  const v1::Participant& p = *facts.participant;
+  const v1::Track& t = *option.track;
+  FactorValues v;
+
+  // Occupation: 1 for the same 4-digit SSYK unit group, 0.75 for the minor
+  // group, 0.5 for the sub-major group, 0.25 for the major group.
+  if (!t.ssyk_code().empty()) {
+    for (int i = 0; i < p.ssyk_interests_size(); ++i) {
+      const int n =
+          static_cast<int>(CommonPrefix(p.ssyk_interests(i), t.ssyk_code()));
+      if (n > v.occupation_digits) v.occupation_digits = n, v.occupation_interest = i;
+    }
+    v.occupation = static_cast<double>(v.occupation_digits) / 4;
+  }
+
+  // Industry: 1 for the same detailed SNI group (or the track's own code),
+  // 0.75 for the same group (3 digits), 0.5 for the division, 0.25 for the
+  // section.
+  if (!t.sni_code().empty()) {
+    for (int i = 0; i < p.sni_interests_size(); ++i) {
+      const std::string& code = p.sni_interests(i);
+      double value = 0;
+      if (code == t.sni_code()) {
+        value = 1;
+      } else if (static_cast<size_t>(i) < facts.sni_interest_sections.size() &&
+                 facts.sni_interest_sections[i] == option.sni_section) {
+        const size_t n = CommonPrefix(code, t.sni_code());
+        value = n >= 3 ? 0.75 : n == 2 ? 0.5 : 0.25;
+      }
+      if (value > v.industry) v.industry = value, v.industry_interest = i;
+    }
+  }
+
+  const auto& places = option.workplace_municipalities;
+  const std::string& home = p.municipality_code();
+  if (std::find(places.begin(), places.end(), home) != places.end()) {
+    v.geography = 1;
+  } else if (std::any_of(places.begin(), places.end(),
+                         [&](const std::string& m) {
+                           return SameCounty(m, home);
+                         })) {
+    v.geography = 0.5;
+  }
+
+  v.start_days = std::max<int>(0, static_cast<int>(option.start - today));
+  const int window = std::max(1, w.start_window_days);
+  v.start = 1.0 - static_cast<double>(std::min(v.start_days, window)) / window;
+
+  v.plan_weeks = PlanWeeks(p, *option.chain);
+  v.plan_length =
+      1.0 - static_cast<double>(std::min(v.plan_weeks, kMaxChainWeeks)) /
+                kMaxChainWeeks;
+
+  const int seats = std::max(1, option.intake->seats());
+  v.demand = static_cast<double>(std::min(option.free_seats, seats)) / seats;
+
+  v.outcome = (option.working + w.prior_completions * w.national_outcome_rate) /
+              (option.completed + w.prior_completions);
+
+  v.next_track = !option.sni_section.empty() &&
+                         facts.sections_completed_not_hired.contains(
+                             option.sni_section)
+                     ? 1
+                     : 0;
+  return v;
+}
+
+double TotalScore(const MatchingWeights& w, const FactorValues& v) {
+  double score = 0;
+  score += w.occupation * v.occupation;
+  score += w.industry * v.industry;
+  score += w.geography * v.geography;
+  score += w.start * v.start;
+  score += w.plan_length * v.plan_length;
+  score += w.demand * v.demand;
+  score += w.outcome * v.outcome;
+  score += w.next_track * v.next_track;
+  return score;
+}
+
+v1::Proposal Explain(const MatchingWeights& w, const ParticipantFacts& facts,
+                     const TrackOption& option, const FactorValues& v) {
   const v1::Participant& p = *facts.participant;
   const v1::Track& t = *option.track;
   v1::Proposal proposal;
@@ -211,60 +281,50 @@ v1::Proposal Score(const MatchingWeights& w, const ParticipantFacts& facts,
   proposal.set_intake(option.intake->name());
   proposal.set_participant(p.name());
 
-  auto [occupation, occupation_reason] = OccupationMatch(p, t);
-  Add(proposal, "occupation", w.occupation, occupation, occupation_reason);
-  auto [industry, industry_reason] = IndustryMatch(p, t);
-  Add(proposal, "industry", w.industry, industry, industry_reason);
-
-  const auto& places = option.workplace_municipalities;
-  const std::string& home = p.municipality_code();
-  if (std::find(places.begin(), places.end(), home) != places.end()) {
-    Add(proposal, "geography", w.geography, 1,
-        "the job is in the home municipality");
-  } else if (std::any_of(places.begin(), places.end(),
-                         [&](const std::string& m) {
-                           return m.substr(0, 2) == home.substr(0, 2);
-                         })) {
-    Add(proposal, "geography", w.geography, 0.5,
-        "the job is in the home county");
-  } else {
-    Add(proposal, "geography", w.geography, 0,
-        "the job is elsewhere in the track's area");
-  }
-
-  const int days = std::max<int>(0, static_cast<int>(option.start - today));
-  const int window = std::max(1, w.start_window_days);
-  Add(proposal, "start", w.start,
-      1.0 - static_cast<double>(std::min(days, window)) / window,
-      days == 0 ? std::string("can start now")
-                : absl::StrCat("starts in ", days, " days"));
-
-  const int weeks = PlanWeeks(p, *option.chain);
-  Add(proposal, "plan_length", w.plan_length,
-      1.0 -
-          static_cast<double>(std::min(weeks, kMaxChainWeeks)) / kMaxChainWeeks,
-      absl::StrCat("a plan of ", weeks, " weeks (the chain takes ",
+  Add(proposal, "occupation", w.occupation, v.occupation,
+      t.ssyk_code().empty() ? std::string("the track names no occupation")
+      : v.occupation_interest < 0
+          ? absl::StrCat("no occupation interest near SSYK ", t.ssyk_code())
+          : absl::StrCat("interest in SSYK ",
+                         p.ssyk_interests(v.occupation_interest), " shares ",
+                         v.occupation_digits,
+                         " of 4 digits with the track's occupation ",
+                         t.ssyk_code()));
+  Add(proposal, "industry", w.industry, v.industry,
+      t.sni_code().empty() ? std::string("the track names no industry")
+      : v.industry_interest < 0
+          ? absl::StrCat("no industry interest in SNI section ",
+                         option.sni_section)
+          : absl::StrCat("industry interest SNI ",
+                         p.sni_interests(v.industry_interest),
+                         " matches the track's industry ", t.sni_code()));
+  Add(proposal, "geography", w.geography, v.geography,
+      v.geography == 1     ? "the job is in the home municipality"
+      : v.geography == 0.5 ? "the job is in the home county"
+                           : "the job is elsewhere in the track's area");
+  Add(proposal, "start", w.start, v.start,
+      v.start_days == 0 ? std::string("can start now")
+                        : absl::StrCat("starts in ", v.start_days, " days"));
+  Add(proposal, "plan_length", w.plan_length, v.plan_length,
+      absl::StrCat("a plan of ", v.plan_weeks, " weeks (the chain takes ",
                    option.chain->length_weeks(), ")"));
-
-  const int seats = std::max(1, option.intake->seats());
-  Add(proposal, "demand", w.demand,
-      static_cast<double>(std::min(option.free_seats, seats)) / seats,
-      absl::StrCat(option.free_seats, " of ", seats, " seats free"));
-
-  const double rate =
-      (option.working + w.prior_completions * w.national_outcome_rate) /
-      (option.completed + w.prior_completions);
-  Add(proposal, "outcome", w.outcome, rate,
+  Add(proposal, "demand", w.demand, v.demand,
+      absl::StrCat(option.free_seats, " of ", std::max(1, option.intake->seats()),
+                   " seats free"));
+  Add(proposal, "outcome", w.outcome, v.outcome,
       absl::StrFormat("%d of %d who completed it got work (%.0f%% adjusted)",
-                      option.working, option.completed, rate * 100));
-
-  const std::string section = ReferenceData::Get().SniSection(t.sni_code());
-  const bool next =
-      !section.empty() && facts.sections_completed_not_hired.contains(section);
-  Add(proposal, "next_track", w.next_track, next ? 1 : 0,
-      next ? "completed a track in this industry without being hired"
-           : "no earlier track in this industry");
+                      option.working, option.completed, v.outcome * 100));
+  Add(proposal, "next_track", w.next_track, v.next_track,
+      v.next_track > 0
+          ? "completed a track in this industry without being hired"
+          : "no earlier track in this industry");
+  proposal.set_score(TotalScore(w, v));
   return proposal;
+}
+
+v1::Proposal Score(const MatchingWeights& w, const ParticipantFacts& facts,
+                   const TrackOption& option, absl::CivilDay today) {
+  return Explain(w, facts, option, Evaluate(w, facts, option, today));
 }
 
 }  // namespace jobtrack

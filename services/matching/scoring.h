@@ -6,11 +6,14 @@
 #ifndef JOBTRACK_SERVICES_MATCHING_SCORING_H_
 #define JOBTRACK_SERVICES_MATCHING_SCORING_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "absl/time/civil_time.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/proposal.pb.h"
@@ -43,18 +46,21 @@ struct MatchingWeights {
 absl::Status ParseMatchingWeights(absl::string_view spec,
                                   MatchingWeights* weights);
 
-// One intake of a track that a participant could join.
+// One intake of a track that a participant could join. Non-owning: what
+// it points to must outlive it.
 struct TrackOption {
   const v1::Track* track = nullptr;
   const v1::Intake* intake = nullptr;
   // The chain version the intake runs.
   const v1::ModuleChain* chain = nullptr;
+  // The SNI section of the track's industry ("" if none).
+  absl::string_view sni_section;
   // The first day the participant could start.
   absl::CivilDay start;
   int free_seats = 0;
   // Where the jobs are: the employers' municipalities (or the track's first
   // municipality when it has no employers).
-  std::vector<std::string> workplace_municipalities;
+  absl::Span<const std::string> workplace_municipalities;
   // The track's record so far.
   int completed = 0;
   int working = 0;
@@ -62,17 +68,72 @@ struct TrackOption {
 
 struct ParticipantFacts {
   const v1::Participant* participant = nullptr;
+  // The SNI section of each of the participant's industry interests.
+  std::vector<std::string> sni_interest_sections;
   // SNI sections of tracks the participant completed without getting work.
   absl::flat_hash_set<std::string> sections_completed_not_hired;
 };
 
-// Every hard filter (but the seat, which needs storage) that `participant`
-// fails for `track`, whose status on the day is `status`. Empty: eligible.
+// The hard filters but the seat (which needs storage), as bits.
+enum FilterBit : uint32_t {
+  kFilterOpen = 1 << 0,
+  kFilterMunicipality = 1 << 1,
+  kFilterSwedishLevel = 1 << 2,
+  kFilterDrivingLicence = 1 << 3,
+  kFilterEducationLevel = 1 << 4,
+  kFilterTargetGroup = 1 << 5,
+  kFilterSelfEmployment = 1 << 6,
+};
+
+// The filters `participant` fails for `track`, whose status on the day is
+// `status`. 0: eligible. Cheap: no allocation.
+uint32_t FailedFilterMask(const v1::Participant& participant,
+                          const v1::Track& track, v1::Track::Status status);
+
+// The failed filters in `mask`, each with a reason a case officer can read.
+std::vector<v1::NearMiss> DescribeFailures(const v1::Participant& participant,
+                                           const v1::Track& track,
+                                           v1::Track::Status status,
+                                           uint32_t mask);
+
+// Both of the above. Empty: eligible.
 std::vector<v1::NearMiss> FailedFilters(const v1::Participant& participant,
                                         const v1::Track& track,
                                         v1::Track::Status status);
 
-// The weighted score of an eligible option, with every factor.
+// The value (0–1) of every soft factor for one option, and what their
+// reasons need. Computing it allocates nothing, so ranking can evaluate
+// every candidate and explain only those it returns.
+struct FactorValues {
+  double occupation = 0;
+  int occupation_digits = 0;    // Shared SSYK digits with the best interest.
+  int occupation_interest = -1;  // Index into ssyk_interests.
+  double industry = 0;
+  int industry_interest = -1;  // Index into sni_interests.
+  double geography = 0;
+  double start = 0;
+  int start_days = 0;
+  double plan_length = 0;
+  int plan_weeks = 0;
+  double demand = 0;
+  double outcome = 0;
+  double next_track = 0;
+};
+
+FactorValues Evaluate(const MatchingWeights& weights,
+                      const ParticipantFacts& facts, const TrackOption& option,
+                      absl::CivilDay today);
+
+// The weighted sum of `values`; Explain's score is exactly this number.
+double TotalScore(const MatchingWeights& weights, const FactorValues& values);
+
+// The proposal for `option` with every factor's weight, value,
+// contribution and reason.
+v1::Proposal Explain(const MatchingWeights& weights,
+                     const ParticipantFacts& facts, const TrackOption& option,
+                     const FactorValues& values);
+
+// Evaluate, then Explain.
 v1::Proposal Score(const MatchingWeights& weights,
                    const ParticipantFacts& facts, const TrackOption& option,
                    absl::CivilDay today);

@@ -10,6 +10,7 @@
 #include "services/common/terms.h"
 #include "services/common/validation.h"
 #include "services/modules/modules.h"
+#include "services/participations/seats.h"
 #include "storage/keys.h"
 
 namespace jobtrack {
@@ -45,63 +46,7 @@ absl::Status NotInState(absl::string_view name, const v1::Participation& p,
                    "; cannot record ", change));
 }
 
-bool Holds(const v1::Participation& p) {
-  return p.state() == v1::Participation::ENROLLED ||
-         p.state() == v1::Participation::COMPLETED ||
-         p.state() == v1::Participation::INTERRUPTED;
-}
-
-// The days a participation holds its seat: start to end (or open).
-struct Interval {
-  absl::CivilDay start;
-  std::optional<absl::CivilDay> end;
-  bool Covers(absl::CivilDay day) const {
-    return start <= day && (!end || day <= *end);
-  }
-};
-
-std::optional<Interval> IntervalOf(const v1::Participation& p) {
-  if (!Holds(p)) return std::nullopt;
-  std::optional<absl::CivilDay> start = ToCivilDay(p.start_date());
-  if (!start) return std::nullopt;
-  Interval interval{*start, std::nullopt};
-  if (HasDate(p.end_date())) interval.end = ToCivilDay(p.end_date());
-  return interval;
-}
-
-// The seat intervals held in `intake` by participations other than
-// `exclude`.
-absl::StatusOr<std::vector<Interval>> HeldIntervals(storage::Reader& reader,
-                                                    const v1::Intake& intake,
-                                                    absl::string_view exclude) {
-  const RecordTable<v1::Participation> table(nullptr);
-  absl::StatusOr<std::vector<v1::Participation>> others =
-      table.WithTerm(reader, kCollection, Term("intake", intake.name()));
-  if (!others.ok()) return others.status();
-  std::vector<Interval> held;
-  for (const v1::Participation& other : *others) {
-    if (other.name() == exclude) continue;
-    if (std::optional<Interval> interval = IntervalOf(other)) {
-      held.push_back(*interval);
-    }
-  }
-  return held;
-}
-
 }  // namespace
-
-absl::StatusOr<int> SeatsTaken(storage::Reader& reader,
-                               const v1::Intake& intake, absl::CivilDay day) {
-  absl::StatusOr<std::vector<Interval>> held =
-      HeldIntervals(reader, intake, "");
-  if (!held.ok()) return held.status();
-  if (intake.start_type() == v1::Intake::COMMON) {
-    return static_cast<int>(held->size());
-  }
-  return static_cast<int>(
-      std::count_if(held->begin(), held->end(),
-                    [&](const Interval& i) { return i.Covers(day); }));
-}
 
 Participations::Participations(Deps deps)
     : deps_(deps),
@@ -625,38 +570,20 @@ absl::Status Participations::CheckSeat(storage::Transaction& txn,
                                        const v1::Intake& intake,
                                        absl::string_view participation,
                                        absl::CivilDay start) const {
-  absl::StatusOr<std::vector<Interval>> held_or =
-      HeldIntervals(txn, intake, participation);
-  if (!held_or.ok()) return held_or.status();
-  const std::vector<Interval>& held = *held_or;
+  absl::StatusOr<std::vector<SeatInterval>> held =
+      HeldSeats(txn, intake, participation);
+  if (!held.ok()) return held.status();
+  const SeatPeak peak = PeakFrom(intake, *held, start);
+  if (peak.taken + 1 <= intake.seats()) return absl::OkStatus();
   if (intake.start_type() == v1::Intake::COMMON) {
-    if (static_cast<int>(held.size()) + 1 > intake.seats()) {
-      return Precondition("NO_SEAT",
-                          absl::StrCat(intake.name(), " has no free seat: all ",
-                                       intake.seats(), " seats are taken"));
-    }
-    return absl::OkStatus();
+    return Precondition("NO_SEAT",
+                        absl::StrCat(intake.name(), " has no free seat: all ",
+                                     intake.seats(), " seats are taken"));
   }
-  // ROLLING: the new participant holds a seat from `start` on; the busiest
-  // day from then on is `start` or a day someone else starts.
-  std::vector<absl::CivilDay> days = {start};
-  for (const Interval& i : held) {
-    if (i.start > start) days.push_back(i.start);
-  }
-  std::sort(days.begin(), days.end());
-  for (absl::CivilDay day : days) {
-    const int on_day = static_cast<int>(
-        std::count_if(held.begin(), held.end(),
-                      [&](const Interval& i) { return i.Covers(day); }));
-    if (on_day + 1 > intake.seats()) {
-      return Precondition(
-          "NO_SEAT",
-          absl::StrCat(intake.name(), " would have ", on_day + 1,
-                       " participants on ", FormatDate(day), " but has ",
-                       intake.seats(), " seats at a time"));
-    }
-  }
-  return absl::OkStatus();
+  return Precondition(
+      "NO_SEAT", absl::StrCat(intake.name(), " would have ", peak.taken + 1,
+                              " participants on ", FormatDate(peak.day),
+                              " but has ", intake.seats(), " seats at a time"));
 }
 
 absl::Status Participations::CheckOneActive(storage::Transaction& txn,
@@ -668,7 +595,7 @@ absl::Status Participations::CheckOneActive(storage::Transaction& txn,
   if (!others.ok()) return others.status();
   for (const v1::Participation& other : *others) {
     if (other.name() == participation) continue;
-    std::optional<Interval> interval = IntervalOf(other);
+    std::optional<SeatInterval> interval = SeatOf(other);
     if (interval && (!interval->end || *interval->end >= start)) {
       return Precondition(
           "ALREADY_ENROLLED",

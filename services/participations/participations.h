@@ -109,11 +109,6 @@ class Participations {
   const std::vector<FilterField> filters_;
 };
 
-// Seats of `intake` taken on `day`: for a COMMON intake every enrolment
-// counts; for a ROLLING one, those enrolled on that day.
-absl::StatusOr<int> SeatsTaken(storage::Reader& reader,
-                               const v1::Intake& intake, absl::CivilDay day);
-
 // Part of erasing `participant` (DESIGN 9.4): clears the free text
 // (decline and interruption reasons, step certificates) from the events and
 // projections of every participation of the participant, in `txn`.

@@ -23,6 +23,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
+  absl::StatusOr<std::unique_ptr<MatchingIndex>> index =
+      MatchingIndex::Open(deps.storage);
+  if (!index.ok()) return index.status();
+  server->matching_index_ = *std::move(index);
   server->services_.push_back(std::make_unique<EmployerService>(deps));
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));
@@ -32,7 +36,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<ParticipationService>(deps));
   server->services_.push_back(std::make_unique<ChangeService>(deps));
   server->services_.push_back(
-      std::make_unique<MatchingService>(deps, options.matching));
+      std::make_unique<MatchingService>(deps, options.matching,
+                                        server->matching_index_.get()));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/deps.h"
+#include "services/matching/matching_index.h"
 #include "services/matching/scoring.h"
 
 namespace jobtrack {
@@ -27,7 +28,8 @@ struct ServerOptions {
 // Owns the services; does not own what `deps` points to.
 class Server {
  public:
-  // Builds and starts the server. UNAVAILABLE if the address cannot be bound.
+  // Builds and starts the server. UNAVAILABLE if the address cannot be
+  // bound; a storage error if the matching index cannot be loaded.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
       const ServerOptions& options, Deps deps,
       std::shared_ptr<grpc::ServerCredentials> credentials);
@@ -42,6 +44,8 @@ class Server {
 
  private:
   Server() = default;
+  // Used by the matching service; declared first so it goes last.
+  std::unique_ptr<MatchingIndex> matching_index_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

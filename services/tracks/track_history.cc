@@ -49,15 +49,22 @@ void AppendRevision(v1::Track& t, absl::CivilDay effective, absl::Time recorded,
   r->set_chain_version(t.chain().version());
 }
 
-std::optional<v1::Track::Revision> RevisionAsOf(const v1::Track& track,
-                                                absl::CivilDay day) {
-  std::optional<v1::Track::Revision> found;
+const v1::Track::Revision* RevisionInForce(const v1::Track& track,
+                                           absl::CivilDay day) {
+  const v1::Track::Revision* found = nullptr;
   for (const v1::Track::Revision& r : track.history()) {
     std::optional<absl::CivilDay> effective = ToCivilDay(r.effective_date());
     if (!effective || *effective > day) break;
-    found = r;
+    found = &r;
   }
   return found;
+}
+
+std::optional<v1::Track::Revision> RevisionAsOf(const v1::Track& track,
+                                                absl::CivilDay day) {
+  const v1::Track::Revision* found = RevisionInForce(track, day);
+  if (found == nullptr) return std::nullopt;
+  return *found;
 }
 
 }  // namespace jobtrack

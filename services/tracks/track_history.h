@@ -28,6 +28,9 @@ void AppendRevision(v1::Track& track, absl::CivilDay effective,
 // nullopt if the track did not exist yet on that day.
 std::optional<v1::Track::Revision> RevisionAsOf(const v1::Track& track,
                                                 absl::CivilDay day);
+// The same without a copy: points into `track`, or null.
+const v1::Track::Revision* RevisionInForce(const v1::Track& track,
+                                           absl::CivilDay day);
 
 }  // namespace jobtrack
 

@@ -48,6 +48,7 @@ struct Dataset {
   PiiHasher hasher{std::string(32, 'k')};
   std::unique_ptr<storage::Storage> storage;
   std::vector<std::string> participants;
+  std::unique_ptr<MatchingIndex> index;
   Deps deps() {
     return {.storage = storage.get(),
             .clock = &clock,
@@ -63,6 +64,7 @@ Dataset* Build(int scale) {
   options.path = d->dir.path() + "/db";
   options.sync = false;  // Loading only; the benchmark reads.
   d->storage = *storage::Storage::Open(options);
+  d->index = *MatchingIndex::Open(d->storage.get());
   std::mt19937 random(42);
   std::vector<int> weights;
   for (const auto& p : kPlaces) weights.push_back(p.second);
@@ -171,7 +173,7 @@ Dataset& Data() {
 
 void BM_ProposeTracks(benchmark::State& state) {
   Dataset& d = Data();
-  Matching matching(d.deps(), MatchingWeights());
+  Matching matching(d.deps(), MatchingWeights(), d.index.get());
   std::vector<double> micros;
   size_t i = 0;
   int proposals = 0;

@@ -42,4 +42,12 @@ TEST(KeysTest, UniqueKeysNeverCollideWithIndexKeys) {
 }
 
 }  // namespace
+TEST(KeysTest, RecordKeyNameGivesBackTheResourceName) {
+  EXPECT_EQ(RecordKeyName(RecordKey("tracks", "t1")), "tracks/t1");
+  EXPECT_EQ(RecordKeyName(RecordKey("tracks/t1/intakes", "i1")),
+            "tracks/t1/intakes/i1");
+  EXPECT_EQ(RecordKeyName("schema_version"), "");
+  EXPECT_EQ(RecordKeyName(IndexKey("tracks", "municipality=0180", "t1")), "");
+}
+
 }  // namespace jobtrack::storage

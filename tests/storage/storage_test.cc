@@ -44,6 +44,46 @@ TEST(StorageTest, CommittedWriteCanBeReadBack) {
   EXPECT_EQ(Read(*storage, Column::kIndex, "k"), std::nullopt);
 }
 
+TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  std::vector<std::vector<std::string>> seen;
+  const int id = storage->AddCommitObserver(
+      [&](const std::vector<std::string>& keys) {
+        // The commit is visible to the observer.
+        for (const auto& key : keys) {
+          EXPECT_EQ(Read(*storage, Column::kRecords, key).has_value(),
+                    key != "gone");
+        }
+        seen.push_back(keys);
+      });
+  {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "a", "1").ok());
+    ASSERT_TRUE(txn->Put(Column::kIndex, "not-a-record", "").ok());
+    ASSERT_TRUE(txn->Delete(Column::kRecords, "gone").ok());
+    txn->AddEvent("a", "event");
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "rolled-back", "1").ok());
+  }
+  {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kIndex, "index-only", "").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], (std::vector<std::string>{"a", "gone"}));
+
+  storage->RemoveCommitObserver(id);
+  auto txn = storage->Begin();
+  ASSERT_TRUE(txn->Put(Column::kRecords, "b", "1").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(seen.size(), 1u);
+}
+
 TEST(StorageTest, UncommittedTransactionLeavesNothing) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));

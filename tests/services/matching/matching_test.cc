@@ -28,7 +28,8 @@ class MatchingTest : public ::testing::Test {
         intakes_(env_.deps()),
         participants_(env_.deps()),
         participations_(env_.deps()),
-        matching_(env_.deps(), MatchingWeights()) {
+        index_(*MatchingIndex::Open(&env_.storage())),
+        matching_(env_.deps(), MatchingWeights(), index_.get()) {
     care_employer_ = Employer("5560360793", "87301", "0180");
     solna_employer_ = Employer("5566778899", "86101", "0184");
     sfi_ = Module(v1::SFI, 20);
@@ -147,6 +148,38 @@ class MatchingTest : public ::testing::Test {
     return response.ok() ? *response : v1::ProposeTracksResponse();
   }
 
+  // Proposes, selects and enrolls `participant` in `intake` of `track`
+  // from `start`; the participation's name.
+  std::string EnrollIn(const std::string& participant, const std::string& track,
+                       const std::string& intake, absl::CivilDay start) {
+    v1::ProposeParticipationRequest propose;
+    propose.set_participant(participant);
+    propose.set_track(track);
+    *propose.mutable_effective_date() = ToDate(std::min(start, kToday));
+    auto proposed = participations_.Propose(kContext, propose);
+    EXPECT_TRUE(proposed.ok()) << proposed.status();
+    v1::SelectParticipationRequest select;
+    select.set_name(proposed->name());
+    *select.mutable_effective_date() = propose.effective_date();
+    EXPECT_TRUE(participations_.Select(kContext, select).ok());
+    v1::EnrollParticipationRequest enroll;
+    enroll.set_name(proposed->name());
+    enroll.set_intake(intake);
+    *enroll.mutable_start_date() = ToDate(start);
+    *enroll.mutable_effective_date() = propose.effective_date();
+    auto enrolled = participations_.Enroll(kContext, enroll);
+    EXPECT_TRUE(enrolled.ok()) << enrolled.status();
+    return proposed->name();
+  }
+
+  static const v1::Proposal* Find(const v1::ProposeTracksResponse& r,
+                                  const std::string& track) {
+    for (const auto& p : r.proposals()) {
+      if (p.track() == track) return &p;
+    }
+    return nullptr;
+  }
+
   static double Factor(const v1::Proposal& p, absl::string_view factor) {
     for (const auto& f : p.factors()) {
       if (f.factor() == factor) return f.contribution();
@@ -162,6 +195,7 @@ class MatchingTest : public ::testing::Test {
   Intakes intakes_;
   Participants participants_;
   Participations participations_;
+  std::unique_ptr<MatchingIndex> index_;
   Matching matching_;
   std::string care_employer_, solna_employer_, sfi_, komvux_, aub_, placement_;
   std::string a_, b_, c_, participant_;
@@ -379,6 +413,89 @@ TEST_F(MatchingTest,
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(refused.status().message().find("tracks[0]"),
             absl::string_view::npos);
+}
+
+TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
+  const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
+  const std::string done = Participant("p5", v1::MALE, 1985, {});
+  const std::string participation =
+      EnrollIn(done, b_, b_intake, kToday - 60);
+  v1::CompleteParticipationRequest complete;
+  complete.set_name(participation);
+  *complete.mutable_end_date() = ToDate(kToday - 10);
+  ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
+  v1::ProposeTracksResponse r = Propose(participant_);
+  const v1::Proposal* b = Find(r, b_);
+  ASSERT_NE(b, nullptr);
+  // One completed, none working: (0 + 10·0.5)/(1 + 10) × 1.5.
+  EXPECT_DOUBLE_EQ(Factor(*b, "outcome"), 1.5 * 5.0 / 11.0);
+
+  v1::RecordOutcomeRequest outcome;
+  outcome.set_name(participation);
+  outcome.set_point(v1::AT_END);
+  outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+  auto recorded = participations_.RecordOutcome(kContext, outcome);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  r = Propose(participant_);
+  b = Find(r, b_);
+  ASSERT_NE(b, nullptr);
+  // (1 + 5)/(1 + 10) × 1.5, and the reason says so.
+  EXPECT_DOUBLE_EQ(Factor(*b, "outcome"), 1.5 * 6.0 / 11.0);
+  for (const auto& f : b->factors()) {
+    if (f.factor() == "outcome") {
+      EXPECT_EQ(f.reason(), "1 of 1 who completed it got work (55% adjusted)");
+    }
+  }
+
+  // An index loaded from scratch agrees with the one that followed.
+  auto reloaded = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  Matching fresh(env_.deps(), MatchingWeights(), reloaded->get());
+  v1::ProposeTracksRequest request;
+  request.set_participant(participant_);
+  request.set_include_near_misses(true);
+  auto again = fresh.ProposeTracks(request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->SerializeAsString(),
+            Propose(participant_, true).SerializeAsString());
+}
+
+TEST_F(MatchingTest, FillingTheLastSeatTurnsTheTrackIntoASeatNearMiss) {
+  const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
+  for (int i = 0; i < 3; ++i) {
+    EnrollIn(Participant(absl::StrCat("s", i).c_str(), v1::MALE, 1980, {}),
+             b_, b_intake, kToday);
+  }
+  v1::ProposeTracksResponse r = Propose(participant_);
+  const v1::Proposal* b = Find(r, b_);
+  ASSERT_NE(b, nullptr);
+  EXPECT_DOUBLE_EQ(Factor(*b, "demand"), 0.5 * 1 / 4);
+  // A later start counts too: the rolling intake is full from then on.
+  EnrollIn(Participant("s3", v1::MALE, 1980, {}), b_, b_intake, kToday + 5);
+  r = Propose(participant_, true);
+  EXPECT_EQ(Find(r, b_), nullptr);
+  bool missed = false;
+  for (const auto& miss : r.near_misses()) {
+    if (miss.track() == b_) missed = miss.filter() == "seat";
+  }
+  EXPECT_TRUE(missed);
+}
+
+TEST_F(MatchingTest, AnEmployerThatMovesChangesTheGeographyOfItsTracks) {
+  auto geography = [&] {
+    v1::ProposeTracksResponse r = Propose(participant_);
+    const v1::Proposal* b = Find(r, b_);
+    return b == nullptr ? -1 : Factor(*b, "geography");
+  };
+  ASSERT_DOUBLE_EQ(geography(), 0.5);
+  v1::Employer patch;
+  patch.set_name(solna_employer_);
+  patch.set_municipality_code("0180");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("municipality_code");
+  auto moved = employers_.Update(kContext, patch, patch, mask, "");
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_DOUBLE_EQ(geography(), 1.0);
 }
 
 TEST(MatchingWeightsTest, ParsesOverridesAndRejectsUnknownOrNegative) {

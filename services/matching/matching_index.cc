@@ -1,0 +1,291 @@
+#include "services/matching/matching_index.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "jobtrack/v1/employer.pb.h"
+#include "jobtrack/v1/participation.pb.h"
+#include "services/common/log.h"
+#include "services/common/record_table.h"
+#include "services/common/reference_data.h"
+#include "services/common/terms.h"
+#include "services/common/validation.h"
+#include "storage/keys.h"
+
+namespace jobtrack {
+namespace {
+
+// "tracks/t1" for "tracks/t1" and "tracks/t1/intakes/i1"; "" otherwise.
+std::string TrackOf(absl::string_view name) {
+  if (!absl::StartsWith(name, "tracks/")) return "";
+  const size_t end = name.find('/', 7);
+  return std::string(name.substr(0, end));
+}
+
+}  // namespace
+
+bool MatchingIndex::Working(const v1::Participation& p) {
+  return std::any_of(p.outcomes().begin(), p.outcomes().end(),
+                     [](const v1::Outcome& o) {
+                       return o.kind() == v1::WORK_UNSUBSIDIZED ||
+                              o.kind() == v1::WORK_SUBSIDIZED;
+                     });
+}
+
+MatchingIndex::MatchingIndex(storage::Storage* storage) : storage_(storage) {}
+
+absl::StatusOr<std::unique_ptr<MatchingIndex>> MatchingIndex::Open(
+    storage::Storage* storage) {
+  std::unique_ptr<MatchingIndex> index(new MatchingIndex(storage));
+  // Follow commits before loading: a commit during the load then refreshes
+  // its tracks after the load (refreshes are serialized), never before.
+  MatchingIndex* self = index.get();
+  index->observer_ = storage->AddCommitObserver(
+      [self](const std::vector<std::string>& keys) { self->OnCommit(keys); });
+  if (absl::Status s = index->LoadAll(); !s.ok()) return s;
+  return index;
+}
+
+MatchingIndex::~MatchingIndex() { storage_->RemoveCommitObserver(observer_); }
+
+absl::Status MatchingIndex::LoadAll() {
+  absl::MutexLock refresh(&refresh_mu_);
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  absl::flat_hash_set<std::string> names;
+  absl::Status s = reader->Scan(
+      storage::Column::kRecords, storage::RecordPrefix("tracks"), "",
+      [&](absl::string_view key, absl::string_view) {
+        names.insert(storage::RecordKeyName(key));
+        return true;
+      });
+  if (!s.ok()) return s;
+  {
+    absl::MutexLock lock(&mu_);
+    tracks_.clear();
+    by_municipality_.clear();
+    employer_tracks_.clear();
+    stale_.clear();
+  }
+  return Refresh(names);
+}
+
+absl::StatusOr<std::shared_ptr<const MatchingIndex::TrackView>>
+MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
+  const RecordTable<v1::Track> tracks(nullptr);
+  absl::StatusOr<v1::Track> track = tracks.Get(reader, name);
+  if (absl::IsNotFound(track.status())) {
+    return std::shared_ptr<const TrackView>();
+  }
+  if (!track.ok()) return track.status();
+  auto view = std::make_shared<TrackView>();
+  view->track = *std::move(track);
+  const v1::Track& t = view->track;
+  if (!t.sni_code().empty()) {
+    view->sni_section = ReferenceData::Get().SniSection(t.sni_code());
+  }
+
+  const RecordTable<v1::Employer> employers(nullptr);
+  for (const std::string& employer_name : t.employers()) {
+    absl::StatusOr<v1::Employer> employer = employers.Get(reader, employer_name);
+    if (employer.ok()) {
+      view->workplaces.push_back(employer->municipality_code());
+    } else if (!absl::IsNotFound(employer.status())) {
+      return employer.status();
+    }
+  }
+  if (view->workplaces.empty() && !t.municipality_codes().empty()) {
+    view->workplaces.push_back(t.municipality_codes(0));
+  }
+
+  absl::Status inner;
+  absl::Status s = reader.Scan(
+      storage::Column::kRecords,
+      storage::RecordPrefix(absl::StrCat(t.name(), "/intakes")), "",
+      [&](absl::string_view, absl::string_view value) {
+        IntakeView intake;
+        if (!intake.intake.ParseFromArray(value.data(),
+                                          static_cast<int>(value.size()))) {
+          inner = absl::DataLossError(
+              absl::StrCat("unreadable intake of ", t.name()));
+          return false;
+        }
+        std::optional<absl::CivilDay> start =
+            ToCivilDay(intake.intake.start_date());
+        if (!start) {
+          inner = absl::DataLossError(absl::StrCat(
+              intake.intake.name(), " has no valid start date"));
+          return false;
+        }
+        intake.start_date = *start;
+        if (HasDate(intake.intake.end_date())) {
+          intake.end_date = ToCivilDay(intake.intake.end_date());
+        }
+        intake.chain = &t.chain();
+        for (const v1::ModuleChain& past : t.past_chains()) {
+          if (past.version() == intake.intake.chain_version()) {
+            intake.chain = &past;
+          }
+        }
+        view->intakes.push_back(std::move(intake));
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  std::sort(view->intakes.begin(), view->intakes.end(),
+            [](const IntakeView& a, const IntakeView& b) {
+              return a.intake.name() < b.intake.name();
+            });
+
+  const RecordTable<v1::Participation> participations(nullptr);
+  absl::StatusOr<std::vector<v1::Participation>> all =
+      participations.WithTerm(reader, "participations",
+                              Term("track", t.name()));
+  if (!all.ok()) return all.status();
+  for (const v1::Participation& p : *all) {
+    if (p.state() == v1::Participation::COMPLETED) {
+      ++view->completed;
+      if (Working(p)) ++view->working;
+    }
+    std::optional<SeatInterval> seat = SeatOf(p);
+    if (!seat) continue;
+    auto intake = std::lower_bound(
+        view->intakes.begin(), view->intakes.end(), p.intake(),
+        [](const IntakeView& i, const std::string& name) {
+          return i.intake.name() < name;
+        });
+    if (intake != view->intakes.end() && intake->intake.name() == p.intake()) {
+      intake->held.push_back(*seat);
+    }
+  }
+  return std::shared_ptr<const TrackView>(std::move(view));
+}
+
+void MatchingIndex::Replace(const std::string& name,
+                            std::shared_ptr<const TrackView> view) {
+  auto old = tracks_.find(name);
+  if (old != tracks_.end()) {
+    const TrackView* before = old->second.get();
+    for (const std::string& m : before->track.municipality_codes()) {
+      auto& list = by_municipality_[m];
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const auto& t) { return t.get() == before; }),
+                 list.end());
+    }
+    for (const std::string& e : before->track.employers()) {
+      employer_tracks_[e].erase(name);
+    }
+    tracks_.erase(old);
+  }
+  stale_.erase(name);
+  if (view == nullptr) return;
+  for (const std::string& m : view->track.municipality_codes()) {
+    auto& list = by_municipality_[m];
+    list.insert(std::lower_bound(list.begin(), list.end(), name,
+                                 [](const auto& t, const std::string& n) {
+                                   return t->track.name() < n;
+                                 }),
+                view);
+  }
+  for (const std::string& e : view->track.employers()) {
+    employer_tracks_[e].insert(name);
+  }
+  tracks_.emplace(name, std::move(view));
+}
+
+absl::Status MatchingIndex::Refresh(
+    const absl::flat_hash_set<std::string>& names) {
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  absl::Status first_error;
+  for (const std::string& name : names) {
+    absl::StatusOr<std::shared_ptr<const TrackView>> view =
+        Load(*reader, name);
+    absl::MutexLock lock(&mu_);
+    if (view.ok()) {
+      Replace(name, *std::move(view));
+    } else {
+      stale_.insert(name);
+      if (first_error.ok()) first_error = view.status();
+    }
+  }
+  if (!first_error.ok()) {
+    LogWarning(absl::StrCat("matching index: refresh failed, tracks stale: ",
+                            first_error.ToString()));
+  }
+  return first_error;
+}
+
+void MatchingIndex::OnCommit(const std::vector<std::string>& record_keys) {
+  absl::flat_hash_set<std::string> names;
+  std::vector<std::string> participations;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const std::string& key : record_keys) {
+      const std::string name = storage::RecordKeyName(key);
+      if (std::string track = TrackOf(name); !track.empty()) {
+        names.insert(std::move(track));
+      } else if (absl::StartsWith(name, "employers/")) {
+        auto it = employer_tracks_.find(name);
+        if (it != employer_tracks_.end()) {
+          names.insert(it->second.begin(), it->second.end());
+        }
+      } else if (absl::StartsWith(name, "participations/")) {
+        participations.push_back(name);
+      }
+    }
+  }
+  if (!participations.empty()) {
+    std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+    const RecordTable<v1::Participation> table(nullptr);
+    for (const std::string& name : participations) {
+      absl::StatusOr<v1::Participation> p = table.Get(*reader, name);
+      if (p.ok()) {
+        names.insert(p->track());
+      } else if (!absl::IsNotFound(p.status())) {
+        // The track is unknown: every track is suspect until Fresh().
+        LogWarning(absl::StrCat("matching index: cannot read ", name, ": ",
+                                p.status().ToString()));
+        absl::MutexLock lock(&mu_);
+        for (const auto& [track, view] : tracks_) stale_.insert(track);
+      }
+    }
+  }
+  if (names.empty()) return;
+  absl::MutexLock refresh(&refresh_mu_);
+  Refresh(names).IgnoreError();  // Logged; the tracks stay stale.
+}
+
+absl::Status MatchingIndex::Fresh() {
+  absl::flat_hash_set<std::string> stale;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stale_.empty()) return absl::OkStatus();
+    stale = stale_;
+  }
+  absl::MutexLock refresh(&refresh_mu_);
+  return Refresh(stale);
+}
+
+absl::Status MatchingIndex::ForEachTrackIn(
+    absl::string_view municipality,
+    absl::FunctionRef<void(const std::shared_ptr<const TrackView>&)> visit) {
+  if (absl::Status s = Fresh(); !s.ok()) return s;
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = by_municipality_.find(municipality);
+  if (it == by_municipality_.end()) return absl::OkStatus();
+  for (const auto& view : it->second) visit(view);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const MatchingIndex::TrackView>>
+MatchingIndex::Find(absl::string_view name) {
+  if (absl::Status s = Fresh(); !s.ok()) return s;
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = tracks_.find(name);
+  if (it == tracks_.end()) {
+    return absl::NotFoundError(absl::StrCat(name, " does not exist"));
+  }
+  return it->second;
+}
+
+}  // namespace jobtrack

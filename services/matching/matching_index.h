@@ -1,0 +1,126 @@
+// MatchingIndex: what matching reads about every track, held in memory and
+// kept current on every commit, so that a proposal only filters and scores
+// (DESIGN 4, "cost").
+//
+// For each track it keeps the track itself, its intakes with the seats each
+// participation holds, where its employers are, and its record (completed,
+// and working afterwards); by municipality, the tracks usable there.
+//
+// Contract:
+// - Consistency: it follows Storage's commit observer, so when a commit
+//   returns, the index reflects it (read-your-writes through the API). A
+//   track whose refresh failed (a storage error) is marked stale; Fresh()
+//   retries and reports the error, and matching refuses to answer from a
+//   stale view rather than answer wrongly.
+// - Thread safety: all methods are safe to call from many threads. Visitors
+//   run under a shared lock: they must not call back into the index.
+// - Memory: one parsed track with its intakes and seat intervals per track;
+//   nothing per participant (participants are read from storage per call).
+#ifndef JOBTRACK_SERVICES_MATCHING_MATCHING_INDEX_H_
+#define JOBTRACK_SERVICES_MATCHING_MATCHING_INDEX_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "jobtrack/v1/track.pb.h"
+#include "services/participations/seats.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+class MatchingIndex {
+ public:
+  struct IntakeView {
+    v1::Intake intake;
+    absl::CivilDay start_date;
+    std::optional<absl::CivilDay> end_date;
+    // The chain version the intake runs; points into TrackView::track.
+    const v1::ModuleChain* chain = nullptr;
+    // Seats held by the intake's participations.
+    std::vector<SeatInterval> held;
+  };
+
+  struct TrackView {
+    v1::Track track;
+    std::string sni_section;
+    // The employers' municipalities, or the track's first municipality
+    // when it has no employers.
+    std::vector<std::string> workplaces;
+    // In name order.
+    std::vector<IntakeView> intakes;
+    // Participations COMPLETED, and of those, with work afterwards.
+    int completed = 0;
+    int working = 0;
+  };
+
+  // Builds the index from `storage` and follows its commits until
+  // destroyed. `storage` must outlive the index.
+  static absl::StatusOr<std::unique_ptr<MatchingIndex>> Open(
+      storage::Storage* storage);
+  ~MatchingIndex();
+
+  MatchingIndex(const MatchingIndex&) = delete;
+  MatchingIndex& operator=(const MatchingIndex&) = delete;
+
+  // Retries the refresh of stale tracks; the first storage error if any
+  // remain stale.
+  absl::Status Fresh();
+
+  // Calls `visit` for every track whose current municipalities include
+  // `municipality`, in name order. Fresh() first.
+  // The view passed to `visit` is immutable; keep the pointer to use it
+  // after the call.
+  absl::Status ForEachTrackIn(
+      absl::string_view municipality,
+      absl::FunctionRef<void(const std::shared_ptr<const TrackView>&)> visit);
+
+  // The view of track `name`; NOT_FOUND if there is none. The view is
+  // immutable and stays valid while held.
+  absl::StatusOr<std::shared_ptr<const TrackView>> Find(absl::string_view name);
+
+  // Whether a track participants completed counts as work afterwards.
+  static bool Working(const v1::Participation& participation);
+
+ private:
+  explicit MatchingIndex(storage::Storage* storage);
+  absl::Status LoadAll();
+  // Re-reads the tracks that the committed record keys touch.
+  void OnCommit(const std::vector<std::string>& record_keys);
+  // Re-reads `names` from a fresh snapshot and swaps the results in; marks
+  // those that fail stale.
+  absl::Status Refresh(const absl::flat_hash_set<std::string>& names)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // The view of track `name` as stored, or null if it no longer exists.
+  static absl::StatusOr<std::shared_ptr<const TrackView>> Load(
+      storage::Reader& reader, absl::string_view name);
+  void Replace(const std::string& name, std::shared_ptr<const TrackView> view)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  storage::Storage* const storage_;
+  int observer_ = 0;
+  // Serializes refreshes, so that the last one to run read the newest data.
+  absl::Mutex refresh_mu_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const TrackView>> tracks_
+      ABSL_GUARDED_BY(mu_);
+  // Municipality code -> tracks usable there, in name order.
+  absl::flat_hash_map<std::string,
+                      std::vector<std::shared_ptr<const TrackView>>>
+      by_municipality_ ABSL_GUARDED_BY(mu_);
+  // Employer name -> the tracks that name it.
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
+      employer_tracks_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> stale_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_MATCHING_MATCHING_INDEX_H_

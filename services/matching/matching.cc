@@ -70,6 +70,7 @@ TrackOption OptionOf(const TrackView& track, const Choice& choice) {
   option.intake = &choice.intake->intake;
   option.chain = choice.intake->chain;
   option.sni_section = track.sni_section;
+  option.plan_weeks = choice.intake->plan_weeks;
   option.start = choice.start;
   option.free_seats = choice.free_seats;
   option.workplace_municipalities = track.workplaces;
@@ -78,11 +79,12 @@ TrackOption OptionOf(const TrackView& track, const Choice& choice) {
   return option;
 }
 
-// A scored candidate, before it is explained.
+// A scored candidate, before it is explained. Points into data that
+// outlives the ranking.
 struct Scored {
   double score = 0;
-  std::string tie;  // Resource name: ties go by it.
-  std::shared_ptr<const TrackView> track;
+  absl::string_view tie;  // Resource name: ties go by it.
+  const TrackView* track = nullptr;
   Choice choice;
   FactorValues values;
   size_t facts = 0;  // ProposeCandidates: index into its facts.
@@ -175,45 +177,51 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
   }
 
   v1::ProposeTracksResponse response;
-  std::vector<Scored> scored;
-  absl::Status s = index_->ForEachTrackIn(
+  absl::Status s = index_->VisitTracksIn(
       participant->municipality_code(),
-      [&](const std::shared_ptr<const TrackView>& view) {
-        const v1::Track::Revision* then = RevisionInForce(view->track, *day);
-        if (then == nullptr) return;  // Did not exist yet.
-        const uint32_t failed =
-            FailedFilterMask(*participant, view->track, then->status());
-        if (failed & (failed - 1)) return;  // Two or more.
-        std::optional<Choice> choice =
-            BestIntake(*view, *day, weights_.start_window_days, "");
-        if (failed == 0 && choice) {
-          Scored& c = scored.emplace_back();
-          c.values = Evaluate(weights_, *facts, OptionOf(*view, *choice), *day);
-          c.score = TotalScore(weights_, c.values);
-          c.tie = view->track.name();
-          c.track = view;
-          c.choice = *choice;
-          return;
+      [&](absl::Span<const std::shared_ptr<const TrackView>> tracks) {
+        // Reused: a big city has thousands of candidates per call.
+        thread_local std::vector<Scored> scored;
+        scored.clear();
+        for (const auto& view : tracks) {
+          const std::optional<v1::Track::Status> status =
+              view->StatusOn(*day);
+          if (!status) continue;  // Did not exist yet.
+          const uint32_t failed =
+              FailedFilterMask(*participant, view->track, *status);
+          if (failed & (failed - 1)) continue;  // Two or more.
+          std::optional<Choice> choice =
+              BestIntake(*view, *day, weights_.start_window_days, "");
+          if (failed == 0 && choice) {
+            Scored& c = scored.emplace_back();
+            c.values =
+                Evaluate(weights_, *facts, OptionOf(*view, *choice), *day);
+            c.score = TotalScore(weights_, c.values);
+            c.tie = view->track.name();
+            c.track = view.get();
+            c.choice = *choice;
+            continue;
+          }
+          if (!request.include_near_misses()) continue;
+          if (failed != 0 && choice) {
+            *response.add_near_misses() = std::move(DescribeFailures(
+                *participant, view->track, *status, failed)[0]);
+          } else if (failed == 0) {
+            v1::NearMiss* miss = response.add_near_misses();
+            miss->set_track(view->track.name());
+            miss->set_filter("seat");
+            miss->set_reason(
+                absl::StrCat("no intake with a free seat starts within ",
+                             weights_.start_window_days, " days"));
+          }
         }
-        if (!request.include_near_misses()) return;
-        if (failed != 0 && choice) {
-          *response.add_near_misses() = std::move(DescribeFailures(
-              *participant, view->track, then->status(), failed)[0]);
-        } else if (failed == 0) {
-          v1::NearMiss* miss = response.add_near_misses();
-          miss->set_track(view->track.name());
-          miss->set_filter("seat");
-          miss->set_reason(
-              absl::StrCat("no intake with a free seat starts within ",
-                           weights_.start_window_days, " days"));
+        RankAndLimit(scored, *limit);
+        for (const Scored& c : scored) {
+          *response.add_proposals() = Explain(
+              weights_, *facts, OptionOf(*c.track, c.choice), c.values);
         }
       });
   if (!s.ok()) return s;
-  RankAndLimit(scored, *limit);
-  for (const Scored& c : scored) {
-    *response.add_proposals() =
-        Explain(weights_, *facts, OptionOf(*c.track, c.choice), c.values);
-  }
   return response;
 }
 

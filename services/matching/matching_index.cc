@@ -11,6 +11,7 @@
 #include "services/common/reference_data.h"
 #include "services/common/terms.h"
 #include "services/common/validation.h"
+#include "services/matching/scoring.h"
 #include "storage/keys.h"
 
 namespace jobtrack {
@@ -31,6 +32,16 @@ bool MatchingIndex::Working(const v1::Participation& p) {
                        return o.kind() == v1::WORK_UNSUBSIDIZED ||
                               o.kind() == v1::WORK_SUBSIDIZED;
                      });
+}
+
+std::optional<v1::Track::Status> MatchingIndex::TrackView::StatusOn(
+    absl::CivilDay day) const {
+  std::optional<v1::Track::Status> status;
+  for (const auto& [effective, then] : statuses) {
+    if (effective > day) break;
+    status = then;
+  }
+  return status;
 }
 
 MatchingIndex::MatchingIndex(storage::Storage* storage) : storage_(storage) {}
@@ -81,6 +92,11 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
   auto view = std::make_shared<TrackView>();
   view->track = *std::move(track);
   const v1::Track& t = view->track;
+  for (const v1::Track::Revision& r : t.history()) {
+    std::optional<absl::CivilDay> effective = ToCivilDay(r.effective_date());
+    if (!effective) break;  // As RevisionAsOf: history ends there.
+    view->statuses.emplace_back(*effective, r.status());
+  }
   if (!t.sni_code().empty()) {
     view->sni_section = ReferenceData::Get().SniSection(t.sni_code());
   }
@@ -127,6 +143,7 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
             intake.chain = &past;
           }
         }
+        intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
         view->intakes.push_back(std::move(intake));
         return true;
       });
@@ -266,14 +283,18 @@ absl::Status MatchingIndex::Fresh() {
   return Refresh(stale);
 }
 
-absl::Status MatchingIndex::ForEachTrackIn(
+absl::Status MatchingIndex::VisitTracksIn(
     absl::string_view municipality,
-    absl::FunctionRef<void(const std::shared_ptr<const TrackView>&)> visit) {
+    absl::FunctionRef<void(absl::Span<const std::shared_ptr<const TrackView>>)>
+        visit) {
   if (absl::Status s = Fresh(); !s.ok()) return s;
   absl::ReaderMutexLock lock(&mu_);
   auto it = by_municipality_.find(municipality);
-  if (it == by_municipality_.end()) return absl::OkStatus();
-  for (const auto& view : it->second) visit(view);
+  if (it == by_municipality_.end()) {
+    visit({});
+  } else {
+    visit(it->second);
+  }
   return absl::OkStatus();
 }
 

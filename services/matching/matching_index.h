@@ -19,6 +19,7 @@
 #ifndef JOBTRACK_SERVICES_MATCHING_MATCHING_INDEX_H_
 #define JOBTRACK_SERVICES_MATCHING_MATCHING_INDEX_H_
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "jobtrack/v1/track.pb.h"
 #include "services/participations/seats.h"
 #include "storage/storage.h"
@@ -44,12 +46,16 @@ class MatchingIndex {
     std::optional<absl::CivilDay> end_date;
     // The chain version the intake runs; points into TrackView::track.
     const v1::ModuleChain* chain = nullptr;
+    // PlanWeeksByBackground(*chain).
+    std::array<int, 4> plan_weeks{};
     // Seats held by the intake's participations.
     std::vector<SeatInterval> held;
   };
 
   struct TrackView {
     v1::Track track;
+    // The status from each revision's effective date on (RevisionAsOf).
+    std::vector<std::pair<absl::CivilDay, v1::Track::Status>> statuses;
     std::string sni_section;
     // The employers' municipalities, or the track's first municipality
     // when it has no employers.
@@ -59,6 +65,9 @@ class MatchingIndex {
     // Participations COMPLETED, and of those, with work afterwards.
     int completed = 0;
     int working = 0;
+
+    // The status on `day`, or nullopt if the track did not exist yet.
+    std::optional<v1::Track::Status> StatusOn(absl::CivilDay day) const;
   };
 
   // Builds the index from `storage` and follows its commits until
@@ -74,13 +83,13 @@ class MatchingIndex {
   // remain stale.
   absl::Status Fresh();
 
-  // Calls `visit` for every track whose current municipalities include
-  // `municipality`, in name order. Fresh() first.
-  // The view passed to `visit` is immutable; keep the pointer to use it
-  // after the call.
-  absl::Status ForEachTrackIn(
+  // Calls `visit` once with every track whose current municipalities
+  // include `municipality`, in name order, under a shared lock (writers wait
+  // until it returns). Fresh() first.
+  absl::Status VisitTracksIn(
       absl::string_view municipality,
-      absl::FunctionRef<void(const std::shared_ptr<const TrackView>&)> visit);
+      absl::FunctionRef<void(absl::Span<const std::shared_ptr<const TrackView>>)>
+          visit);
 
   // The view of track `name`; NOT_FOUND if there is none. The view is
   // immutable and stays valid while held.

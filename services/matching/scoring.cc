@@ -172,9 +172,11 @@ std::vector<v1::NearMiss> FailedFilters(const v1::Participant& p,
   return DescribeFailures(p, t, status, FailedFilterMask(p, t, status));
 }
 
-int PlanWeeks(const v1::Participant& p, const v1::ModuleChain& chain) {
-  const bool has_swedish = p.swedish_level() >= v1::SWEDISH_B1;
-  const bool has_upper_secondary = p.education_level() >= v1::UPPER_SECONDARY;
+namespace {
+
+int PlanWeeksFor(const v1::ModuleChain& chain, int background) {
+  const bool has_swedish = background & 1;
+  const bool has_upper_secondary = background & 2;
   int weeks = 0;
   for (const v1::ChainStage& stage : chain.stages()) {
     int longest = 0;
@@ -186,6 +188,25 @@ int PlanWeeks(const v1::Participant& p, const v1::ModuleChain& chain) {
       longest = std::max(longest, step.length_weeks());
     }
     weeks += longest;
+  }
+  return weeks;
+}
+
+}  // namespace
+
+int Background(const v1::Participant& p) {
+  return (p.swedish_level() >= v1::SWEDISH_B1 ? 1 : 0) |
+         (p.education_level() >= v1::UPPER_SECONDARY ? 2 : 0);
+}
+
+int PlanWeeks(const v1::Participant& p, const v1::ModuleChain& chain) {
+  return PlanWeeksFor(chain, Background(p));
+}
+
+std::array<int, 4> PlanWeeksByBackground(const v1::ModuleChain& chain) {
+  std::array<int, 4> weeks;
+  for (int background = 0; background < 4; ++background) {
+    weeks[background] = PlanWeeksFor(chain, background);
   }
   return weeks;
 }
@@ -240,7 +261,7 @@ FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
   const int window = std::max(1, w.start_window_days);
   v.start = 1.0 - static_cast<double>(std::min(v.start_days, window)) / window;
 
-  v.plan_weeks = PlanWeeks(p, *option.chain);
+  v.plan_weeks = option.plan_weeks[Background(p)];
   v.plan_length =
       1.0 - static_cast<double>(std::min(v.plan_weeks, kMaxChainWeeks)) /
                 kMaxChainWeeks;

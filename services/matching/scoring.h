@@ -6,6 +6,7 @@
 #ifndef JOBTRACK_SERVICES_MATCHING_SCORING_H_
 #define JOBTRACK_SERVICES_MATCHING_SCORING_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -55,6 +56,8 @@ struct TrackOption {
   const v1::ModuleChain* chain = nullptr;
   // The SNI section of the track's industry ("" if none).
   absl::string_view sni_section;
+  // Weeks of the plan for the chain, by the participant's Background().
+  std::array<int, 4> plan_weeks{};
   // The first day the participant could start.
   absl::CivilDay start;
   int free_seats = 0;
@@ -142,6 +145,12 @@ v1::Proposal Score(const MatchingWeights& weights,
 // already have: sfi steps with Swedish at B1 or above, komvux steps with
 // upper-secondary education or more. Parallel steps count by the longest.
 int PlanWeeks(const v1::Participant& participant, const v1::ModuleChain& chain);
+
+// What decides which steps a participant skips, as 0–3: bit 0 Swedish at B1
+// or above, bit 1 upper-secondary education or more.
+int Background(const v1::Participant& participant);
+// PlanWeeks for each Background(), computed once per chain.
+std::array<int, 4> PlanWeeksByBackground(const v1::ModuleChain& chain);
 
 }  // namespace jobtrack
 

@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <random>
 
 #include "services/common/validation.h"
@@ -21,6 +23,7 @@
 #include "services/matching/matching.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
 #include "tests/support/test_env.h"
@@ -49,6 +52,8 @@ struct Dataset {
   std::unique_ptr<storage::Storage> storage;
   std::vector<std::string> participants;
   std::unique_ptr<MatchingIndex> index;
+  int completed = 0;
+  int enrolled = 0;
   Deps deps() {
     return {.storage = storage.get(),
             .clock = &clock,
@@ -56,6 +61,30 @@ struct Dataset {
             .hasher = &hasher};
   }
 };
+
+// Proposes, selects and enrolls; the participation, or nullopt if the
+// intake is full.
+std::optional<std::string> Enroll(Participations& participations, const CallContext& context,
+            const std::string& participant, const std::string& track,
+            const std::string& intake, absl::CivilDay start) {
+  v1::ProposeParticipationRequest propose;
+  propose.set_participant(participant);
+  propose.set_track(track);
+  *propose.mutable_effective_date() = ToDate(start);
+  auto proposed = participations.Propose(context, propose);
+  if (!proposed.ok()) std::abort();
+  v1::SelectParticipationRequest select;
+  select.set_name(proposed->name());
+  *select.mutable_effective_date() = ToDate(start);
+  if (!participations.Select(context, select).ok()) std::abort();
+  v1::EnrollParticipationRequest enroll;
+  enroll.set_name(proposed->name());
+  enroll.set_intake(intake);
+  *enroll.mutable_start_date() = ToDate(start);
+  *enroll.mutable_effective_date() = ToDate(start);
+  if (!participations.Enroll(context, enroll).ok()) return std::nullopt;
+  return proposed->name();
+}
 
 Dataset* Build(int scale) {
   auto* d = new Dataset;
@@ -75,6 +104,13 @@ Dataset* Build(int scale) {
   Tracks tracks(d->deps());
   Intakes intakes(d->deps());
   Participants participants(d->deps());
+  Participations participations(d->deps());
+  // Municipality -> (track, past intake, current rolling intake).
+  struct Usable {
+    std::string track, past, current;
+    bool current_started;
+  };
+  std::map<std::string, std::vector<Usable>> usable;
 
   std::vector<std::string> module_names;
   const v1::EducationForm forms[] = {v1::KOMVUX, v1::AUB, v1::SFI,
@@ -128,13 +164,29 @@ Dataset* Build(int scale) {
     }
     *request.mutable_effective_date() = ToDate(absl::CivilDay(2024, 1, 1));
     const std::string name = tracks.CreateTrack(context, request)->name();
+    Usable use{name, "", "", false};
     for (int i = 0; i < 1 + t % 2; ++i) {
       v1::Intake intake;
       intake.set_start_type(i == 0 ? v1::Intake::ROLLING : v1::Intake::COMMON);
-      *intake.mutable_start_date() =
-          ToDate(absl::CivilDay(2026, 11, 1) + 20 * i + t % 60);
+      const absl::CivilDay start = absl::CivilDay(2026, 11, 1) + 20 * i + t % 60;
+      *intake.mutable_start_date() = ToDate(start);
       intake.set_seats(5 + t % 20);
-      intakes.Create(context, intake, name, intake, "").IgnoreError();
+      auto created = intakes.Create(context, intake, name, intake, "");
+      if (i == 0) {
+        use.current = created->name();
+        use.current_started = start <= absl::CivilDay(2026, 11, 23);
+      }
+    }
+    // Last year's intake, where the track's record comes from.
+    v1::Intake past;
+    past.set_start_type(v1::Intake::COMMON);
+    *past.mutable_start_date() = ToDate(absl::CivilDay(2025, 3, 1));
+    past.set_seats(1000);
+    use.past = intakes.Create(context, past, name, past, "")->name();
+    if (t % 7 != 0) {
+      for (const std::string& m : track->municipality_codes()) {
+        usable[m].push_back(use);
+      }
     }
   }
   const int participant_count = 10000 * scale;
@@ -152,6 +204,41 @@ Dataset* Build(int scale) {
         std::string(kSni[(p / 10) % 10]).substr(0, 2));
     auto created =
         participants.Create(context, participant, "", participant, "");
+    // A history: 1 in 10 completed a track last year (half of them with
+    // work afterwards); 1 in 40 is enrolled now, holding a seat.
+    const std::vector<Usable>& near = usable[participant.municipality_code()];
+    const bool completed = p % 10 == 3;
+    const bool enrolled = p % 40 == 7;
+    if ((completed || enrolled) && !near.empty()) {
+      const Usable& use = near[(p / 7) % near.size()];
+      if (completed || use.current_started) {
+        const absl::CivilDay start = completed
+                                         ? absl::CivilDay(2025, 3, 1)
+                                         : absl::CivilDay(2026, 11, 23) - 1;
+        const std::optional<std::string> joined = Enroll(participations, context, created->name(),
+                               use.track, completed ? use.past : use.current,
+                               start);
+        if (joined && completed) {
+          v1::CompleteParticipationRequest complete;
+          complete.set_name(*joined);
+          *complete.mutable_end_date() = ToDate(absl::CivilDay(2025, 9, 1));
+          participations.Complete(context, complete).IgnoreError();
+          if (p % 20 == 3) {
+            v1::RecordOutcomeRequest outcome;
+            outcome.set_name(*joined);
+            outcome.set_point(v1::AT_END);
+            outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+            *outcome.mutable_effective_date() =
+                ToDate(absl::CivilDay(2025, 9, 1));
+            participations.RecordOutcome(context, outcome).IgnoreError();
+          }
+          ++d->completed;
+        } else if (joined) {
+          ++d->enrolled;
+          continue;  // Enrolled: matching refuses; not a benchmark subject.
+        }
+      }
+    }
     if (p % 97 == 0) d->participants.push_back(created->name());
   }
   return d;
@@ -164,7 +251,9 @@ Dataset& Data() {
     const absl::Time start = absl::Now();
     Dataset* d = Build(scale);
     std::cerr << "dataset: scale " << scale << ", " << 50 * scale << " tracks, "
-              << 10000 * scale << " participants, loaded in "
+              << 10000 * scale << " participants (" << d->completed
+              << " completed a track, " << d->enrolled
+              << " enrolled now), loaded in "
               << absl::ToDoubleSeconds(absl::Now() - start) << " s\n";
     return d;
   }();

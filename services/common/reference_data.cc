@@ -1,5 +1,7 @@
 #include "services/common/reference_data.h"
 
+#include <algorithm>
+
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -116,6 +118,17 @@ absl::string_view ReferenceData::MunicipalityName(
     absl::string_view code) const {
   auto it = municipalities_.find(code);
   return it == municipalities_.end() ? absl::string_view() : it->second;
+}
+
+std::vector<std::string> ReferenceData::MunicipalitiesOf(
+    absl::string_view county) const {
+  std::vector<std::string> codes;
+  if (county.size() != 2) return codes;
+  for (const auto& [code, name] : municipalities_) {
+    if (absl::string_view(code).substr(0, 2) == county) codes.push_back(code);
+  }
+  std::sort(codes.begin(), codes.end());
+  return codes;
 }
 
 bool ReferenceData::IsCounty(absl::string_view code) const {

@@ -12,6 +12,8 @@
 #include <string_view>
 
 #include "absl/container/flat_hash_map.h"
+#include <vector>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "jobtrack/v1/common.pb.h"
@@ -32,6 +34,8 @@ class ReferenceData {
   absl::string_view MunicipalityName(absl::string_view code) const;
   // 2-digit länskod, e.g. "01".
   bool IsCounty(absl::string_view code) const;
+  // The municipalities of a county (their codes begin with it), sorted.
+  std::vector<std::string> MunicipalitiesOf(absl::string_view county) const;
 
   // A 4-digit SSYK 2012 unit group, exactly as listed.
   bool IsSsykUnitGroup(absl::string_view code) const;

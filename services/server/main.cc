@@ -47,6 +47,12 @@ ABSL_FLAG(
     std::string, matching_weights, "",
     "override matching weights, e.g. \"occupation=4,start_window_days=90\" "
     "(see README)");
+ABSL_FLAG(std::string, follow_up_dates, "01-31,04-30,09-30",
+          "the follow-up dates of every year, MM-DD, comma-separated");
+ABSL_FLAG(std::string, follow_up_series_start, "2018-01-01",
+          "first day of the follow-up series (\"since the first follow-up\")");
+ABSL_FLAG(bool, suppress_small_cells, true,
+          "withhold report figures built on 1-4 persons");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
 
@@ -132,6 +138,22 @@ int Run() {
     LogError("--matching_weights: ", s.message());
     return 2;
   }
+  absl::StatusOr<std::vector<std::pair<int, int>>> dates =
+      ParsePeriodDates(absl::GetFlag(FLAGS_follow_up_dates));
+  if (!dates.ok()) {
+    LogError("--follow_up_dates: ", dates.status().message());
+    return 2;
+  }
+  options.follow_up.period_dates = *dates;
+  absl::CivilDay series_start;
+  if (!absl::ParseCivilTime(absl::GetFlag(FLAGS_follow_up_series_start),
+                            &series_start)) {
+    LogError("--follow_up_series_start: not a date (yyyy-mm-dd)");
+    return 2;
+  }
+  options.follow_up.report.series_start = series_start;
+  options.follow_up.suppress_small_cells =
+      absl::GetFlag(FLAGS_suppress_small_cells);
   absl::StatusOr<std::unique_ptr<Server>> server =
       Server::Start(options, deps, grpc::InsecureServerCredentials());
   if (!server.ok()) {

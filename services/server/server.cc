@@ -7,6 +7,7 @@
 #include "services/agreements/agreement_service.h"
 #include "services/changes/change_service.h"
 #include "services/employers/employer_service.h"
+#include "services/followup/followup_service.h"
 #include "services/matching/matching_service.h"
 #include "services/modules/module_service.h"
 #include "services/participants/participant_service.h"
@@ -38,6 +39,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(
       std::make_unique<MatchingService>(deps, options.matching,
                                         server->matching_index_.get()));
+  server->services_.push_back(
+      std::make_unique<FollowUpService>(deps, options.follow_up));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

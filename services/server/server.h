@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/deps.h"
+#include "services/followup/followup.h"
 #include "services/matching/matching_index.h"
 #include "services/matching/scoring.h"
 
@@ -23,6 +24,7 @@ struct ServerOptions {
   // Largest request accepted, in bytes.
   int max_receive_message_bytes = 4 << 20;
   MatchingWeights matching;
+  FollowUpConfig follow_up;
 };
 
 // Owns the services; does not own what `deps` points to.

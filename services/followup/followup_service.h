@@ -1,0 +1,29 @@
+// gRPC handler of jobtrack.v1.FollowUpService.
+#ifndef JOBTRACK_SERVICES_FOLLOWUP_FOLLOWUP_SERVICE_H_
+#define JOBTRACK_SERVICES_FOLLOWUP_FOLLOWUP_SERVICE_H_
+
+#include "jobtrack/v1/followup.grpc.pb.h"
+#include "services/followup/followup.h"
+
+namespace jobtrack {
+
+class FollowUpService final : public v1::FollowUpService::CallbackService {
+ public:
+  FollowUpService(Deps deps, FollowUpConfig config)
+      : follow_up_(deps, std::move(config)) {}
+
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
+                                      const v1::GetReportRequest* request,
+                                      v1::Report* response) override;
+  grpc::ServerUnaryReactor* ListPeriods(
+      grpc::CallbackServerContext* context,
+      const v1::ListPeriodsRequest* request,
+      v1::ListPeriodsResponse* response) override;
+
+ private:
+  FollowUp follow_up_;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_FOLLOWUP_FOLLOWUP_SERVICE_H_

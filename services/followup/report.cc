@@ -1,0 +1,506 @@
+#include "services/followup/report.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/events.h"
+#include "services/common/reference_data.h"
+#include "services/common/validation.h"
+#include "services/participations/lifecycle.h"
+#include "services/tracks/track_history.h"
+#include "storage/keys.h"
+
+namespace jobtrack {
+namespace {
+
+using Unit = v1::Figure::Unit;
+
+constexpr v1::Track::Kind kKinds[] = {v1::Track::PREPARATORY,
+                                      v1::Track::EMPLOYER_DIRECTED,
+                                      v1::Track::ENTREPRENEUR, v1::Track::OTHER};
+constexpr v1::Gender kGenders[] = {v1::FEMALE, v1::MALE,
+                                   v1::GENDER_UNSPECIFIED};
+constexpr v1::Employer::Sector kSectors[] = {
+    v1::Employer::PRIVATE, v1::Employer::MUNICIPAL, v1::Employer::OTHER_PUBLIC};
+// Outcome classes, in figure order.
+constexpr const char* kOutcomeClasses[] = {"working_unsubsidized",
+                                           "working_subsidized", "studying",
+                                           "other", "unknown"};
+
+std::string GenderId(v1::Gender g) {
+  switch (g) {
+    case v1::FEMALE:
+      return "women";
+    case v1::MALE:
+      return "men";
+    default:
+      return "gender_unspecified";
+  }
+}
+
+std::string KindId(v1::Track::Kind kind) {
+  return absl::AsciiStrToLower(v1::Track::Kind_Name(kind));
+}
+
+// Collects figures in the order they are added.
+class FigureList {
+ public:
+  void Count(std::string id, Unit unit, int64_t n) {
+    Share(std::move(id), unit, n, 0);
+    figures_.back().set_share(false);
+  }
+  void Share(std::string id, Unit unit, int64_t numerator,
+             int64_t denominator) {
+    v1::Figure& f = figures_.emplace_back();
+    f.set_share(true);
+    f.set_id(std::move(id));
+    f.set_unit(unit);
+    f.set_numerator(numerator);
+    f.set_denominator(denominator);
+  }
+  std::vector<v1::Figure> Take() { return std::move(figures_); }
+
+ private:
+  std::vector<v1::Figure> figures_;
+};
+
+// The class of the latest outcome effective on or before the day (the
+// replayed participation holds only those), 4 = unknown.
+int OutcomeClass(const v1::Participation& p) {
+  const v1::Outcome* latest = nullptr;
+  for (const v1::Outcome& o : p.outcomes()) {
+    if (latest == nullptr ||
+        *ToCivilDay(o.effective_date()) >= *ToCivilDay(latest->effective_date())) {
+      latest = &o;
+    }
+  }
+  if (latest == nullptr) return 4;
+  switch (latest->kind()) {
+    case v1::WORK_UNSUBSIDIZED:
+      return 0;
+    case v1::WORK_SUBSIDIZED:
+      return 1;
+    case v1::STUDIES:
+      return 2;
+    case v1::OUTCOME_OTHER:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+// The education-form class of a chain: a partition of tracks.
+const char* EducationClass(const v1::ModuleChain& chain) {
+  bool komvux = false, aub = false, folk = false, internal = false;
+  for (const v1::ChainStage& stage : chain.stages()) {
+    for (const v1::ChainStep& step : stage.steps()) {
+      komvux |= step.education_form() == v1::KOMVUX;
+      aub |= step.education_form() == v1::AUB;
+      folk |= step.education_form() == v1::FOLKHOGSKOLA;
+      internal |= step.education_form() == v1::INTERNAL;
+    }
+  }
+  if (komvux && aub) return "komvux_and_aub";
+  if (komvux) return "komvux_only";
+  if (aub) return "aub_only";
+  if (folk) return "folkhogskola";
+  if (internal) return "internal";
+  return "other";
+}
+constexpr const char* kEducationClasses[] = {
+    "komvux_only", "aub_only", "komvux_and_aub",
+    "folkhogskola", "internal", "other"};
+
+const v1::ModuleChain& ChainVersion(const v1::Track& track, int version) {
+  for (const v1::ModuleChain& past : track.past_chains()) {
+    if (past.version() == version) return past;
+  }
+  return track.chain();
+}
+
+bool Started(const v1::Participation& p) {
+  return p.state() == v1::Participation::ENROLLED ||
+         p.state() == v1::Participation::COMPLETED ||
+         p.state() == v1::Participation::INTERRUPTED;
+}
+
+}  // namespace
+
+absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
+  FollowUpData data;
+  absl::Status inner;
+  auto parse = [&](auto& message, absl::string_view value,
+                   absl::string_view what) {
+    if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      inner = absl::DataLossError(absl::StrCat("unreadable ", what));
+      return false;
+    }
+    return true;
+  };
+  absl::Status s = reader.Scan(
+      storage::Column::kRecords, storage::RecordPrefix("tracks"), "",
+      [&](absl::string_view, absl::string_view value) {
+        return parse(data.tracks.emplace_back(), value, "track");
+      });
+  if (s.ok() && inner.ok()) {
+    s = reader.Scan(storage::Column::kRecords,
+                    storage::RecordPrefix("employers"), "",
+                    [&](absl::string_view, absl::string_view value) {
+                      v1::Employer e;
+                      if (!parse(e, value, "employer")) return false;
+                      data.employers[e.name()] = std::move(e);
+                      return true;
+                    });
+  }
+  if (s.ok() && inner.ok()) {
+    s = reader.Scan(storage::Column::kRecords,
+                    storage::RecordPrefix("participants"), "",
+                    [&](absl::string_view, absl::string_view value) {
+                      v1::Participant p;
+                      if (!parse(p, value, "participant")) return false;
+                      data.participants[p.name()] = std::move(p);
+                      return true;
+                    });
+  }
+  if (s.ok() && inner.ok()) {
+    s = reader.Scan(
+        storage::Column::kEvents, "", "",
+        [&](absl::string_view key, absl::string_view value) {
+          const uint64_t sequence = storage::EventKeySequence(key);
+          absl::StatusOr<v1::Event> event = DecodeEvent(sequence, value);
+          if (!event.ok()) {
+            inner = event.status();
+            return false;
+          }
+          data.last_sequence = std::max(data.last_sequence, sequence);
+          if (absl::StartsWith(event->resource(), "participations/")) {
+            data.participations[event->resource()].push_back(
+                *std::move(event));
+          }
+          return true;
+        });
+  }
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  return data;
+}
+
+absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
+    const FollowUpData& data, absl::CivilDay day, const ResolvedScope& scope,
+    uint64_t known_at, const FollowUpOptions& options) {
+  const ReferenceData& ref = ReferenceData::Get();
+  const absl::CivilDay year_start(day.year(), 1, 1);
+
+  // Each track as it was on the day.
+  struct TrackThen {
+    const v1::Track* track;
+    const v1::Track::Revision* revision;
+  };
+  absl::flat_hash_map<std::string, TrackThen> then;
+  for (const v1::Track& t : data.tracks) {
+    if (const v1::Track::Revision* r = RevisionInForce(t, day)) {
+      then[t.name()] = {&t, r};
+    }
+  }
+  auto track_in_scope = [&](const TrackThen& t) {
+    if (!scope.track.empty()) return t.track->name() == scope.track;
+    if (scope.municipalities.empty()) return true;
+    return std::any_of(t.revision->municipality_codes().begin(),
+                       t.revision->municipality_codes().end(),
+                       [&](const std::string& m) {
+                         return scope.municipalities.contains(m);
+                       });
+  };
+
+  // Participations replayed to the day.
+  struct Replayed {
+    v1::Participation p;
+    absl::CivilDay proposed;
+  };
+  std::vector<Replayed> participations;
+  participations.reserve(data.participations.size());
+  ReplayOptions replay;
+  replay.as_of = day;
+  replay.known_at = known_at;
+  for (const auto& [name, events] : data.participations) {
+    std::vector<v1::Event> known;
+    for (const v1::Event& e : events) {
+      if (static_cast<uint64_t>(e.sequence()) <= known_at) known.push_back(e);
+    }
+    if (known.empty()) continue;
+    absl::StatusOr<v1::Participation> p = Replay(name, known, replay);
+    if (!p.ok()) return p.status();
+    if (p->state() == v1::Participation::STATE_UNSPECIFIED) continue;
+    std::optional<absl::CivilDay> proposed;
+    for (const v1::Event& e : known) {
+      if (e.has_proposed()) proposed = ToCivilDay(e.effective_date());
+    }
+    participations.push_back({*std::move(p), proposed.value_or(day)});
+  }
+  // Deterministic order, whatever the hash map's.
+  std::sort(participations.begin(), participations.end(),
+            [](const Replayed& a, const Replayed& b) {
+              return a.p.name() < b.p.name();
+            });
+  auto participation_in_scope = [&](const v1::Participation& p) {
+    if (!scope.track.empty()) return p.track() == scope.track;
+    if (scope.municipalities.empty()) return true;
+    return scope.municipalities.contains(p.home_municipality_code());
+  };
+  auto gender_of = [&](const v1::Participation& p) {
+    auto it = data.participants.find(p.participant());
+    return it == data.participants.end() ? v1::GENDER_UNSPECIFIED
+                                         : it->second.gender();
+  };
+
+  // Education of those who started each track up to the day: distinct
+  // participants, and of them, pre-upper-secondary.
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> starters;
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
+      starters_pre;
+  for (const Replayed& r : participations) {
+    if (!Started(r.p)) continue;
+    starters[r.p.track()].insert(r.p.participant());
+    auto it = data.participants.find(r.p.participant());
+    if (it != data.participants.end() &&
+        it->second.education_level() == v1::PRE_UPPER_SECONDARY) {
+      starters_pre[r.p.track()].insert(r.p.participant());
+    }
+  }
+
+  // --- Tracks.
+  std::vector<const TrackThen*> ongoing;
+  int64_t planned = 0;
+  std::vector<std::string> names;
+  for (const auto& [name, t] : then) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    const TrackThen& t = then[name];
+    if (!track_in_scope(t)) continue;
+    const v1::Track::Status status = t.revision->status();
+    if (status == v1::Track::OPEN || status == v1::Track::PAUSED) {
+      ongoing.push_back(&t);
+    } else if (status == v1::Track::PLANNED) {
+      ++planned;
+    }
+  }
+  const int64_t n_ongoing = static_cast<int64_t>(ongoing.size());
+  FigureList figures;
+  figures.Count("tracks.ongoing", v1::Figure::TRACKS, n_ongoing);
+  figures.Count("tracks.planned", v1::Figure::TRACKS, planned);
+  for (v1::Track::Kind kind : kKinds) {
+    figures.Share(absl::StrCat("tracks.ongoing.kind.", KindId(kind)),
+                  v1::Figure::TRACKS,
+                  std::count_if(ongoing.begin(), ongoing.end(),
+                                [&](const TrackThen* t) {
+                                  return t->revision->kind() == kind;
+                                }),
+                  n_ongoing);
+  }
+  int64_t majority_pre = 0;
+  for (const TrackThen* t : ongoing) {
+    const size_t all = starters[t->track->name()].size();
+    const size_t pre = starters_pre[t->track->name()].size();
+    if (all > 0 && 2 * pre > all) ++majority_pre;
+  }
+  figures.Share("tracks.ongoing.majority_pre_upper_secondary",
+                v1::Figure::TRACKS, majority_pre, n_ongoing);
+  figures.Share("tracks.ongoing.rest_pre_upper_secondary", v1::Figure::TRACKS,
+                n_ongoing - majority_pre, n_ongoing);
+
+  absl::flat_hash_set<std::string> municipalities;
+  for (const TrackThen* t : ongoing) {
+    for (const std::string& m : t->revision->municipality_codes()) {
+      if (scope.municipalities.empty() || scope.municipalities.contains(m)) {
+        municipalities.insert(m);
+      }
+    }
+  }
+  figures.Count("municipalities.with_ongoing_track",
+                v1::Figure::MUNICIPALITIES,
+                static_cast<int64_t>(municipalities.size()));
+
+  int64_t weeks_min = 0, weeks_max = 0, weeks_sum = 0;
+  std::map<std::string, int64_t> education;
+  for (const TrackThen* t : ongoing) {
+    const v1::ModuleChain& chain =
+        ChainVersion(*t->track, t->revision->chain_version());
+    const int64_t weeks = chain.length_weeks();
+    weeks_min = t == ongoing.front() ? weeks : std::min(weeks_min, weeks);
+    weeks_max = std::max(weeks_max, weeks);
+    weeks_sum += weeks;
+    ++education[EducationClass(chain)];
+  }
+  figures.Count("tracks.ongoing.chain_weeks.min", v1::Figure::WEEKS,
+                weeks_min);
+  figures.Count("tracks.ongoing.chain_weeks.max", v1::Figure::WEEKS,
+                weeks_max);
+  figures.Share("tracks.ongoing.chain_weeks.mean", v1::Figure::WEEKS,
+                weeks_sum, n_ongoing);
+  for (const char* form : kEducationClasses) {
+    figures.Share(absl::StrCat("tracks.ongoing.education.", form),
+                  v1::Figure::TRACKS, education[form], n_ongoing);
+  }
+
+  // By the track's SNI section: tracks, and distinct employers in them.
+  std::map<std::string, int64_t> section_tracks;
+  std::map<std::string, absl::flat_hash_set<std::string>> section_employers;
+  for (const TrackThen* t : ongoing) {
+    if (t->revision->sni_code().empty()) continue;
+    const std::string section = ref.SniSection(t->revision->sni_code());
+    ++section_tracks[section];
+    for (const std::string& e : t->revision->employers()) {
+      section_employers[section].insert(e);
+    }
+  }
+  for (const auto& [section, n] : section_tracks) {
+    figures.Share(absl::StrCat("tracks.ongoing.sni.", section),
+                  v1::Figure::TRACKS, n, n_ongoing);
+    figures.Count(absl::StrCat("employers.ongoing.sni.", section),
+                  v1::Figure::EMPLOYERS,
+                  static_cast<int64_t>(section_employers[section].size()));
+  }
+
+  // Employers of ongoing employer-directed tracks.
+  absl::flat_hash_set<std::string> directed;
+  for (const TrackThen* t : ongoing) {
+    if (t->revision->kind() != v1::Track::EMPLOYER_DIRECTED) continue;
+    directed.insert(t->revision->employers().begin(),
+                    t->revision->employers().end());
+  }
+  const int64_t n_directed = static_cast<int64_t>(directed.size());
+  figures.Count("employers.directed", v1::Figure::EMPLOYERS, n_directed);
+  std::map<v1::Employer::Sector, int64_t> by_sector;
+  std::map<std::string, int64_t> by_own_section;
+  for (const std::string& name : directed) {
+    auto it = data.employers.find(name);
+    if (it == data.employers.end()) continue;
+    ++by_sector[it->second.sector()];
+    ++by_own_section[ref.SniSection(it->second.sni_code())];
+  }
+  for (v1::Employer::Sector sector : kSectors) {
+    figures.Share(absl::StrCat("employers.directed.sector.",
+                               absl::AsciiStrToLower(
+                                   v1::Employer::Sector_Name(sector))),
+                  v1::Figure::EMPLOYERS, by_sector[sector], n_directed);
+  }
+  for (const auto& [section, n] : by_own_section) {
+    figures.Share(absl::StrCat("employers.directed.sni.", section),
+                  v1::Figure::EMPLOYERS, n, n_directed);
+  }
+
+  // --- Participants and participations in scope.
+  absl::flat_hash_map<std::string, v1::Gender> active;
+  absl::flat_hash_map<std::string, v1::Gender> started_since;
+  int64_t completed = 0, interrupted = 0;
+  std::map<v1::Gender, int64_t> completed_by_gender, working_by_gender;
+  // [basis 0 completed / 1 ended][kind][class]
+  std::map<std::pair<int, v1::Track::Kind>, std::array<int64_t, 5>> outcomes;
+  std::map<v1::Gender, int64_t> proposals_by_gender, enrolled_by_gender;
+  int64_t expired = 0;
+  for (const Replayed& r : participations) {
+    const v1::Participation& p = r.p;
+    if (!participation_in_scope(p)) continue;
+    const v1::Gender gender = gender_of(p);
+    ++proposals_by_gender[gender];
+    if (Started(p)) ++enrolled_by_gender[gender];
+    if (p.state() == v1::Participation::PROPOSED &&
+        day - r.proposed > options.proposal_expiry_days) {
+      ++expired;
+    }
+    if (!Started(p)) continue;
+    const absl::CivilDay start = *ToCivilDay(p.start_date());
+    std::optional<absl::CivilDay> end;
+    if (HasDate(p.end_date())) end = ToCivilDay(p.end_date());
+    auto track = then.find(p.track());
+    const v1::Track::Kind kind = track == then.end()
+                                     ? v1::Track::KIND_UNSPECIFIED
+                                     : track->second.revision->kind();
+    if (start <= day && (!end || *end >= day) &&
+        (kind == v1::Track::PREPARATORY ||
+         kind == v1::Track::EMPLOYER_DIRECTED)) {
+      active[p.participant()] = gender;
+    }
+    if (start >= options.series_start && start <= day) {
+      started_since[p.participant()] = gender;
+    }
+    if (end && *end >= year_start && *end <= day) {
+      const bool is_completed = p.state() == v1::Participation::COMPLETED;
+      const int outcome = OutcomeClass(p);
+      ++outcomes[{1, kind}][outcome];
+      if (is_completed) {
+        ++completed;
+        ++completed_by_gender[gender];
+        if (outcome <= 1) ++working_by_gender[gender];
+        ++outcomes[{0, kind}][outcome];
+      } else {
+        ++interrupted;
+      }
+    }
+  }
+  const int64_t n_active = static_cast<int64_t>(active.size());
+  figures.Count("participants.active", v1::Figure::PERSONS, n_active);
+  for (v1::Gender g : kGenders) {
+    figures.Share(absl::StrCat("participants.active.", GenderId(g)),
+                  v1::Figure::PERSONS,
+                  std::count_if(active.begin(), active.end(),
+                                [&](const auto& a) { return a.second == g; }),
+                  n_active);
+  }
+  const int64_t n_started = static_cast<int64_t>(started_since.size());
+  figures.Count("participants.started_since_series_start",
+                v1::Figure::PERSONS, n_started);
+  for (v1::Gender g : kGenders) {
+    figures.Share(
+        absl::StrCat("participants.started_since_series_start.", GenderId(g)),
+        v1::Figure::PERSONS,
+        std::count_if(started_since.begin(), started_since.end(),
+                      [&](const auto& a) { return a.second == g; }),
+        n_started);
+  }
+  const int64_t n_ended = completed + interrupted;
+  figures.Count("participations.ended_this_year", v1::Figure::PARTICIPATIONS,
+                n_ended);
+  figures.Share("participations.ended_this_year.completed",
+                v1::Figure::PARTICIPATIONS, completed, n_ended);
+  figures.Share("participations.ended_this_year.interrupted",
+                v1::Figure::PARTICIPATIONS, interrupted, n_ended);
+  for (v1::Gender g : kGenders) {
+    figures.Share(
+        absl::StrCat("participations.completed_this_year.", GenderId(g)),
+        v1::Figure::PARTICIPATIONS, completed_by_gender[g], completed);
+  }
+  for (v1::Gender g : kGenders) {
+    figures.Share(absl::StrCat("outcomes.completed.working.", GenderId(g)),
+                  v1::Figure::PARTICIPATIONS, working_by_gender[g],
+                  completed_by_gender[g]);
+  }
+  for (int basis = 0; basis < 2; ++basis) {
+    for (v1::Track::Kind kind : kKinds) {
+      const std::array<int64_t, 5>& counts = outcomes[{basis, kind}];
+      int64_t total = 0;
+      for (int64_t n : counts) total += n;
+      for (int c = 0; c < 5; ++c) {
+        figures.Share(absl::StrCat("outcomes.", basis == 0 ? "completed" : "ended",
+                                   ".", KindId(kind), ".", kOutcomeClasses[c]),
+                      v1::Figure::PARTICIPATIONS, counts[c], total);
+      }
+    }
+  }
+  int64_t proposals = 0;
+  for (const auto& [g, n] : proposals_by_gender) proposals += n;
+  figures.Count("proposals", v1::Figure::PARTICIPATIONS, proposals);
+  figures.Count("proposals.expired", v1::Figure::PARTICIPATIONS, expired);
+  for (v1::Gender g : kGenders) {
+    figures.Share(absl::StrCat("proposals.enrolled.", GenderId(g)),
+                  v1::Figure::PARTICIPATIONS, enrolled_by_gender[g],
+                  proposals_by_gender[g]);
+  }
+  return figures.Take();
+}
+
+}  // namespace jobtrack

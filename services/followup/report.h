@@ -1,0 +1,70 @@
+// The follow-up report (DESIGN 5, 9.5) as a pure function of what was
+// recorded: tracks with their dated history, employers, participants'
+// statistical fields and every participation's events.
+//
+// Definitions are in proto/jobtrack/v1/followup.proto and the README
+// ("Follow-up figures"); the figure ids are the API.
+#ifndef JOBTRACK_SERVICES_FOLLOWUP_REPORT_H_
+#define JOBTRACK_SERVICES_FOLLOWUP_REPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "jobtrack/v1/employer.pb.h"
+#include "jobtrack/v1/event.pb.h"
+#include "jobtrack/v1/followup.pb.h"
+#include "jobtrack/v1/participant.pb.h"
+#include "jobtrack/v1/track.pb.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+// Everything a report reads, loaded from one snapshot.
+struct FollowUpData {
+  std::vector<v1::Track> tracks;
+  absl::flat_hash_map<std::string, v1::Employer> employers;
+  // Statistical fields only are read (gender, education level).
+  absl::flat_hash_map<std::string, v1::Participant> participants;
+  // Participation name -> its events, in commit order.
+  absl::flat_hash_map<std::string, std::vector<v1::Event>> participations;
+  // The last event sequence in the snapshot.
+  uint64_t last_sequence = 0;
+};
+
+// Reads FollowUpData with four scans of `reader` (tracks, employers,
+// participants, the event log).
+absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader);
+
+struct FollowUpOptions {
+  // Start of the series for the "since the first follow-up" figures.
+  absl::CivilDay series_start = absl::CivilDay(2018, 1, 1);
+  // A PROPOSED participation older than this counts as expired (9.4).
+  int proposal_expiry_days = 30;
+};
+
+// The scope resolved to what it selects: empty municipalities and track
+// mean the whole country.
+struct ResolvedScope {
+  absl::flat_hash_set<std::string> municipalities;
+  std::string track;
+  bool Everything() const { return municipalities.empty() && track.empty(); }
+};
+
+// The figures of the report as of `day` over `data`, with events recorded
+// up to `known_at` (a sequence). Unsuppressed; see SuppressSmallCells.
+// Figures come in a fixed order; zero counts are included for the fixed
+// categories (kinds, education forms, genders, outcome classes).
+// A stored history that does not replay is DATA_LOSS-like corruption and
+// is returned as the replay's error.
+absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
+    const FollowUpData& data, absl::CivilDay day, const ResolvedScope& scope,
+    uint64_t known_at, const FollowUpOptions& options);
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_FOLLOWUP_REPORT_H_

@@ -1,0 +1,442 @@
+// The follow-up report on a hand-built dataset whose figures are worked
+// out by hand below (DESIGN 9.7), on a real RocksDB; and small-cell
+// suppression on crafted figures. Today is 2026-11-23.
+#include "services/followup/followup.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+
+#include "services/common/validation.h"
+#include "services/employers/employers.h"
+#include "services/followup/suppression.h"
+#include "services/modules/modules.h"
+#include "services/participants/participants.h"
+#include "services/participations/participations.h"
+#include "services/tracks/intakes.h"
+#include "services/tracks/tracks.h"
+#include "tests/support/test_env.h"
+
+namespace jobtrack {
+namespace {
+
+const CallContext kContext{.principal = "reporter", .method = "Test"};
+
+class FollowUpTest : public ::testing::Test {
+ protected:
+  FollowUpTest()
+      : employers_(env_.deps()),
+        modules_(env_.deps()),
+        tracks_(env_.deps()),
+        intakes_(env_.deps()),
+        participants_(env_.deps()),
+        participations_(env_.deps()) {
+    const std::string private_care = Employer("5560360793", "87301", "0180",
+                                              v1::Employer::PRIVATE);
+    const std::string municipal = Employer("2120000142", "88101", "0184",
+                                           v1::Employer::MUNICIPAL);
+    const std::string komvux = Module(v1::KOMVUX, 20);
+    const std::string aub = Module(v1::AUB, 10);
+    const std::string folk = Module(v1::FOLKHOGSKOLA, 30);
+
+    // A: employer-directed care track, komvux ‖ AUB (20 weeks).
+    v1::Track a = Track("A", v1::Track::EMPLOYER_DIRECTED, {"0180", "0184"});
+    a.set_ssyk_code("5321");
+    a.set_sni_code("87301");
+    a.add_employers(private_care);
+    a.add_employers(municipal);
+    auto* stage = a.mutable_chain()->add_stages();
+    stage->add_steps()->set_module(komvux);
+    stage->add_steps()->set_module(aub);
+    a_ = Create(a, v1::Track::OPEN);
+    a_intake_ = Intake(a_, v1::Intake::COMMON, absl::CivilDay(2026, 3, 1));
+    // B: preparatory, folk high school (30 weeks), in Göteborg.
+    v1::Track b = Track("B", v1::Track::PREPARATORY, {"1480"});
+    b.mutable_chain()->add_stages()->add_steps()->set_module(folk);
+    b_ = Create(b, v1::Track::OPEN);
+    b_intake_ = Intake(b_, v1::Intake::ROLLING, absl::CivilDay(2026, 1, 1));
+    // C: planned.
+    v1::Track c = Track("C", v1::Track::EMPLOYER_DIRECTED, {"0180"});
+    c.set_ssyk_code("5321");
+    c.set_sni_code("87301");
+    c.add_employers(private_care);
+    c.mutable_chain()->add_stages()->add_steps()->set_module(aub);
+    Create(c, v1::Track::PLANNED);
+
+    const absl::CivilDay march(2026, 3, 1), june_end(2026, 6, 30);
+    const std::string p1 = Person("p1", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
+    Complete(Enroll(p1, a_, a_intake_, march), june_end,
+             v1::WORK_UNSUBSIDIZED);
+    const std::string p2 = Person("p2", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
+    Complete(Enroll(p2, a_, a_intake_, march), june_end, v1::STUDIES);
+    const std::string p3 = Person("p3", v1::MALE, v1::UPPER_SECONDARY);
+    Interrupt(Enroll(p3, a_, a_intake_, march), absl::CivilDay(2026, 5, 1));
+    const std::string p4 = Person("p4", v1::MALE, v1::PRE_UPPER_SECONDARY);
+    Enroll(p4, a_, a_intake_, march);
+    const std::string p5 =
+        Person("p5", v1::FEMALE, v1::UPPER_SECONDARY, "1480");
+    Enroll(p5, b_, b_intake_, absl::CivilDay(2026, 2, 1));
+    // p6 was proposed on 1 September and nothing happened since.
+    const std::string p6 = Person("p6", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
+    Propose(p6, a_, absl::CivilDay(2026, 9, 1));
+  }
+
+  std::string Employer(const char* orgnr, const char* sni, const char* kommun,
+                       v1::Employer::Sector sector) {
+    v1::Employer e;
+    e.set_display_name(absl::StrCat("Employer ", orgnr));
+    e.set_organisation_number(orgnr);
+    e.set_sector(sector);
+    e.set_sni_code(sni);
+    e.set_municipality_code(kommun);
+    auto created = employers_.Create(kContext, e, "", e, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  std::string Module(v1::EducationForm form, int weeks) {
+    v1::Module m;
+    m.set_display_name(absl::StrCat(v1::EducationForm_Name(form), " ", weeks));
+    m.set_education_form(form);
+    m.set_length_weeks(weeks);
+    m.set_hours_per_week(30);
+    return modules_.Create(kContext, m, "", m, "")->name();
+  }
+
+  static v1::Track Track(const char* title, v1::Track::Kind kind,
+                         std::vector<std::string> municipalities) {
+    v1::Track t;
+    t.set_display_name(title);
+    t.set_kind(kind);
+    for (auto& m : municipalities) t.add_municipality_codes(m);
+    return t;
+  }
+
+  std::string Create(v1::Track track, v1::Track::Status status) {
+    track.set_status(status);
+    v1::CreateTrackRequest request;
+    *request.mutable_track() = track;
+    *request.mutable_effective_date() = ToDate(absl::CivilDay(2025, 1, 1));
+    auto created = tracks_.CreateTrack(kContext, request);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  std::string Intake(const std::string& track, v1::Intake::StartType type,
+                     absl::CivilDay start) {
+    v1::Intake i;
+    i.set_start_type(type);
+    *i.mutable_start_date() = ToDate(start);
+    i.set_seats(20);
+    auto created = intakes_.Create(kContext, i, track, i, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  std::string Person(const char* reference, v1::Gender gender,
+                     v1::EducationLevel education,
+                     const char* municipality = "0180") {
+    v1::Participant p;
+    p.set_external_reference(reference);
+    p.set_birth_year(1990);
+    p.set_gender(gender);
+    p.set_municipality_code(municipality);
+    p.set_education_level(education);
+    p.set_swedish_level(v1::SWEDISH_B1);
+    auto created = participants_.Create(kContext, p, "", p, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created->name();
+  }
+
+  std::string Propose(const std::string& participant, const std::string& track,
+                      absl::CivilDay day) {
+    v1::ProposeParticipationRequest propose;
+    propose.set_participant(participant);
+    propose.set_track(track);
+    *propose.mutable_effective_date() = ToDate(day);
+    auto proposed = participations_.Propose(kContext, propose);
+    EXPECT_TRUE(proposed.ok()) << proposed.status();
+    return proposed->name();
+  }
+
+  std::string Enroll(const std::string& participant, const std::string& track,
+                     const std::string& intake, absl::CivilDay start) {
+    const std::string name = Propose(participant, track, start - 14);
+    v1::SelectParticipationRequest select;
+    select.set_name(name);
+    *select.mutable_effective_date() = ToDate(start - 7);
+    EXPECT_TRUE(participations_.Select(kContext, select).ok());
+    v1::EnrollParticipationRequest enroll;
+    enroll.set_name(name);
+    enroll.set_intake(intake);
+    *enroll.mutable_start_date() = ToDate(start);
+    *enroll.mutable_effective_date() = ToDate(start);
+    auto enrolled = participations_.Enroll(kContext, enroll);
+    EXPECT_TRUE(enrolled.ok()) << enrolled.status();
+    return name;
+  }
+
+  void Complete(const std::string& name, absl::CivilDay end,
+                v1::OutcomeKind outcome) {
+    v1::CompleteParticipationRequest complete;
+    complete.set_name(name);
+    *complete.mutable_end_date() = ToDate(end);
+    auto done = participations_.Complete(kContext, complete);
+    ASSERT_TRUE(done.ok()) << done.status();
+    v1::RecordOutcomeRequest record;
+    record.set_name(name);
+    record.set_point(v1::AT_END);
+    record.set_kind(outcome);
+    *record.mutable_effective_date() = ToDate(end + 1);
+    auto recorded = participations_.RecordOutcome(kContext, record);
+    ASSERT_TRUE(recorded.ok()) << recorded.status();
+  }
+
+  void Interrupt(const std::string& name, absl::CivilDay end) {
+    v1::InterruptParticipationRequest interrupt;
+    interrupt.set_name(name);
+    *interrupt.mutable_end_date() = ToDate(end);
+    interrupt.set_reason(v1::ILLNESS);
+    auto done = participations_.Interrupt(kContext, interrupt);
+    ASSERT_TRUE(done.ok()) << done.status();
+  }
+
+  // The report's figures by id, as "n/d" ("n" for counts).
+  absl::flat_hash_map<std::string, std::string> Report(
+      absl::CivilDay day, v1::ReportScope scope = {}, bool suppress = false) {
+    FollowUpConfig config;
+    config.suppress_small_cells = suppress;
+    FollowUp follow_up(env_.deps(), config);
+    v1::GetReportRequest request;
+    *request.mutable_as_of() = ToDate(day);
+    *request.mutable_scope() = scope;
+    auto report = follow_up.GetReport(request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    absl::flat_hash_map<std::string, std::string> figures;
+    if (!report.ok()) return figures;
+    for (const v1::Figure& f : report->figures()) {
+      figures[f.id()] =
+          f.suppressed() ? "suppressed"
+          : !f.share() ? absl::StrCat(f.numerator())
+              : absl::StrCat(f.numerator(), "/", f.denominator());
+    }
+    return figures;
+  }
+
+  testing::TestEnv env_;
+  Employers employers_;
+  Modules modules_;
+  Tracks tracks_;
+  Intakes intakes_;
+  Participants participants_;
+  Participations participations_;
+  std::string a_, b_, a_intake_, b_intake_;
+};
+
+TEST_F(FollowUpTest, EveryFigureOfTheNationalReportWorkedOutByHand) {
+  auto f = Report(absl::CivilDay(2026, 11, 23));
+  // Tracks: A and B ongoing, C planned.
+  EXPECT_EQ(f["tracks.ongoing"], "2");
+  EXPECT_EQ(f["tracks.planned"], "1");
+  EXPECT_EQ(f["tracks.ongoing.kind.employer_directed"], "1/2");
+  EXPECT_EQ(f["tracks.ongoing.kind.preparatory"], "1/2");
+  EXPECT_EQ(f["tracks.ongoing.kind.entrepreneur"], "0/2");
+  EXPECT_EQ(f["tracks.ongoing.kind.other"], "0/2");
+  // A was started by p1, p2, p4 (pre-upper-secondary) and p3: 3 of 4.
+  // B by p5 (upper secondary) only.
+  EXPECT_EQ(f["tracks.ongoing.majority_pre_upper_secondary"], "1/2");
+  EXPECT_EQ(f["tracks.ongoing.rest_pre_upper_secondary"], "1/2");
+  // 0180, 0184 (A) and 1480 (B).
+  EXPECT_EQ(f["municipalities.with_ongoing_track"], "3");
+  // A: komvux 20 ‖ AUB 10 = 20 weeks; B: 30 weeks.
+  EXPECT_EQ(f["tracks.ongoing.chain_weeks.min"], "20");
+  EXPECT_EQ(f["tracks.ongoing.chain_weeks.max"], "30");
+  EXPECT_EQ(f["tracks.ongoing.chain_weeks.mean"], "50/2");
+  EXPECT_EQ(f["tracks.ongoing.education.komvux_and_aub"], "1/2");
+  EXPECT_EQ(f["tracks.ongoing.education.folkhogskola"], "1/2");
+  EXPECT_EQ(f["tracks.ongoing.education.komvux_only"], "0/2");
+  EXPECT_EQ(f["tracks.ongoing.education.aub_only"], "0/2");
+  EXPECT_EQ(f["tracks.ongoing.education.internal"], "0/2");
+  EXPECT_EQ(f["tracks.ongoing.education.other"], "0/2");
+  // Industry: A is section Q with two employers; B names no industry.
+  EXPECT_EQ(f["tracks.ongoing.sni.Q"], "1/2");
+  EXPECT_EQ(f["employers.ongoing.sni.Q"], "2");
+  EXPECT_EQ(f["employers.directed"], "2");
+  EXPECT_EQ(f["employers.directed.sector.private"], "1/2");
+  EXPECT_EQ(f["employers.directed.sector.municipal"], "1/2");
+  EXPECT_EQ(f["employers.directed.sector.other_public"], "0/2");
+  EXPECT_EQ(f["employers.directed.sni.Q"], "2/2");
+  // Active today: p4 in A, p5 in B.
+  EXPECT_EQ(f["participants.active"], "2");
+  EXPECT_EQ(f["participants.active.women"], "1/2");
+  EXPECT_EQ(f["participants.active.men"], "1/2");
+  EXPECT_EQ(f["participants.active.gender_unspecified"], "0/2");
+  EXPECT_EQ(f["participants.started_since_series_start"], "5");
+  EXPECT_EQ(f["participants.started_since_series_start.women"], "3/5");
+  EXPECT_EQ(f["participants.started_since_series_start.men"], "2/5");
+  // Ended in 2026: p1 and p2 completed, p3 interrupted.
+  EXPECT_EQ(f["participations.ended_this_year"], "3");
+  EXPECT_EQ(f["participations.ended_this_year.completed"], "2/3");
+  EXPECT_EQ(f["participations.ended_this_year.interrupted"], "1/3");
+  EXPECT_EQ(f["participations.completed_this_year.women"], "2/2");
+  EXPECT_EQ(f["participations.completed_this_year.men"], "0/2");
+  EXPECT_EQ(f["outcomes.completed.working.women"], "1/2");
+  EXPECT_EQ(f["outcomes.completed.working.men"], "0/0");
+  // Outcomes, employer-directed: p1 working, p2 studying (completed);
+  // p3 interrupted with no outcome (ended basis).
+  EXPECT_EQ(f["outcomes.completed.employer_directed.working_unsubsidized"],
+            "1/2");
+  EXPECT_EQ(f["outcomes.completed.employer_directed.working_subsidized"],
+            "0/2");
+  EXPECT_EQ(f["outcomes.completed.employer_directed.studying"], "1/2");
+  EXPECT_EQ(f["outcomes.completed.employer_directed.unknown"], "0/2");
+  EXPECT_EQ(f["outcomes.ended.employer_directed.working_unsubsidized"], "1/3");
+  EXPECT_EQ(f["outcomes.ended.employer_directed.studying"], "1/3");
+  EXPECT_EQ(f["outcomes.ended.employer_directed.unknown"], "1/3");
+  EXPECT_EQ(f["outcomes.completed.preparatory.working_unsubsidized"], "0/0");
+  // Proposals: p1–p6; p6's has stood since 1 September (> 30 days).
+  EXPECT_EQ(f["proposals"], "6");
+  EXPECT_EQ(f["proposals.expired"], "1");
+  EXPECT_EQ(f["proposals.enrolled.women"], "3/4");
+  EXPECT_EQ(f["proposals.enrolled.men"], "2/2");
+}
+
+TEST_F(FollowUpTest, AnEarlierDateSeesOnlyWhatWasEffectiveThen) {
+  auto f = Report(absl::CivilDay(2026, 4, 30));
+  // Everyone had started; nobody had ended; p6 was not proposed yet.
+  EXPECT_EQ(f["participants.active"], "5");
+  EXPECT_EQ(f["participants.active.women"], "3/5");
+  EXPECT_EQ(f["participations.ended_this_year"], "0");
+  EXPECT_EQ(f["outcomes.completed.employer_directed.working_unsubsidized"],
+            "0/0");
+  EXPECT_EQ(f["proposals"], "5");
+  EXPECT_EQ(f["proposals.expired"], "0");
+  // Before the tracks existed, there was nothing.
+  auto before = Report(absl::CivilDay(2024, 12, 31));
+  EXPECT_EQ(before["tracks.ongoing"], "0");
+  EXPECT_EQ(before["tracks.planned"], "0");
+  EXPECT_EQ(before["tracks.ongoing.chain_weeks.min"], "0");
+}
+
+TEST_F(FollowUpTest, ACountyScopeCountsItsTracksAndItsResidentsOnly) {
+  v1::ReportScope scope;
+  scope.set_county_code("14");  // Västra Götaland: B only.
+  auto f = Report(absl::CivilDay(2026, 11, 23), scope);
+  EXPECT_EQ(f["tracks.ongoing"], "1");
+  EXPECT_EQ(f["tracks.ongoing.kind.preparatory"], "1/1");
+  EXPECT_EQ(f["municipalities.with_ongoing_track"], "1");
+  EXPECT_EQ(f["participants.active"], "1");
+  EXPECT_EQ(f["proposals"], "1");
+
+  v1::ReportScope track;
+  track.set_track(a_);
+  auto t = Report(absl::CivilDay(2026, 11, 23), track);
+  EXPECT_EQ(t["tracks.ongoing"], "1");
+  EXPECT_EQ(t["participants.active"], "1");
+  EXPECT_EQ(t["participations.ended_this_year"], "3");
+}
+
+TEST_F(FollowUpTest, BadRequestsNameTheField) {
+  FollowUp follow_up(env_.deps(), FollowUpConfig());
+  auto field_of = [&](const v1::GetReportRequest& r) {
+    auto report = follow_up.GetReport(r);
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(report.status().message());
+  };
+  v1::GetReportRequest r;
+  EXPECT_NE(field_of(r).find("when"), std::string::npos);
+  *r.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 24));
+  EXPECT_NE(field_of(r).find("as_of"), std::string::npos);
+  r.set_period("periods/2026-05-01");
+  EXPECT_NE(field_of(r).find("period"), std::string::npos);
+  r.set_period("periods/2026-04-30");
+  r.mutable_scope()->set_county_code("99");
+  EXPECT_NE(field_of(r).find("scope.county_code"), std::string::npos);
+  r.mutable_scope()->set_county_code("01");
+  r.mutable_scope()->add_municipality_codes("0180");
+  EXPECT_NE(field_of(r).find("scope"), std::string::npos);
+  // A period that exists gives the report for its date.
+  r.clear_scope();
+  auto report = follow_up.GetReport(r);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->period(), "periods/2026-04-30");
+  EXPECT_EQ(ToCivilDay(report->as_of()), absl::CivilDay(2026, 4, 30));
+}
+
+TEST_F(FollowUpTest, PeriodsRunFromTheSeriesStartOnTheConfiguredDates) {
+  FollowUp follow_up(env_.deps(), FollowUpConfig());
+  auto periods = follow_up.ListPeriods({});
+  ASSERT_TRUE(periods.ok());
+  // 2018–2025: 3 a year; 2026 up to 23 November: all 3.
+  ASSERT_EQ(periods->periods_size(), 27);
+  EXPECT_EQ(periods->periods(0).name(), "periods/2018-01-31");
+  EXPECT_EQ(periods->periods(26).name(), "periods/2026-09-30");
+  EXPECT_EQ(ParsePeriodDates("04-30,09-30")->size(), 2u);
+  EXPECT_FALSE(ParsePeriodDates("02-30").ok());
+  EXPECT_FALSE(ParsePeriodDates("04-30,04-30").ok());
+  EXPECT_FALSE(ParsePeriodDates("").ok());
+}
+
+v1::Figure Fig(const char* id, int64_t n, int64_t d,
+               v1::Figure::Unit unit = v1::Figure::PERSONS) {
+  v1::Figure f;
+  f.set_id(id);
+  f.set_numerator(n);
+  f.set_denominator(d);
+  f.set_unit(unit);
+  return f;
+}
+
+TEST(SuppressionTest, SmallCellsAreWithheldButZeroAndTracksAreShown) {
+  std::vector<v1::Figure> figures = {
+      Fig("tracks.ongoing", 3, 0, v1::Figure::TRACKS),
+      Fig("participations.ended_this_year", 0, 0),
+      Fig("proposals.expired", 4, 0)};
+  SuppressSmallCells(figures);
+  EXPECT_FALSE(figures[0].suppressed());
+  EXPECT_EQ(figures[0].numerator(), 3);
+  EXPECT_FALSE(figures[1].suppressed());
+  EXPECT_TRUE(figures[2].suppressed());
+  EXPECT_EQ(figures[2].numerator(), 0);
+}
+
+TEST(SuppressionTest, ACellDerivableBySubtractionIsWithheldToo) {
+  // 20 active = 17 women + 3 men: men is small, and women = 20 − 3 would
+  // give it away, so women goes too (the smallest other non-zero part).
+  std::vector<v1::Figure> figures = {
+      Fig("participants.active", 20, 0),
+      Fig("participants.active.women", 17, 20),
+      Fig("participants.active.men", 3, 20),
+      Fig("participants.active.gender_unspecified", 0, 20)};
+  SuppressSmallCells(figures);
+  EXPECT_FALSE(figures[0].suppressed());
+  EXPECT_TRUE(figures[1].suppressed());
+  EXPECT_TRUE(figures[2].suppressed());
+  EXPECT_FALSE(figures[3].suppressed());
+
+  // Outcome classes share their denominator: one small class among
+  // zeros would be the denominator minus the rest, so the whole group goes.
+  std::vector<v1::Figure> outcomes = {
+      Fig("outcomes.completed.preparatory.working_unsubsidized", 2, 8),
+      Fig("outcomes.completed.preparatory.working_subsidized", 0, 8),
+      Fig("outcomes.completed.preparatory.studying", 6, 8),
+      Fig("outcomes.completed.preparatory.other", 0, 8),
+      Fig("outcomes.completed.preparatory.unknown", 0, 8)};
+  SuppressSmallCells(outcomes);
+  EXPECT_TRUE(outcomes[0].suppressed());
+  EXPECT_TRUE(outcomes[2].suppressed());
+  EXPECT_FALSE(outcomes[1].suppressed());
+}
+
+TEST_F(FollowUpTest, TheHandBuiltReportWithholdsEveryCellBelowFive) {
+  auto f = Report(absl::CivilDay(2026, 11, 23), {}, /*suppress=*/true);
+  EXPECT_EQ(f["tracks.ongoing"], "2");  // Tracks are not persons.
+  EXPECT_EQ(f["participants.active"], "suppressed");  // 2
+  EXPECT_EQ(f["participants.started_since_series_start"], "5");
+  EXPECT_EQ(f["participants.started_since_series_start.women"], "suppressed");
+  EXPECT_EQ(f["participants.started_since_series_start.men"], "suppressed");
+  EXPECT_EQ(f["proposals"], "6");
+}
+
+}  // namespace
+}  // namespace jobtrack

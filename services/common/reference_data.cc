@@ -1,7 +1,6 @@
 #include "services/common/reference_data.h"
 
 #include <algorithm>
-
 #include <vector>
 
 #include "absl/strings/ascii.h"

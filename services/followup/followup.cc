@@ -99,8 +99,8 @@ absl::StatusOr<ResolvedScope> FollowUp::Resolve(
                                    scope.municipality_codes().end());
   }
   if (!scope.track().empty()) {
-    if (absl::Status s = CheckResourceName(scope.track(), "tracks",
-                                           "scope.track");
+    if (absl::Status s =
+            CheckResourceName(scope.track(), "tracks", "scope.track");
         !s.ok()) {
       return s;
     }
@@ -164,8 +164,8 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
   if (!scope.ok()) return scope.status();
   absl::StatusOr<FollowUpData> data = LoadFollowUpData(*reader);
   if (!data.ok()) return data.status();
-  absl::StatusOr<std::vector<v1::Figure>> figures = ComputeFigures(
-      *data, day, *scope, data->last_sequence, config_.report);
+  absl::StatusOr<std::vector<v1::Figure>> figures =
+      ComputeFigures(*data, day, *scope, data->last_sequence, config_.report);
   if (!figures.ok()) return figures.status();
   if (config_.suppress_small_cells) SuppressSmallCells(*figures);
 

@@ -12,8 +12,8 @@ grpc::ServerUnaryReactor* FollowUpService::GetReport(
 }
 
 grpc::ServerUnaryReactor* FollowUpService::ListPeriods(
-    grpc::CallbackServerContext* context,
-    const v1::ListPeriodsRequest* request, v1::ListPeriodsResponse* response) {
+    grpc::CallbackServerContext* context, const v1::ListPeriodsRequest* request,
+    v1::ListPeriodsResponse* response) {
   return Serve(context, response,
                [&] { return follow_up_.ListPeriods(*request); });
 }

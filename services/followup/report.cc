@@ -19,9 +19,9 @@ namespace {
 
 using Unit = v1::Figure::Unit;
 
-constexpr v1::Track::Kind kKinds[] = {v1::Track::PREPARATORY,
-                                      v1::Track::EMPLOYER_DIRECTED,
-                                      v1::Track::ENTREPRENEUR, v1::Track::OTHER};
+constexpr v1::Track::Kind kKinds[] = {
+    v1::Track::PREPARATORY, v1::Track::EMPLOYER_DIRECTED,
+    v1::Track::ENTREPRENEUR, v1::Track::OTHER};
 constexpr v1::Gender kGenders[] = {v1::FEMALE, v1::MALE,
                                    v1::GENDER_UNSPECIFIED};
 constexpr v1::Employer::Sector kSectors[] = {
@@ -73,8 +73,8 @@ class FigureList {
 int OutcomeClass(const v1::Participation& p) {
   const v1::Outcome* latest = nullptr;
   for (const v1::Outcome& o : p.outcomes()) {
-    if (latest == nullptr ||
-        *ToCivilDay(o.effective_date()) >= *ToCivilDay(latest->effective_date())) {
+    if (latest == nullptr || *ToCivilDay(o.effective_date()) >=
+                                 *ToCivilDay(latest->effective_date())) {
       latest = &o;
     }
   }
@@ -111,9 +111,9 @@ const char* EducationClass(const v1::ModuleChain& chain) {
   if (internal) return "internal";
   return "other";
 }
-constexpr const char* kEducationClasses[] = {
-    "komvux_only", "aub_only", "komvux_and_aub",
-    "folkhogskola", "internal", "other"};
+constexpr const char* kEducationClasses[] = {"komvux_only",    "aub_only",
+                                             "komvux_and_aub", "folkhogskola",
+                                             "internal",       "other"};
 
 const v1::ModuleChain& ChainVersion(const v1::Track& track, int version) {
   for (const v1::ModuleChain& past : track.past_chains()) {
@@ -141,11 +141,11 @@ absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
     }
     return true;
   };
-  absl::Status s = reader.Scan(
-      storage::Column::kRecords, storage::RecordPrefix("tracks"), "",
-      [&](absl::string_view, absl::string_view value) {
-        return parse(data.tracks.emplace_back(), value, "track");
-      });
+  absl::Status s =
+      reader.Scan(storage::Column::kRecords, storage::RecordPrefix("tracks"),
+                  "", [&](absl::string_view, absl::string_view value) {
+                    return parse(data.tracks.emplace_back(), value, "track");
+                  });
   if (s.ok() && inner.ok()) {
     s = reader.Scan(storage::Column::kRecords,
                     storage::RecordPrefix("employers"), "",
@@ -178,8 +178,7 @@ absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
           }
           data.last_sequence = std::max(data.last_sequence, sequence);
           if (absl::StartsWith(event->resource(), "participations/")) {
-            data.participations[event->resource()].push_back(
-                *std::move(event));
+            data.participations[event->resource()].push_back(*std::move(event));
           }
           return true;
         });
@@ -209,11 +208,10 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   auto track_in_scope = [&](const TrackThen& t) {
     if (!scope.track.empty()) return t.track->name() == scope.track;
     if (scope.municipalities.empty()) return true;
-    return std::any_of(t.revision->municipality_codes().begin(),
-                       t.revision->municipality_codes().end(),
-                       [&](const std::string& m) {
-                         return scope.municipalities.contains(m);
-                       });
+    return std::any_of(
+        t.revision->municipality_codes().begin(),
+        t.revision->municipality_codes().end(),
+        [&](const std::string& m) { return scope.municipalities.contains(m); });
   };
 
   // Participations replayed to the day.
@@ -293,13 +291,12 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   figures.Count("tracks.ongoing", v1::Figure::TRACKS, n_ongoing);
   figures.Count("tracks.planned", v1::Figure::TRACKS, planned);
   for (v1::Track::Kind kind : kKinds) {
-    figures.Share(absl::StrCat("tracks.ongoing.kind.", KindId(kind)),
-                  v1::Figure::TRACKS,
-                  std::count_if(ongoing.begin(), ongoing.end(),
-                                [&](const TrackThen* t) {
-                                  return t->revision->kind() == kind;
-                                }),
-                  n_ongoing);
+    figures.Share(
+        absl::StrCat("tracks.ongoing.kind.", KindId(kind)), v1::Figure::TRACKS,
+        std::count_if(
+            ongoing.begin(), ongoing.end(),
+            [&](const TrackThen* t) { return t->revision->kind() == kind; }),
+        n_ongoing);
   }
   int64_t majority_pre = 0;
   for (const TrackThen* t : ongoing) {
@@ -320,8 +317,7 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
       }
     }
   }
-  figures.Count("municipalities.with_ongoing_track",
-                v1::Figure::MUNICIPALITIES,
+  figures.Count("municipalities.with_ongoing_track", v1::Figure::MUNICIPALITIES,
                 static_cast<int64_t>(municipalities.size()));
 
   int64_t weeks_min = 0, weeks_max = 0, weeks_sum = 0;
@@ -335,12 +331,10 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
     weeks_sum += weeks;
     ++education[EducationClass(chain)];
   }
-  figures.Count("tracks.ongoing.chain_weeks.min", v1::Figure::WEEKS,
-                weeks_min);
-  figures.Count("tracks.ongoing.chain_weeks.max", v1::Figure::WEEKS,
-                weeks_max);
-  figures.Share("tracks.ongoing.chain_weeks.mean", v1::Figure::WEEKS,
-                weeks_sum, n_ongoing);
+  figures.Count("tracks.ongoing.chain_weeks.min", v1::Figure::WEEKS, weeks_min);
+  figures.Count("tracks.ongoing.chain_weeks.max", v1::Figure::WEEKS, weeks_max);
+  figures.Share("tracks.ongoing.chain_weeks.mean", v1::Figure::WEEKS, weeks_sum,
+                n_ongoing);
   for (const char* form : kEducationClasses) {
     figures.Share(absl::StrCat("tracks.ongoing.education.", form),
                   v1::Figure::TRACKS, education[form], n_ongoing);
@@ -383,10 +377,10 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
     ++by_own_section[ref.SniSection(it->second.sni_code())];
   }
   for (v1::Employer::Sector sector : kSectors) {
-    figures.Share(absl::StrCat("employers.directed.sector.",
-                               absl::AsciiStrToLower(
-                                   v1::Employer::Sector_Name(sector))),
-                  v1::Figure::EMPLOYERS, by_sector[sector], n_directed);
+    figures.Share(
+        absl::StrCat("employers.directed.sector.",
+                     absl::AsciiStrToLower(v1::Employer::Sector_Name(sector))),
+        v1::Figure::EMPLOYERS, by_sector[sector], n_directed);
   }
   for (const auto& [section, n] : by_own_section) {
     figures.Share(absl::StrCat("employers.directed.sni.", section),
@@ -452,8 +446,8 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
                   n_active);
   }
   const int64_t n_started = static_cast<int64_t>(started_since.size());
-  figures.Count("participants.started_since_series_start",
-                v1::Figure::PERSONS, n_started);
+  figures.Count("participants.started_since_series_start", v1::Figure::PERSONS,
+                n_started);
   for (v1::Gender g : kGenders) {
     figures.Share(
         absl::StrCat("participants.started_since_series_start.", GenderId(g)),
@@ -485,9 +479,10 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
       int64_t total = 0;
       for (int64_t n : counts) total += n;
       for (int c = 0; c < 5; ++c) {
-        figures.Share(absl::StrCat("outcomes.", basis == 0 ? "completed" : "ended",
-                                   ".", KindId(kind), ".", kOutcomeClasses[c]),
-                      v1::Figure::PARTICIPATIONS, counts[c], total);
+        figures.Share(
+            absl::StrCat("outcomes.", basis == 0 ? "completed" : "ended", ".",
+                         KindId(kind), ".", kOutcomeClasses[c]),
+            v1::Figure::PARTICIPATIONS, counts[c], total);
       }
     }
   }

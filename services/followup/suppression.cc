@@ -70,8 +70,8 @@ void SuppressSmallCells(std::vector<v1::Figure>& figures) {
   std::vector<bool> hidden(figures.size(), false);
   for (size_t i = 0; i < figures.size(); ++i) {
     const v1::Figure& f = figures[i];
-    hidden[i] = AboutPersons(f) &&
-                (Small(f.numerator()) || Small(f.denominator()));
+    hidden[i] =
+        AboutPersons(f) && (Small(f.numerator()) || Small(f.denominator()));
   }
   auto value = [&](const Cell& c) -> int64_t {
     const v1::Figure& f = figures[index.at(c.id)];
@@ -95,9 +95,9 @@ void SuppressSmallCells(std::vector<v1::Figure>& figures) {
       // Is the total visible? A named total, or the shared denominator
       // shown by any visible part.
       const bool total_visible =
-          g.total ? index.contains(g.total->id) &&
-                        !hidden[index.at(g.total->id)]
-                  : hidden_parts < static_cast<int>(parts.size());
+          g.total
+              ? index.contains(g.total->id) && !hidden[index.at(g.total->id)]
+              : hidden_parts < static_cast<int>(parts.size());
       if (!total_visible) continue;
       // Withhold the smallest visible non-zero part, else the total.
       std::optional<std::pair<size_t, int64_t>> next;

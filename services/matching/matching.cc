@@ -184,8 +184,7 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
         thread_local std::vector<Scored> scored;
         scored.clear();
         for (const auto& view : tracks) {
-          const std::optional<v1::Track::Status> status =
-              view->StatusOn(*day);
+          const std::optional<v1::Track::Status> status = view->StatusOn(*day);
           if (!status) continue;  // Did not exist yet.
           const uint32_t failed =
               FailedFilterMask(*participant, view->track, *status);
@@ -217,8 +216,8 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
         }
         RankAndLimit(scored, *limit);
         for (const Scored& c : scored) {
-          *response.add_proposals() = Explain(
-              weights_, *facts, OptionOf(*c.track, c.choice), c.values);
+          *response.add_proposals() =
+              Explain(weights_, *facts, OptionOf(*c.track, c.choice), c.values);
         }
       });
   if (!s.ok()) return s;

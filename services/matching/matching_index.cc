@@ -64,12 +64,12 @@ absl::Status MatchingIndex::LoadAll() {
   absl::MutexLock refresh(&refresh_mu_);
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   absl::flat_hash_set<std::string> names;
-  absl::Status s = reader->Scan(
-      storage::Column::kRecords, storage::RecordPrefix("tracks"), "",
-      [&](absl::string_view key, absl::string_view) {
-        names.insert(storage::RecordKeyName(key));
-        return true;
-      });
+  absl::Status s =
+      reader->Scan(storage::Column::kRecords, storage::RecordPrefix("tracks"),
+                   "", [&](absl::string_view key, absl::string_view) {
+                     names.insert(storage::RecordKeyName(key));
+                     return true;
+                   });
   if (!s.ok()) return s;
   {
     absl::MutexLock lock(&mu_);
@@ -103,7 +103,8 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
 
   const RecordTable<v1::Employer> employers(nullptr);
   for (const std::string& employer_name : t.employers()) {
-    absl::StatusOr<v1::Employer> employer = employers.Get(reader, employer_name);
+    absl::StatusOr<v1::Employer> employer =
+        employers.Get(reader, employer_name);
     if (employer.ok()) {
       view->workplaces.push_back(employer->municipality_code());
     } else if (!absl::IsNotFound(employer.status())) {
@@ -115,38 +116,38 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
   }
 
   absl::Status inner;
-  absl::Status s = reader.Scan(
-      storage::Column::kRecords,
-      storage::RecordPrefix(absl::StrCat(t.name(), "/intakes")), "",
-      [&](absl::string_view, absl::string_view value) {
-        IntakeView intake;
-        if (!intake.intake.ParseFromArray(value.data(),
-                                          static_cast<int>(value.size()))) {
-          inner = absl::DataLossError(
-              absl::StrCat("unreadable intake of ", t.name()));
-          return false;
-        }
-        std::optional<absl::CivilDay> start =
-            ToCivilDay(intake.intake.start_date());
-        if (!start) {
-          inner = absl::DataLossError(absl::StrCat(
-              intake.intake.name(), " has no valid start date"));
-          return false;
-        }
-        intake.start_date = *start;
-        if (HasDate(intake.intake.end_date())) {
-          intake.end_date = ToCivilDay(intake.intake.end_date());
-        }
-        intake.chain = &t.chain();
-        for (const v1::ModuleChain& past : t.past_chains()) {
-          if (past.version() == intake.intake.chain_version()) {
-            intake.chain = &past;
-          }
-        }
-        intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
-        view->intakes.push_back(std::move(intake));
-        return true;
-      });
+  absl::Status s =
+      reader.Scan(storage::Column::kRecords,
+                  storage::RecordPrefix(absl::StrCat(t.name(), "/intakes")), "",
+                  [&](absl::string_view, absl::string_view value) {
+                    IntakeView intake;
+                    if (!intake.intake.ParseFromArray(
+                            value.data(), static_cast<int>(value.size()))) {
+                      inner = absl::DataLossError(
+                          absl::StrCat("unreadable intake of ", t.name()));
+                      return false;
+                    }
+                    std::optional<absl::CivilDay> start =
+                        ToCivilDay(intake.intake.start_date());
+                    if (!start) {
+                      inner = absl::DataLossError(absl::StrCat(
+                          intake.intake.name(), " has no valid start date"));
+                      return false;
+                    }
+                    intake.start_date = *start;
+                    if (HasDate(intake.intake.end_date())) {
+                      intake.end_date = ToCivilDay(intake.intake.end_date());
+                    }
+                    intake.chain = &t.chain();
+                    for (const v1::ModuleChain& past : t.past_chains()) {
+                      if (past.version() == intake.intake.chain_version()) {
+                        intake.chain = &past;
+                      }
+                    }
+                    intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
+                    view->intakes.push_back(std::move(intake));
+                    return true;
+                  });
   if (!s.ok()) return s;
   if (!inner.ok()) return inner;
   std::sort(view->intakes.begin(), view->intakes.end(),
@@ -155,9 +156,8 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
             });
 
   const RecordTable<v1::Participation> participations(nullptr);
-  absl::StatusOr<std::vector<v1::Participation>> all =
-      participations.WithTerm(reader, "participations",
-                              Term("track", t.name()));
+  absl::StatusOr<std::vector<v1::Participation>> all = participations.WithTerm(
+      reader, "participations", Term("track", t.name()));
   if (!all.ok()) return all.status();
   for (const v1::Participation& p : *all) {
     if (p.state() == v1::Participation::COMPLETED) {
@@ -166,11 +166,11 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
     }
     std::optional<SeatInterval> seat = SeatOf(p);
     if (!seat) continue;
-    auto intake = std::lower_bound(
-        view->intakes.begin(), view->intakes.end(), p.intake(),
-        [](const IntakeView& i, const std::string& name) {
-          return i.intake.name() < name;
-        });
+    auto intake =
+        std::lower_bound(view->intakes.begin(), view->intakes.end(), p.intake(),
+                         [](const IntakeView& i, const std::string& name) {
+                           return i.intake.name() < name;
+                         });
     if (intake != view->intakes.end() && intake->intake.name() == p.intake()) {
       intake->held.push_back(*seat);
     }
@@ -185,9 +185,10 @@ void MatchingIndex::Replace(const std::string& name,
     const TrackView* before = old->second.get();
     for (const std::string& m : before->track.municipality_codes()) {
       auto& list = by_municipality_[m];
-      list.erase(std::remove_if(list.begin(), list.end(),
-                                [&](const auto& t) { return t.get() == before; }),
-                 list.end());
+      list.erase(
+          std::remove_if(list.begin(), list.end(),
+                         [&](const auto& t) { return t.get() == before; }),
+          list.end());
     }
     for (const std::string& e : before->track.employers()) {
       employer_tracks_[e].erase(name);
@@ -215,8 +216,7 @@ absl::Status MatchingIndex::Refresh(
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   absl::Status first_error;
   for (const std::string& name : names) {
-    absl::StatusOr<std::shared_ptr<const TrackView>> view =
-        Load(*reader, name);
+    absl::StatusOr<std::shared_ptr<const TrackView>> view = Load(*reader, name);
     absl::MutexLock lock(&mu_);
     if (view.ok()) {
       Replace(name, *std::move(view));

@@ -88,7 +88,8 @@ class MatchingIndex {
   // until it returns). Fresh() first.
   absl::Status VisitTracksIn(
       absl::string_view municipality,
-      absl::FunctionRef<void(absl::Span<const std::shared_ptr<const TrackView>>)>
+      absl::FunctionRef<
+          void(absl::Span<const std::shared_ptr<const TrackView>>)>
           visit);
 
   // The view of track `name`; NOT_FOUND if there is none. The view is

@@ -223,7 +223,8 @@ FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
     for (int i = 0; i < p.ssyk_interests_size(); ++i) {
       const int n =
           static_cast<int>(CommonPrefix(p.ssyk_interests(i), t.ssyk_code()));
-      if (n > v.occupation_digits) v.occupation_digits = n, v.occupation_interest = i;
+      if (n > v.occupation_digits)
+        v.occupation_digits = n, v.occupation_interest = i;
     }
     v.occupation = static_cast<double>(v.occupation_digits) / 4;
   }
@@ -250,10 +251,9 @@ FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
   const std::string& home = p.municipality_code();
   if (std::find(places.begin(), places.end(), home) != places.end()) {
     v.geography = 1;
-  } else if (std::any_of(places.begin(), places.end(),
-                         [&](const std::string& m) {
-                           return SameCounty(m, home);
-                         })) {
+  } else if (std::any_of(
+                 places.begin(), places.end(),
+                 [&](const std::string& m) { return SameCounty(m, home); })) {
     v.geography = 0.5;
   }
 
@@ -272,11 +272,11 @@ FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
   v.outcome = (option.working + w.prior_completions * w.national_outcome_rate) /
               (option.completed + w.prior_completions);
 
-  v.next_track = !option.sni_section.empty() &&
-                         facts.sections_completed_not_hired.contains(
-                             option.sni_section)
-                     ? 1
-                     : 0;
+  v.next_track =
+      !option.sni_section.empty() &&
+              facts.sections_completed_not_hired.contains(option.sni_section)
+          ? 1
+          : 0;
   return v;
 }
 
@@ -306,11 +306,10 @@ v1::Proposal Explain(const MatchingWeights& w, const ParticipantFacts& facts,
       t.ssyk_code().empty() ? std::string("the track names no occupation")
       : v.occupation_interest < 0
           ? absl::StrCat("no occupation interest near SSYK ", t.ssyk_code())
-          : absl::StrCat("interest in SSYK ",
-                         p.ssyk_interests(v.occupation_interest), " shares ",
-                         v.occupation_digits,
-                         " of 4 digits with the track's occupation ",
-                         t.ssyk_code()));
+          : absl::StrCat(
+                "interest in SSYK ", p.ssyk_interests(v.occupation_interest),
+                " shares ", v.occupation_digits,
+                " of 4 digits with the track's occupation ", t.ssyk_code()));
   Add(proposal, "industry", w.industry, v.industry,
       t.sni_code().empty() ? std::string("the track names no industry")
       : v.industry_interest < 0
@@ -330,8 +329,8 @@ v1::Proposal Explain(const MatchingWeights& w, const ParticipantFacts& facts,
       absl::StrCat("a plan of ", v.plan_weeks, " weeks (the chain takes ",
                    option.chain->length_weeks(), ")"));
   Add(proposal, "demand", w.demand, v.demand,
-      absl::StrCat(option.free_seats, " of ", std::max(1, option.intake->seats()),
-                   " seats free"));
+      absl::StrCat(option.free_seats, " of ",
+                   std::max(1, option.intake->seats()), " seats free"));
   Add(proposal, "outcome", w.outcome, v.outcome,
       absl::StrFormat("%d of %d who completed it got work (%.0f%% adjusted)",
                       option.working, option.completed, v.outcome * 100));

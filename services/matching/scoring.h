@@ -14,8 +14,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/proposal.pb.h"
 #include "jobtrack/v1/track.pb.h"
@@ -109,7 +109,7 @@ std::vector<v1::NearMiss> FailedFilters(const v1::Participant& participant,
 // every candidate and explain only those it returns.
 struct FactorValues {
   double occupation = 0;
-  int occupation_digits = 0;    // Shared SSYK digits with the best interest.
+  int occupation_digits = 0;     // Shared SSYK digits with the best interest.
   int occupation_interest = -1;  // Index into ssyk_interests.
   double industry = 0;
   int industry_interest = -1;  // Index into sni_interests.

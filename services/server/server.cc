@@ -36,9 +36,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<ParticipantService>(deps));
   server->services_.push_back(std::make_unique<ParticipationService>(deps));
   server->services_.push_back(std::make_unique<ChangeService>(deps));
-  server->services_.push_back(
-      std::make_unique<MatchingService>(deps, options.matching,
-                                        server->matching_index_.get()));
+  server->services_.push_back(std::make_unique<MatchingService>(
+      deps, options.matching, server->matching_index_.get()));
   server->services_.push_back(
       std::make_unique<FollowUpService>(deps, options.follow_up));
 

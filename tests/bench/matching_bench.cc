@@ -64,9 +64,12 @@ struct Dataset {
 
 // Proposes, selects and enrolls; the participation, or nullopt if the
 // intake is full.
-std::optional<std::string> Enroll(Participations& participations, const CallContext& context,
-            const std::string& participant, const std::string& track,
-            const std::string& intake, absl::CivilDay start) {
+std::optional<std::string> Enroll(Participations& participations,
+                                  const CallContext& context,
+                                  const std::string& participant,
+                                  const std::string& track,
+                                  const std::string& intake,
+                                  absl::CivilDay start) {
   v1::ProposeParticipationRequest propose;
   propose.set_participant(participant);
   propose.set_track(track);
@@ -168,7 +171,8 @@ Dataset* Build(int scale) {
     for (int i = 0; i < 1 + t % 2; ++i) {
       v1::Intake intake;
       intake.set_start_type(i == 0 ? v1::Intake::ROLLING : v1::Intake::COMMON);
-      const absl::CivilDay start = absl::CivilDay(2026, 11, 1) + 20 * i + t % 60;
+      const absl::CivilDay start =
+          absl::CivilDay(2026, 11, 1) + 20 * i + t % 60;
       *intake.mutable_start_date() = ToDate(start);
       intake.set_seats(5 + t % 20);
       auto created = intakes.Create(context, intake, name, intake, "");
@@ -215,9 +219,9 @@ Dataset* Build(int scale) {
         const absl::CivilDay start = completed
                                          ? absl::CivilDay(2025, 3, 1)
                                          : absl::CivilDay(2026, 11, 23) - 1;
-        const std::optional<std::string> joined = Enroll(participations, context, created->name(),
-                               use.track, completed ? use.past : use.current,
-                               start);
+        const std::optional<std::string> joined =
+            Enroll(participations, context, created->name(), use.track,
+                   completed ? use.past : use.current, start);
         if (joined && completed) {
           v1::CompleteParticipationRequest complete;
           complete.set_name(*joined);

@@ -10,6 +10,7 @@
 #include "absl/synchronization/notification.h"
 #include "jobtrack/v1/agreement.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
+#include "jobtrack/v1/followup.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/supplier.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
@@ -638,6 +639,35 @@ TEST_F(ApiTest, OversizedRequestIsRejectedBeforeTheHandler) {
   EXPECT_EQ(employers_->CreateEmployer(&context, request, &out).error_code(),
             StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(CountEmployers(), 0);
+}
+
+TEST_F(ApiTest, AReportingJobPullsAReportAndBadScopesNameTheirField) {
+  auto follow_up = v1::FollowUpService::NewStub(channel_);
+  v1::ListPeriodsResponse periods;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(follow_up->ListPeriods(&context, {}, &periods).ok());
+  }
+  ASSERT_FALSE(periods.periods().empty());
+  v1::GetReportRequest request;
+  request.set_period(periods.periods(periods.periods_size() - 1).name());
+  v1::Report report;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = follow_up->GetReport(&context, request, &report);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(report.period(), request.period());
+  EXPECT_TRUE(report.small_cells_suppressed());
+  ASSERT_FALSE(report.figures().empty());
+  EXPECT_EQ(report.figures(0).id(), "tracks.ongoing");
+
+  request.mutable_scope()->set_county_code("99");
+  grpc::ClientContext context;
+  grpc::Status status = follow_up->GetReport(&context, request, &report);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::ViolatedFields(status),
+            std::set<std::string>{"scope.county_code"});
 }
 
 }  // namespace

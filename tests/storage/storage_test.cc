@@ -48,8 +48,8 @@ TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));
   std::vector<std::vector<std::string>> seen;
-  const int id = storage->AddCommitObserver(
-      [&](const std::vector<std::string>& keys) {
+  const int id =
+      storage->AddCommitObserver([&](const std::vector<std::string>& keys) {
         // The commit is visible to the observer.
         for (const auto& key : keys) {
           EXPECT_EQ(Read(*storage, Column::kRecords, key).has_value(),

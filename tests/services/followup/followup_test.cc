@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
-
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/followup/suppression.h"
@@ -31,10 +30,10 @@ class FollowUpTest : public ::testing::Test {
         intakes_(env_.deps()),
         participants_(env_.deps()),
         participations_(env_.deps()) {
-    const std::string private_care = Employer("5560360793", "87301", "0180",
-                                              v1::Employer::PRIVATE);
-    const std::string municipal = Employer("2120000142", "88101", "0184",
-                                           v1::Employer::MUNICIPAL);
+    const std::string private_care =
+        Employer("5560360793", "87301", "0180", v1::Employer::PRIVATE);
+    const std::string municipal =
+        Employer("2120000142", "88101", "0184", v1::Employer::MUNICIPAL);
     const std::string komvux = Module(v1::KOMVUX, 20);
     const std::string aub = Module(v1::AUB, 10);
     const std::string folk = Module(v1::FOLKHOGSKOLA, 30);
@@ -65,8 +64,7 @@ class FollowUpTest : public ::testing::Test {
 
     const absl::CivilDay march(2026, 3, 1), june_end(2026, 6, 30);
     const std::string p1 = Person("p1", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
-    Complete(Enroll(p1, a_, a_intake_, march), june_end,
-             v1::WORK_UNSUBSIDIZED);
+    Complete(Enroll(p1, a_, a_intake_, march), june_end, v1::WORK_UNSUBSIDIZED);
     const std::string p2 = Person("p2", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
     Complete(Enroll(p2, a_, a_intake_, march), june_end, v1::STUDIES);
     const std::string p3 = Person("p3", v1::MALE, v1::UPPER_SECONDARY);
@@ -215,10 +213,10 @@ class FollowUpTest : public ::testing::Test {
     absl::flat_hash_map<std::string, std::string> figures;
     if (!report.ok()) return figures;
     for (const v1::Figure& f : report->figures()) {
-      figures[f.id()] =
-          f.suppressed() ? "suppressed"
-          : !f.share() ? absl::StrCat(f.numerator())
-              : absl::StrCat(f.numerator(), "/", f.denominator());
+      figures[f.id()] = f.suppressed() ? "suppressed"
+                        : !f.share()
+                            ? absl::StrCat(f.numerator())
+                            : absl::StrCat(f.numerator(), "/", f.denominator());
     }
     return figures;
   }
@@ -430,7 +428,7 @@ TEST(SuppressionTest, ACellDerivableBySubtractionIsWithheldToo) {
 
 TEST_F(FollowUpTest, TheHandBuiltReportWithholdsEveryCellBelowFive) {
   auto f = Report(absl::CivilDay(2026, 11, 23), {}, /*suppress=*/true);
-  EXPECT_EQ(f["tracks.ongoing"], "2");  // Tracks are not persons.
+  EXPECT_EQ(f["tracks.ongoing"], "2");                // Tracks are not persons.
   EXPECT_EQ(f["participants.active"], "suppressed");  // 2
   EXPECT_EQ(f["participants.started_since_series_start"], "5");
   EXPECT_EQ(f["participants.started_since_series_start.women"], "suppressed");

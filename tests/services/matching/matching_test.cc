@@ -418,8 +418,7 @@ TEST_F(MatchingTest,
 TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
   const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
   const std::string done = Participant("p5", v1::MALE, 1985, {});
-  const std::string participation =
-      EnrollIn(done, b_, b_intake, kToday - 60);
+  const std::string participation = EnrollIn(done, b_, b_intake, kToday - 60);
   v1::CompleteParticipationRequest complete;
   complete.set_name(participation);
   *complete.mutable_end_date() = ToDate(kToday - 10);
@@ -463,8 +462,8 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
 TEST_F(MatchingTest, FillingTheLastSeatTurnsTheTrackIntoASeatNearMiss) {
   const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
   for (int i = 0; i < 3; ++i) {
-    EnrollIn(Participant(absl::StrCat("s", i).c_str(), v1::MALE, 1980, {}),
-             b_, b_intake, kToday);
+    EnrollIn(Participant(absl::StrCat("s", i).c_str(), v1::MALE, 1980, {}), b_,
+             b_intake, kToday);
   }
   v1::ProposeTracksResponse r = Propose(participant_);
   const v1::Proposal* b = Find(r, b_);

@@ -84,6 +84,28 @@ class RecordTable {
                       storage::RecordKey(collection, id));
   }
 
+  // Every record of `collection`, in id order. For whole-collection loads
+  // (start-up views, reports); callers that page use List.
+  absl::StatusOr<std::vector<T>> All(storage::Reader& reader,
+                                     absl::string_view collection) const {
+    std::vector<T> records;
+    absl::Status inner = absl::OkStatus();
+    absl::Status s = reader.Scan(
+        storage::Column::kRecords, storage::RecordPrefix(collection), "",
+        [&](absl::string_view key, absl::string_view bytes) {
+          if (!records.emplace_back().ParseFromArray(
+                  bytes.data(), static_cast<int>(bytes.size()))) {
+            inner = absl::DataLossError(absl::StrCat(
+                "unreadable record ", storage::RecordKeyName(key)));
+            return false;
+          }
+          return true;
+        });
+    if (!s.ok()) return s;
+    if (!inner.ok()) return inner;
+    return records;
+  }
+
   // One page of `collection` matching every term of `query`, in id order;
   // `next` gets the next page token, or empty on the last page.
   absl::StatusOr<std::vector<T>> List(storage::Reader& reader,

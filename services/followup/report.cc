@@ -8,9 +8,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/events.h"
+#include "services/common/record_table.h"
 #include "services/common/reference_data.h"
 #include "services/common/validation.h"
 #include "services/participations/lifecycle.h"
+#include "services/participations/seats.h"
+#include "services/tracks/chain.h"
 #include "services/tracks/track_history.h"
 #include "storage/keys.h"
 
@@ -115,74 +118,40 @@ constexpr const char* kEducationClasses[] = {"komvux_only",    "aub_only",
                                              "komvux_and_aub", "folkhogskola",
                                              "internal",       "other"};
 
-const v1::ModuleChain& ChainVersion(const v1::Track& track, int version) {
-  for (const v1::ModuleChain& past : track.past_chains()) {
-    if (past.version() == version) return past;
-  }
-  return track.chain();
-}
-
-bool Started(const v1::Participation& p) {
-  return p.state() == v1::Participation::ENROLLED ||
-         p.state() == v1::Participation::COMPLETED ||
-         p.state() == v1::Participation::INTERRUPTED;
-}
-
 }  // namespace
 
 absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
   FollowUpData data;
+  absl::StatusOr<std::vector<v1::Track>> tracks =
+      RecordTable<v1::Track>(nullptr).All(reader, "tracks");
+  if (!tracks.ok()) return tracks.status();
+  data.tracks = *std::move(tracks);
+  absl::StatusOr<std::vector<v1::Employer>> employers =
+      RecordTable<v1::Employer>(nullptr).All(reader, "employers");
+  if (!employers.ok()) return employers.status();
+  for (v1::Employer& e : *employers) data.employers[e.name()] = std::move(e);
+  absl::StatusOr<std::vector<v1::Participant>> participants =
+      RecordTable<v1::Participant>(nullptr).All(reader, "participants");
+  if (!participants.ok()) return participants.status();
+  for (v1::Participant& p : *participants) {
+    data.participants[p.name()] = std::move(p);
+  }
   absl::Status inner;
-  auto parse = [&](auto& message, absl::string_view value,
-                   absl::string_view what) {
-    if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      inner = absl::DataLossError(absl::StrCat("unreadable ", what));
-      return false;
-    }
-    return true;
-  };
-  absl::Status s =
-      reader.Scan(storage::Column::kRecords, storage::RecordPrefix("tracks"),
-                  "", [&](absl::string_view, absl::string_view value) {
-                    return parse(data.tracks.emplace_back(), value, "track");
-                  });
-  if (s.ok() && inner.ok()) {
-    s = reader.Scan(storage::Column::kRecords,
-                    storage::RecordPrefix("employers"), "",
-                    [&](absl::string_view, absl::string_view value) {
-                      v1::Employer e;
-                      if (!parse(e, value, "employer")) return false;
-                      data.employers[e.name()] = std::move(e);
-                      return true;
-                    });
-  }
-  if (s.ok() && inner.ok()) {
-    s = reader.Scan(storage::Column::kRecords,
-                    storage::RecordPrefix("participants"), "",
-                    [&](absl::string_view, absl::string_view value) {
-                      v1::Participant p;
-                      if (!parse(p, value, "participant")) return false;
-                      data.participants[p.name()] = std::move(p);
-                      return true;
-                    });
-  }
-  if (s.ok() && inner.ok()) {
-    s = reader.Scan(
-        storage::Column::kEvents, "", "",
-        [&](absl::string_view key, absl::string_view value) {
-          const uint64_t sequence = storage::EventKeySequence(key);
-          absl::StatusOr<v1::Event> event = DecodeEvent(sequence, value);
-          if (!event.ok()) {
-            inner = event.status();
-            return false;
-          }
-          data.last_sequence = std::max(data.last_sequence, sequence);
-          if (absl::StartsWith(event->resource(), "participations/")) {
-            data.participations[event->resource()].push_back(*std::move(event));
-          }
-          return true;
-        });
-  }
+  absl::Status s = reader.Scan(
+      storage::Column::kEvents, "", "",
+      [&](absl::string_view key, absl::string_view value) {
+        const uint64_t sequence = storage::EventKeySequence(key);
+        absl::StatusOr<v1::Event> event = DecodeEvent(sequence, value);
+        if (!event.ok()) {
+          inner = event.status();
+          return false;
+        }
+        data.last_sequence = std::max(data.last_sequence, sequence);
+        if (absl::StartsWith(event->resource(), "participations/")) {
+          data.participations[event->resource()].push_back(*std::move(event));
+        }
+        return true;
+      });
   if (!s.ok()) return s;
   if (!inner.ok()) return inner;
   return data;
@@ -261,7 +230,7 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
       starters_pre;
   for (const Replayed& r : participations) {
-    if (!Started(r.p)) continue;
+    if (!HasStarted(r.p)) continue;
     starters[r.p.track()].insert(r.p.participant());
     auto it = data.participants.find(r.p.participant());
     if (it != data.participants.end() &&
@@ -323,8 +292,10 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   int64_t weeks_min = 0, weeks_max = 0, weeks_sum = 0;
   std::map<std::string, int64_t> education;
   for (const TrackThen* t : ongoing) {
-    const v1::ModuleChain& chain =
+    const v1::ModuleChain* version =
         ChainVersion(*t->track, t->revision->chain_version());
+    const v1::ModuleChain& chain =
+        version != nullptr ? *version : t->track->chain();
     const int64_t weeks = chain.length_weeks();
     weeks_min = t == ongoing.front() ? weeks : std::min(weeks_min, weeks);
     weeks_max = std::max(weeks_max, weeks);
@@ -401,12 +372,12 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
     if (!participation_in_scope(p)) continue;
     const v1::Gender gender = gender_of(p);
     ++proposals_by_gender[gender];
-    if (Started(p)) ++enrolled_by_gender[gender];
+    if (HasStarted(p)) ++enrolled_by_gender[gender];
     if (p.state() == v1::Participation::PROPOSED &&
         day - r.proposed > options.proposal_expiry_days) {
       ++expired;
     }
-    if (!Started(p)) continue;
+    if (!HasStarted(p)) continue;
     const absl::CivilDay start = *ToCivilDay(p.start_date());
     std::optional<absl::CivilDay> end;
     if (HasDate(p.end_date())) end = ToCivilDay(p.end_date());

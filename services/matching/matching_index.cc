@@ -12,6 +12,7 @@
 #include "services/common/terms.h"
 #include "services/common/validation.h"
 #include "services/matching/scoring.h"
+#include "services/tracks/chain.h"
 #include "storage/keys.h"
 
 namespace jobtrack {
@@ -115,45 +116,28 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
     view->workplaces.push_back(t.municipality_codes(0));
   }
 
-  absl::Status inner;
-  absl::Status s =
-      reader.Scan(storage::Column::kRecords,
-                  storage::RecordPrefix(absl::StrCat(t.name(), "/intakes")), "",
-                  [&](absl::string_view, absl::string_view value) {
-                    IntakeView intake;
-                    if (!intake.intake.ParseFromArray(
-                            value.data(), static_cast<int>(value.size()))) {
-                      inner = absl::DataLossError(
-                          absl::StrCat("unreadable intake of ", t.name()));
-                      return false;
-                    }
-                    std::optional<absl::CivilDay> start =
-                        ToCivilDay(intake.intake.start_date());
-                    if (!start) {
-                      inner = absl::DataLossError(absl::StrCat(
-                          intake.intake.name(), " has no valid start date"));
-                      return false;
-                    }
-                    intake.start_date = *start;
-                    if (HasDate(intake.intake.end_date())) {
-                      intake.end_date = ToCivilDay(intake.intake.end_date());
-                    }
-                    intake.chain = &t.chain();
-                    for (const v1::ModuleChain& past : t.past_chains()) {
-                      if (past.version() == intake.intake.chain_version()) {
-                        intake.chain = &past;
-                      }
-                    }
-                    intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
-                    view->intakes.push_back(std::move(intake));
-                    return true;
-                  });
-  if (!s.ok()) return s;
-  if (!inner.ok()) return inner;
-  std::sort(view->intakes.begin(), view->intakes.end(),
-            [](const IntakeView& a, const IntakeView& b) {
-              return a.intake.name() < b.intake.name();
-            });
+  // In id order, which is name order.
+  absl::StatusOr<std::vector<v1::Intake>> intakes =
+      RecordTable<v1::Intake>(nullptr).All(reader,
+                                           absl::StrCat(t.name(), "/intakes"));
+  if (!intakes.ok()) return intakes.status();
+  for (v1::Intake& stored : *intakes) {
+    IntakeView& intake = view->intakes.emplace_back();
+    intake.intake = std::move(stored);
+    std::optional<absl::CivilDay> start =
+        ToCivilDay(intake.intake.start_date());
+    if (!start) {
+      return absl::DataLossError(
+          absl::StrCat(intake.intake.name(), " has no valid start date"));
+    }
+    intake.start_date = *start;
+    if (HasDate(intake.intake.end_date())) {
+      intake.end_date = ToCivilDay(intake.intake.end_date());
+    }
+    intake.chain = ChainVersion(t, intake.intake.chain_version());
+    if (intake.chain == nullptr) intake.chain = &t.chain();
+    intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
+  }
 
   const RecordTable<v1::Participation> participations(nullptr);
   absl::StatusOr<std::vector<v1::Participation>> all = participations.WithTerm(

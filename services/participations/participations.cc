@@ -11,6 +11,7 @@
 #include "services/common/validation.h"
 #include "services/modules/modules.h"
 #include "services/participations/seats.h"
+#include "services/tracks/chain.h"
 #include "storage/keys.h"
 
 namespace jobtrack {
@@ -286,12 +287,8 @@ absl::StatusOr<v1::Participation> Participations::Enroll(
         const RecordTable<v1::Track> tracks(nullptr);
         absl::StatusOr<v1::Track> track = tracks.Get(txn, current.track());
         if (!track.ok()) return track.status();
-        const v1::ModuleChain* chain = nullptr;
-        if (track->chain().version() == intake->chain_version())
-          chain = &track->chain();
-        for (const auto& past : track->past_chains()) {
-          if (past.version() == intake->chain_version()) chain = &past;
-        }
+        const v1::ModuleChain* chain =
+            ChainVersion(*track, intake->chain_version());
         if (chain == nullptr) {
           return absl::DataLossError(
               absl::StrCat(request.intake(), " names chain version ",

@@ -8,12 +8,14 @@
 
 namespace jobtrack {
 
+bool HasStarted(const v1::Participation& p) {
+  return p.state() == v1::Participation::ENROLLED ||
+         p.state() == v1::Participation::COMPLETED ||
+         p.state() == v1::Participation::INTERRUPTED;
+}
+
 std::optional<SeatInterval> SeatOf(const v1::Participation& p) {
-  if (p.state() != v1::Participation::ENROLLED &&
-      p.state() != v1::Participation::COMPLETED &&
-      p.state() != v1::Participation::INTERRUPTED) {
-    return std::nullopt;
-  }
+  if (!HasStarted(p)) return std::nullopt;
   std::optional<absl::CivilDay> start = ToCivilDay(p.start_date());
   if (!start) return std::nullopt;
   SeatInterval seat{*start, std::nullopt};

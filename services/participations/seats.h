@@ -26,8 +26,11 @@ struct SeatInterval {
   }
 };
 
-// The seat `p` holds: ENROLLED, COMPLETED and INTERRUPTED participations
-// hold one from their start to their end; others hold none.
+// Whether `p` has started: it is ENROLLED, COMPLETED or INTERRUPTED.
+bool HasStarted(const v1::Participation& p);
+
+// The seat `p` holds: a participation that has started holds one from its
+// start to its end; others hold none.
 std::optional<SeatInterval> SeatOf(const v1::Participation& p);
 
 // The seats held in `intake` by its participations other than `exclude`.

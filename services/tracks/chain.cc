@@ -137,4 +137,12 @@ bool SameSteps(const v1::ModuleChain& a, const v1::ModuleChain& b) {
   return true;
 }
 
+const v1::ModuleChain* ChainVersion(const v1::Track& track, int version) {
+  if (track.chain().version() == version) return &track.chain();
+  for (const v1::ModuleChain& past : track.past_chains()) {
+    if (past.version() == version) return &past;
+  }
+  return nullptr;
+}
+
 }  // namespace jobtrack

@@ -34,6 +34,10 @@ absl::StatusOr<v1::ModuleChain> ResolveChain(storage::Transaction& txn,
 // longest step.
 int ChainLengthWeeks(const v1::ModuleChain& chain);
 
+// The version `version` of `track`'s chain (current or past); null if the
+// track has no such version.
+const v1::ModuleChain* ChainVersion(const v1::Track& track, int version);
+
 // True if both chains have the same stages and step sources.
 bool SameSteps(const v1::ModuleChain& a, const v1::ModuleChain& b);
 

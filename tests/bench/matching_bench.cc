@@ -26,6 +26,7 @@
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -61,33 +62,6 @@ struct Dataset {
             .hasher = &hasher};
   }
 };
-
-// Proposes, selects and enrolls; the participation, or nullopt if the
-// intake is full.
-std::optional<std::string> Enroll(Participations& participations,
-                                  const CallContext& context,
-                                  const std::string& participant,
-                                  const std::string& track,
-                                  const std::string& intake,
-                                  absl::CivilDay start) {
-  v1::ProposeParticipationRequest propose;
-  propose.set_participant(participant);
-  propose.set_track(track);
-  *propose.mutable_effective_date() = ToDate(start);
-  auto proposed = participations.Propose(context, propose);
-  if (!proposed.ok()) std::abort();
-  v1::SelectParticipationRequest select;
-  select.set_name(proposed->name());
-  *select.mutable_effective_date() = ToDate(start);
-  if (!participations.Select(context, select).ok()) std::abort();
-  v1::EnrollParticipationRequest enroll;
-  enroll.set_name(proposed->name());
-  enroll.set_intake(intake);
-  *enroll.mutable_start_date() = ToDate(start);
-  *enroll.mutable_effective_date() = ToDate(start);
-  if (!participations.Enroll(context, enroll).ok()) return std::nullopt;
-  return proposed->name();
-}
 
 Dataset* Build(int scale) {
   auto* d = new Dataset;
@@ -219,10 +193,11 @@ Dataset* Build(int scale) {
         const absl::CivilDay start = completed
                                          ? absl::CivilDay(2025, 3, 1)
                                          : absl::CivilDay(2026, 11, 23) - 1;
-        const std::optional<std::string> joined =
-            Enroll(participations, context, created->name(), use.track,
-                   completed ? use.past : use.current, start);
-        if (joined && completed) {
+        // Not joined when the intake is full.
+        const absl::StatusOr<std::string> joined = testing::ProposeSelectEnroll(
+            participations, context, created->name(), use.track,
+            completed ? use.past : use.current, start, start);
+        if (joined.ok() && completed) {
           v1::CompleteParticipationRequest complete;
           complete.set_name(*joined);
           *complete.mutable_end_date() = ToDate(absl::CivilDay(2025, 9, 1));
@@ -237,7 +212,7 @@ Dataset* Build(int scale) {
             participations.RecordOutcome(context, outcome).IgnoreError();
           }
           ++d->completed;
-        } else if (joined) {
+        } else if (joined.ok()) {
           ++d->enrolled;
           continue;  // Enrolled: matching refuses; not a benchmark subject.
         }

@@ -14,6 +14,7 @@
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -159,19 +160,11 @@ class FollowUpTest : public ::testing::Test {
 
   std::string Enroll(const std::string& participant, const std::string& track,
                      const std::string& intake, absl::CivilDay start) {
-    const std::string name = Propose(participant, track, start - 14);
-    v1::SelectParticipationRequest select;
-    select.set_name(name);
-    *select.mutable_effective_date() = ToDate(start - 7);
-    EXPECT_TRUE(participations_.Select(kContext, select).ok());
-    v1::EnrollParticipationRequest enroll;
-    enroll.set_name(name);
-    enroll.set_intake(intake);
-    *enroll.mutable_start_date() = ToDate(start);
-    *enroll.mutable_effective_date() = ToDate(start);
-    auto enrolled = participations_.Enroll(kContext, enroll);
+    auto enrolled =
+        testing::ProposeSelectEnroll(participations_, kContext, participant,
+                                     track, intake, start, start - 14);
     EXPECT_TRUE(enrolled.ok()) << enrolled.status();
-    return name;
+    return enrolled.value_or("");
   }
 
   void Complete(const std::string& name, absl::CivilDay end,

@@ -11,6 +11,7 @@
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -152,24 +153,11 @@ class MatchingTest : public ::testing::Test {
   // from `start`; the participation's name.
   std::string EnrollIn(const std::string& participant, const std::string& track,
                        const std::string& intake, absl::CivilDay start) {
-    v1::ProposeParticipationRequest propose;
-    propose.set_participant(participant);
-    propose.set_track(track);
-    *propose.mutable_effective_date() = ToDate(std::min(start, kToday));
-    auto proposed = participations_.Propose(kContext, propose);
-    EXPECT_TRUE(proposed.ok()) << proposed.status();
-    v1::SelectParticipationRequest select;
-    select.set_name(proposed->name());
-    *select.mutable_effective_date() = propose.effective_date();
-    EXPECT_TRUE(participations_.Select(kContext, select).ok());
-    v1::EnrollParticipationRequest enroll;
-    enroll.set_name(proposed->name());
-    enroll.set_intake(intake);
-    *enroll.mutable_start_date() = ToDate(start);
-    *enroll.mutable_effective_date() = propose.effective_date();
-    auto enrolled = participations_.Enroll(kContext, enroll);
+    auto enrolled = testing::ProposeSelectEnroll(
+        participations_, kContext, participant, track, intake, start,
+        std::min(start, kToday));
     EXPECT_TRUE(enrolled.ok()) << enrolled.status();
-    return proposed->name();
+    return enrolled.value_or("");
   }
 
   static const v1::Proposal* Find(const v1::ProposeTracksResponse& r,

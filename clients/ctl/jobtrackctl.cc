@@ -35,6 +35,7 @@
 #include "jobtrack/v1/agreement.grpc.pb.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
+#include "jobtrack/v1/followup.grpc.pb.h"
 #include "jobtrack/v1/matching.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
@@ -101,6 +102,7 @@ void LinkServices() {
   (void)jobtrack::v1::ProposeParticipationRequest::descriptor();
   (void)jobtrack::v1::ProposeTracksRequest::descriptor();
   (void)jobtrack::v1::WatchChangesRequest::descriptor();
+  (void)jobtrack::v1::GetReportRequest::descriptor();
 }
 
 std::string NewUuid() {
@@ -314,7 +316,8 @@ int main(int argc, char** argv) {
     for (const char* service :
          {"EmployerService", "SupplierService", "AgreementService",
           "ModuleService", "TrackService", "ParticipantService",
-          "ParticipationService", "MatchingService", "ChangeService"}) {
+          "ParticipationService", "MatchingService", "ChangeService",
+          "FollowUpService"}) {
       const auto* descriptor =
           google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
               absl::StrCat(kPackage, service));

@@ -245,6 +245,16 @@ TEST(JobtrackdTest,
   EXPECT_NE(proposals.find("shares 4 of 4 digits"), std::string::npos)
       << proposals;
 
+  // A reporting job pulls the follow-up for the last period.
+  const std::string report =
+      RunCommand(absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
+                              " call FollowUpService.GetReport "
+                              "'{\"period\": \"periods/2026-09-30\"}'"),
+                 &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(report.find("\"id\": \"tracks.ongoing\""), std::string::npos)
+      << report;
+
   // A bad request through the CLI names the field and fails.
   RunCommand(
       absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,

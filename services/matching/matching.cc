@@ -67,15 +67,15 @@ std::optional<Choice> BestIntake(const TrackView& track, absl::CivilDay day,
 TrackOption OptionOf(const TrackView& track, const Choice& choice) {
   TrackOption option;
   option.track = &track.track;
-  option.intake = &choice.intake->intake;
-  option.chain = choice.intake->chain;
   option.sni_section = track.sni_section;
-  option.plan_weeks = choice.intake->plan_weeks;
-  option.start = choice.start;
-  option.free_seats = choice.free_seats;
   option.workplace_municipalities = track.workplaces;
   option.completed = track.completed;
   option.working = track.working;
+  option.intake = &choice.intake->intake;
+  option.chain = choice.intake->chain;
+  option.plan_weeks = choice.intake->plan_weeks;
+  option.start = choice.start;
+  option.free_seats = choice.free_seats;
   return option;
 }
 
@@ -100,6 +100,161 @@ void RankAndLimit(std::vector<Scored>& scored, int limit) {
   std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
                     better);
   scored.resize(keep);
+}
+
+Scored Evaluated(const MatchingWeights& weights, const ParticipantFacts& facts,
+                 const TrackView& view, const Choice& choice,
+                 absl::CivilDay day) {
+  Scored c;
+  c.values = Evaluate(weights, facts, OptionOf(view, choice), day);
+  c.score = TotalScore(weights, c.values);
+  c.tie = view.track.name();
+  c.track = &view;
+  c.choice = choice;
+  return c;
+}
+
+void ScoreAll(const MatchingWeights& weights,
+              absl::Span<const MatchingIndex::LocalTrack> tracks,
+              const v1::Participant& participant, const ParticipantFacts& facts,
+              absl::CivilDay day, std::vector<Scored>& scored,
+              v1::ProposeTracksResponse& response) {
+  for (const MatchingIndex::LocalTrack& local : tracks) {
+    const TrackView* view = local.view.get();
+    const std::optional<v1::Track::Status> status = view->StatusOn(day);
+    if (!status) continue;  // Did not exist yet.
+    const uint32_t failed = FailedFilterMask(participant, view->track, *status);
+    if (failed & (failed - 1)) continue;  // Two or more.
+    std::optional<Choice> choice =
+        BestIntake(*view, day, weights.start_window_days, "");
+    if (failed == 0 && choice) {
+      scored.push_back(Evaluated(weights, facts, *view, *choice, day));
+    } else if (failed != 0 && choice) {
+      *response.add_near_misses() = std::move(
+          DescribeFailures(participant, view->track, *status, failed)[0]);
+    } else if (failed == 0) {
+      v1::NearMiss* miss = response.add_near_misses();
+      miss->set_track(view->track.name());
+      miss->set_filter("seat");
+      miss->set_reason(absl::StrCat("no intake with a free seat starts within ",
+                                    weights.start_window_days, " days"));
+    }
+  }
+}
+
+// A bit per SNI section letter (A–U).
+uint32_t SectionBit(char section) {
+  return section >= 'A' && section <= 'Z' ? 1u << (section - 'A') : 0;
+}
+
+// An upper bound of the score of any option of `t` for the participant, or
+// nullopt if `t` is certainly not eligible. Every factor is exact but start
+// and demand, which depend on the intake and are taken at their best, and
+// industry, taken as 1 when the sections match. Conservative: a track it
+// keeps may still fail a filter (target groups are left to the second
+// pass), but it never drops an eligible one.
+std::optional<double> ScoreBound(const MatchingWeights& weights,
+                                 const v1::Participant& p, int background,
+                                 uint32_t interest_sections,
+                                 uint32_t next_sections,
+                                 const MatchingIndex::LocalTrack& t,
+                                 absl::CivilDay day) {
+  if (day >= t.stable_from) {
+    if (t.status != v1::Track::OPEN) return std::nullopt;
+  } else if (t.view->StatusOn(day) != v1::Track::OPEN) {
+    return std::nullopt;
+  }
+  if ((t.min_swedish_level != v1::SWEDISH_LEVEL_UNSPECIFIED &&
+       p.swedish_level() < t.min_swedish_level) ||
+      (t.min_education_level != v1::EDUCATION_LEVEL_UNSPECIFIED &&
+       p.education_level() < t.min_education_level) ||
+      (t.driving_licence && !p.driving_licence()) ||
+      (t.kind == v1::Track::ENTREPRENEUR && !p.self_employment_interest())) {
+    return std::nullopt;
+  }
+  FactorValues v;
+  int digits = 0;
+  for (const std::string& interest : p.ssyk_interests()) {
+    int n = 0;
+    while (n < 4 && n < static_cast<int>(interest.size()) && t.ssyk[n] != 0 &&
+           interest[n] == t.ssyk[n]) {
+      ++n;
+    }
+    digits = std::max(digits, n);
+  }
+  v.occupation = OccupationValue(digits);
+  const uint32_t section = SectionBit(t.sni_section);
+  // A code without a known section can still match an interest exactly.
+  v.industry = section == 0 ? (p.sni_interests().empty() ? 0 : 1)
+                            : (interest_sections & section ? 1 : 0);
+  v.geography = t.geography;
+  v.start = 1;
+  v.plan_length = PlanLengthValue(t.shortest_plan_weeks[background]);
+  v.demand = 1;
+  v.outcome = OutcomeValue(weights, t.completed, t.working);
+  v.next_track = next_sections & section ? 1 : 0;
+  // The slack absorbs rounding: a bound must never fall below a score.
+  return TotalScore(weights, v) + 1e-9;
+}
+
+// Scores only what can reach the top `limit`: a first pass bounds every
+// track's score from the index's inline data, a second scores tracks
+// exactly, best bound first, and stops when no remaining bound reaches the
+// limit-th best score (ties go by name, so an equal bound is still
+// scored). Gives exactly the proposals ScoreAll would.
+void ScoreBest(const MatchingWeights& weights,
+               absl::Span<const MatchingIndex::LocalTrack> tracks,
+               const v1::Participant& participant,
+               const ParticipantFacts& facts, absl::CivilDay day, int limit,
+               std::vector<Scored>& scored) {
+  struct Bounded {
+    double bound;
+    const TrackView* view;
+    bool operator<(const Bounded& o) const { return bound < o.bound; }
+  };
+  thread_local std::vector<Bounded> heap;
+  heap.clear();
+  const int background = Background(participant);
+  uint32_t interest_sections = 0, next_sections = 0;
+  for (const std::string& s : facts.sni_interest_sections) {
+    if (!s.empty()) interest_sections |= SectionBit(s[0]);
+  }
+  for (const std::string& s : facts.sections_completed_not_hired) {
+    if (!s.empty()) next_sections |= SectionBit(s[0]);
+  }
+  for (const MatchingIndex::LocalTrack& t : tracks) {
+    const std::optional<double> bound =
+        ScoreBound(weights, participant, background, interest_sections,
+                   next_sections, t, day);
+    if (bound) heap.push_back({*bound, t.view.get()});
+  }
+  std::make_heap(heap.begin(), heap.end());
+  std::vector<double> best_scores;  // Min-heap of the top `limit` scores.
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end());
+    const Bounded next = heap.back();
+    heap.pop_back();
+    if (static_cast<int>(best_scores.size()) == limit &&
+        next.bound < best_scores.front()) {
+      break;
+    }
+    const TrackView& view = *next.view;
+    const std::optional<v1::Track::Status> status = view.StatusOn(day);
+    if (!status || FailedFilterMask(participant, view.track, *status) != 0) {
+      continue;
+    }
+    std::optional<Choice> choice =
+        BestIntake(view, day, weights.start_window_days, "");
+    if (!choice) continue;
+    const Scored& c =
+        scored.emplace_back(Evaluated(weights, facts, view, *choice, day));
+    best_scores.push_back(c.score);
+    std::push_heap(best_scores.begin(), best_scores.end(), std::greater<>());
+    if (static_cast<int>(best_scores.size()) > limit) {
+      std::pop_heap(best_scores.begin(), best_scores.end(), std::greater<>());
+      best_scores.pop_back();
+    }
+  }
 }
 
 }  // namespace
@@ -179,40 +334,16 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
   v1::ProposeTracksResponse response;
   absl::Status s = index_->VisitTracksIn(
       participant->municipality_code(),
-      [&](absl::Span<const std::shared_ptr<const TrackView>> tracks) {
+      [&](absl::Span<const MatchingIndex::LocalTrack> tracks) {
         // Reused: a big city has thousands of candidates per call.
         thread_local std::vector<Scored> scored;
         scored.clear();
-        for (const auto& view : tracks) {
-          const std::optional<v1::Track::Status> status = view->StatusOn(*day);
-          if (!status) continue;  // Did not exist yet.
-          const uint32_t failed =
-              FailedFilterMask(*participant, view->track, *status);
-          if (failed & (failed - 1)) continue;  // Two or more.
-          std::optional<Choice> choice =
-              BestIntake(*view, *day, weights_.start_window_days, "");
-          if (failed == 0 && choice) {
-            Scored& c = scored.emplace_back();
-            c.values =
-                Evaluate(weights_, *facts, OptionOf(*view, *choice), *day);
-            c.score = TotalScore(weights_, c.values);
-            c.tie = view->track.name();
-            c.track = view.get();
-            c.choice = *choice;
-            continue;
-          }
-          if (!request.include_near_misses()) continue;
-          if (failed != 0 && choice) {
-            *response.add_near_misses() = std::move(DescribeFailures(
-                *participant, view->track, *status, failed)[0]);
-          } else if (failed == 0) {
-            v1::NearMiss* miss = response.add_near_misses();
-            miss->set_track(view->track.name());
-            miss->set_filter("seat");
-            miss->set_reason(
-                absl::StrCat("no intake with a free seat starts within ",
-                             weights_.start_window_days, " days"));
-          }
+        if (request.include_near_misses()) {
+          ScoreAll(weights_, tracks, *participant, *facts, *day, scored,
+                   response);
+        } else {
+          ScoreBest(weights_, tracks, *participant, *facts, *day, *limit,
+                    scored);
         }
         RankAndLimit(scored, *limit);
         for (const Scored& c : scored) {

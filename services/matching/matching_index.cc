@@ -138,6 +138,16 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
     if (intake.chain == nullptr) intake.chain = &t.chain();
     intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
   }
+  for (int background = 0; background < 4; ++background) {
+    int shortest = 0;
+    for (const IntakeView& intake : view->intakes) {
+      if (&intake == &view->intakes.front() ||
+          intake.plan_weeks[background] < shortest) {
+        shortest = intake.plan_weeks[background];
+      }
+    }
+    view->shortest_plan_weeks[background] = shortest;
+  }
 
   const RecordTable<v1::Participation> participations(nullptr);
   absl::StatusOr<std::vector<v1::Participation>> all = participations.WithTerm(
@@ -171,7 +181,7 @@ void MatchingIndex::Replace(const std::string& name,
       auto& list = by_municipality_[m];
       list.erase(
           std::remove_if(list.begin(), list.end(),
-                         [&](const auto& t) { return t.get() == before; }),
+                         [&](const auto& t) { return t.view.get() == before; }),
           list.end());
     }
     for (const std::string& e : before->track.employers()) {
@@ -185,14 +195,41 @@ void MatchingIndex::Replace(const std::string& name,
     auto& list = by_municipality_[m];
     list.insert(std::lower_bound(list.begin(), list.end(), name,
                                  [](const auto& t, const std::string& n) {
-                                   return t->track.name() < n;
+                                   return t.view->track.name() < n;
                                  }),
-                view);
+                LocalTrackOf(view, m));
   }
   for (const std::string& e : view->track.employers()) {
     employer_tracks_[e].insert(name);
   }
   tracks_.emplace(name, std::move(view));
+}
+
+MatchingIndex::LocalTrack MatchingIndex::LocalTrackOf(
+    std::shared_ptr<const TrackView> view, absl::string_view municipality) {
+  LocalTrack local;
+  const v1::Track& t = view->track;
+  if (!view->statuses.empty()) {
+    local.stable_from = view->statuses.back().first;
+    local.status = view->statuses.back().second;
+  } else {
+    // No valid history: never existed, as StatusOn says.
+    local.stable_from = absl::CivilDay::max();
+  }
+  local.kind = t.kind();
+  local.min_swedish_level = t.requirements().min_swedish_level();
+  local.min_education_level = t.requirements().min_education_level();
+  local.driving_licence = t.requirements().driving_licence();
+  for (size_t i = 0; i < t.ssyk_code().size() && i < local.ssyk.size(); ++i) {
+    local.ssyk[i] = t.ssyk_code()[i];
+  }
+  if (!view->sni_section.empty()) local.sni_section = view->sni_section[0];
+  local.geography = GeographyValue(municipality, view->workplaces);
+  local.completed = view->completed;
+  local.working = view->working;
+  local.shortest_plan_weeks = view->shortest_plan_weeks;
+  local.view = std::move(view);
+  return local;
 }
 
 absl::Status MatchingIndex::Refresh(
@@ -269,8 +306,7 @@ absl::Status MatchingIndex::Fresh() {
 
 absl::Status MatchingIndex::VisitTracksIn(
     absl::string_view municipality,
-    absl::FunctionRef<void(absl::Span<const std::shared_ptr<const TrackView>>)>
-        visit) {
+    absl::FunctionRef<void(absl::Span<const LocalTrack>)> visit) {
   if (absl::Status s = Fresh(); !s.ok()) return s;
   absl::ReaderMutexLock lock(&mu_);
   auto it = by_municipality_.find(municipality);

@@ -62,12 +62,39 @@ class MatchingIndex {
     std::vector<std::string> workplaces;
     // In name order.
     std::vector<IntakeView> intakes;
+    // The shortest plan_weeks of any intake, by background: what bounds a
+    // track's score before an intake is chosen.
+    std::array<int, 4> shortest_plan_weeks{};
     // Participations COMPLETED, and of those, with work afterwards.
     int completed = 0;
     int working = 0;
 
     // The status on `day`, or nullopt if the track did not exist yet.
     std::optional<v1::Track::Status> StatusOn(absl::CivilDay day) const;
+  };
+
+  // A track usable in one municipality, with what the first, cheap pass of
+  // matching reads about it stored inline: scanning a big city's thousands
+  // of tracks then walks one array instead of chasing pointers.
+  struct LocalTrack {
+    std::shared_ptr<const TrackView> view;
+    // The track's status from `stable_from` (its last revision) on; for
+    // earlier days ask view->StatusOn.
+    absl::CivilDay stable_from;
+    v1::Track::Status status = v1::Track::STATUS_UNSPECIFIED;
+    v1::Track::Kind kind = v1::Track::KIND_UNSPECIFIED;
+    v1::SwedishLevel min_swedish_level = v1::SWEDISH_LEVEL_UNSPECIFIED;
+    v1::EducationLevel min_education_level = v1::EDUCATION_LEVEL_UNSPECIFIED;
+    bool driving_licence = false;
+    // The SSYK code's digits ('\0' where it has fewer), and the SNI
+    // section's letter ('\0' if none).
+    std::array<char, 4> ssyk{};
+    char sni_section = 0;
+    // GeographyValue of the employers for someone living here.
+    double geography = 0;
+    int completed = 0;
+    int working = 0;
+    std::array<int, 4> shortest_plan_weeks{};
   };
 
   // Builds the index from `storage` and follows its commits until
@@ -88,9 +115,7 @@ class MatchingIndex {
   // until it returns). Fresh() first.
   absl::Status VisitTracksIn(
       absl::string_view municipality,
-      absl::FunctionRef<
-          void(absl::Span<const std::shared_ptr<const TrackView>>)>
-          visit);
+      absl::FunctionRef<void(absl::Span<const LocalTrack>)> visit);
 
   // The view of track `name`; NOT_FOUND if there is none. The view is
   // immutable and stays valid while held.
@@ -113,6 +138,8 @@ class MatchingIndex {
       storage::Reader& reader, absl::string_view name);
   void Replace(const std::string& name, std::shared_ptr<const TrackView> view)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static LocalTrack LocalTrackOf(std::shared_ptr<const TrackView> view,
+                                 absl::string_view municipality);
 
   storage::Storage* const storage_;
   int observer_ = 0;
@@ -122,9 +149,8 @@ class MatchingIndex {
   absl::flat_hash_map<std::string, std::shared_ptr<const TrackView>> tracks_
       ABSL_GUARDED_BY(mu_);
   // Municipality code -> tracks usable there, in name order.
-  absl::flat_hash_map<std::string,
-                      std::vector<std::shared_ptr<const TrackView>>>
-      by_municipality_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<LocalTrack>> by_municipality_
+      ABSL_GUARDED_BY(mu_);
   // Employer name -> the tracks that name it.
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
       employer_tracks_ ABSL_GUARDED_BY(mu_);

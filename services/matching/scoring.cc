@@ -211,6 +211,26 @@ std::array<int, 4> PlanWeeksByBackground(const v1::ModuleChain& chain) {
   return weeks;
 }
 
+double GeographyValue(absl::string_view home,
+                      absl::Span<const std::string> places) {
+  if (std::find(places.begin(), places.end(), home) != places.end()) return 1;
+  if (std::any_of(places.begin(), places.end(),
+                  [&](const std::string& m) { return SameCounty(m, home); })) {
+    return 0.5;
+  }
+  return 0;
+}
+
+double PlanLengthValue(int plan_weeks) {
+  return 1.0 - static_cast<double>(std::min(plan_weeks, kMaxChainWeeks)) /
+                   kMaxChainWeeks;
+}
+
+double OutcomeValue(const MatchingWeights& w, int completed, int working) {
+  return (working + w.prior_completions * w.national_outcome_rate) /
+         (completed + w.prior_completions);
+}
+
 FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
                       const TrackOption& option, absl::CivilDay today) {
   const v1::Participant& p = *facts.participant;
@@ -226,7 +246,7 @@ FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
       if (n > v.occupation_digits)
         v.occupation_digits = n, v.occupation_interest = i;
     }
-    v.occupation = static_cast<double>(v.occupation_digits) / 4;
+    v.occupation = OccupationValue(v.occupation_digits);
   }
 
   // Industry: 1 for the same detailed SNI group (or the track's own code),
@@ -247,30 +267,20 @@ FactorValues Evaluate(const MatchingWeights& w, const ParticipantFacts& facts,
     }
   }
 
-  const auto& places = option.workplace_municipalities;
-  const std::string& home = p.municipality_code();
-  if (std::find(places.begin(), places.end(), home) != places.end()) {
-    v.geography = 1;
-  } else if (std::any_of(
-                 places.begin(), places.end(),
-                 [&](const std::string& m) { return SameCounty(m, home); })) {
-    v.geography = 0.5;
-  }
+  v.geography =
+      GeographyValue(p.municipality_code(), option.workplace_municipalities);
 
   v.start_days = std::max<int>(0, static_cast<int>(option.start - today));
   const int window = std::max(1, w.start_window_days);
   v.start = 1.0 - static_cast<double>(std::min(v.start_days, window)) / window;
 
   v.plan_weeks = option.plan_weeks[Background(p)];
-  v.plan_length =
-      1.0 - static_cast<double>(std::min(v.plan_weeks, kMaxChainWeeks)) /
-                kMaxChainWeeks;
+  v.plan_length = PlanLengthValue(v.plan_weeks);
 
   const int seats = std::max(1, option.intake->seats());
   v.demand = static_cast<double>(std::min(option.free_seats, seats)) / seats;
 
-  v.outcome = (option.working + w.prior_completions * w.national_outcome_rate) /
-              (option.completed + w.prior_completions);
+  v.outcome = OutcomeValue(w, option.completed, option.working);
 
   v.next_track =
       !option.sni_section.empty() &&

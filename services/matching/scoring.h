@@ -123,6 +123,19 @@ struct FactorValues {
   double next_track = 0;
 };
 
+// Factor values that Evaluate shares with bounds computed elsewhere
+// (matching's first pass), so both follow one definition.
+inline double OccupationValue(int shared_digits) {
+  return static_cast<double>(shared_digits) / 4;
+}
+// 1 if a workplace is in `home`, 0.5 if one is in its county, else 0.
+double GeographyValue(absl::string_view home,
+                      absl::Span<const std::string> workplaces);
+double PlanLengthValue(int plan_weeks);
+// The track's share working after completion, shrunk towards the national
+// rate.
+double OutcomeValue(const MatchingWeights& weights, int completed, int working);
+
 FactorValues Evaluate(const MatchingWeights& weights,
                       const ParticipantFacts& facts, const TrackOption& option,
                       absl::CivilDay today);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
@@ -333,6 +335,86 @@ TEST_F(MatchingTest, AnEnrolledParticipantGetsNoProposals) {
 TEST_F(MatchingTest, SameDataGivesTheSameRanking) {
   EXPECT_EQ(Propose(participant_, true).SerializeAsString(),
             Propose(participant_, true).SerializeAsString());
+}
+
+// Without near misses, ProposeTracks stops scoring once no remaining track
+// can reach the top `limit` (matching.cc, ScoreBest). That shortcut must
+// never change the answer: on many random tracks, with ties, full seats and
+// failed filters, it returns exactly what scoring every track returns.
+TEST_F(MatchingTest, StoppingEarlyGivesTheSameProposalsAsScoringEveryTrack) {
+  std::mt19937 random(20261123);
+  auto pick = [&](const auto& items) {
+    return items[std::uniform_int_distribution<size_t>(
+        0, items.size() - 1)(random)];
+  };
+  const std::vector<const char*> ssyk = {"5321", "5322", "5311", "5312",
+                                         "5120", "4322", "4321"};
+  const std::vector<const char*> sni = {"87301", "86101", "52100", "87",
+                                        "56100"};
+  const std::vector<std::string> employers = {care_employer_, solna_employer_};
+  std::vector<std::string> tracks;
+  for (int t = 0; t < 40; ++t) {
+    v1::Track track =
+        Directed("Random", pick(ssyk), pick(sni), {pick(employers)});
+    *track.mutable_chain() = t % 3 == 0 ? Chain({{sfi_, komvux_}, {placement_}})
+                             : t % 3 == 1 ? Chain({{komvux_}})
+                                          : Chain({{aub_}});
+    if (t % 5 == 0) track.mutable_requirements()->set_driving_licence(true);
+    if (t % 7 == 0) track.set_status(v1::Track::PAUSED);
+    tracks.push_back(Create(track));
+    // Twins of some tracks: equal scores, so ties go by name.
+    if (t % 4 == 0) tracks.push_back(Create(track));
+  }
+  for (const std::string& track : tracks) {
+    const int intakes = std::uniform_int_distribution<int>(0, 2)(random);
+    for (int i = 0; i < intakes; ++i) {
+      const bool rolling = std::bernoulli_distribution(0.4)(random);
+      const int days = std::uniform_int_distribution<int>(0, 150)(random);
+      const int seats = std::uniform_int_distribution<int>(1, 6)(random);
+      const std::string intake =
+          Intake(track, rolling ? v1::Intake::ROLLING : v1::Intake::COMMON,
+                 rolling ? kToday - days : kToday + days, seats);
+      if (seats == 1 && !rolling && days > 0) {
+        EnrollIn(Participant("filler", v1::MALE, 1980, {}), track, intake,
+                 kToday + days);
+      }
+    }
+  }
+  for (int i = 0; i < 12; ++i) {
+    v1::Participant p;
+    p.set_external_reference(absl::StrCat("random-", i));
+    p.set_birth_year(1985);
+    p.set_gender(v1::FEMALE);
+    p.set_municipality_code(i % 2 ? "0180" : "0184");
+    p.set_education_level(i % 3 ? v1::UPPER_SECONDARY
+                                : v1::PRE_UPPER_SECONDARY);
+    p.set_swedish_level(i % 4 ? v1::SWEDISH_B1 : v1::SWEDISH_A2);
+    p.set_driving_licence(i % 2 == 0);
+    p.add_ssyk_interests(pick(ssyk));
+    if (i % 2) p.add_ssyk_interests(pick(ssyk));
+    if (i % 3 != 2) p.add_sni_interests(pick(sni));
+    const std::string name =
+        participants_.Create(kContext, p, "", p, "")->name();
+    for (int limit : {1, 3, 10, 100}) {
+      v1::ProposeTracksRequest request;
+      request.set_participant(name);
+      request.set_limit(limit);
+      auto fast = matching_.ProposeTracks(request);
+      request.set_include_near_misses(true);
+      auto full = matching_.ProposeTracks(request);
+      ASSERT_TRUE(fast.ok() && full.ok()) << fast.status() << full.status();
+      ASSERT_EQ(fast->proposals_size(), full->proposals_size())
+          << name << " limit " << limit;
+      for (int k = 0; k < fast->proposals_size(); ++k) {
+        EXPECT_EQ(fast->proposals(k).SerializeAsString(),
+                  full->proposals(k).SerializeAsString())
+            << name << " limit " << limit << " rank " << k;
+      }
+      if (limit == 3) {
+        EXPECT_EQ(fast->proposals_size(), 3) << name;
+      }
+    }
+  }
 }
 
 TEST_F(MatchingTest, GenderAgeAndTargetGroupsNeverChangeAScore) {

@@ -7,16 +7,6 @@
 #include "services/common/validation.h"
 
 namespace jobtrack {
-namespace {
-
-// Answers a bad request with an error right away.
-class Refusal : public grpc::ServerWriteReactor<v1::Event> {
- public:
-  explicit Refusal(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
-  void OnDone() override { delete this; }
-};
-
-}  // namespace
 
 grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
     grpc::CallbackServerContext* /*context*/,
@@ -37,9 +27,15 @@ grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
     }
     filter.supplier = request->supplier();
   }
-  if (!violations.empty()) return new Refusal(violations.ToStatus());
-  return new ChangeStream(deps_, std::move(filter),
-                          static_cast<uint64_t>(request->after_sequence()));
+  if (!violations.empty()) {
+    return ProducerStream<v1::Event>::Refuse(violations.ToStatus());
+  }
+  const uint64_t after = static_cast<uint64_t>(request->after_sequence());
+  return new ProducerStream<v1::Event>([deps = deps_,
+                                        filter = std::move(filter),
+                                        after](StreamSink<v1::Event>& sink) {
+    return StreamChanges(deps, filter, after, sink);
+  });
 }
 
 }  // namespace jobtrack

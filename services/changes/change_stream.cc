@@ -57,60 +57,17 @@ class ScopeResolver {
 
 }  // namespace
 
-ChangeStream::ChangeStream(Deps deps, ChangeFilter filter,
-                           uint64_t after_sequence)
-    : deps_(deps), filter_(std::move(filter)), position_(after_sequence) {
-  thread_ = std::thread([this] { Run(); });
-}
-
-void ChangeStream::OnWriteDone(bool ok) {
-  absl::MutexLock lock(&mu_);
-  writing_ = false;
-  if (!ok) ended_ = true;
-}
-
-void ChangeStream::OnCancel() {
-  absl::MutexLock lock(&mu_);
-  ended_ = true;
-}
-
-void ChangeStream::OnDone() {
-  if (thread_.get_id() == std::this_thread::get_id()) {
-    thread_.detach();
-  } else {
-    thread_.join();
-  }
-  delete this;
-}
-
-bool ChangeStream::Send(const v1::Event& event) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (ended_) return false;
-    pending_ = event;
-    writing_ = true;
-  }
-  StartWrite(&pending_);
-  absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(
-      +[](ChangeStream* s)
-           ABSL_NO_THREAD_SAFETY_ANALYSIS { return !s->writing_ || s->ended_; },
-      this));
-  return !ended_;
-}
-
-void ChangeStream::Run() {
+absl::Status StreamChanges(const Deps& deps, const ChangeFilter& filter,
+                           uint64_t after_sequence,
+                           StreamSink<v1::Event>& sink) {
+  uint64_t position = after_sequence;
   absl::Status failure;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (ended_) break;
-    }
+  while (!sink.Ended()) {
     std::vector<v1::Event> batch;
-    std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+    std::unique_ptr<storage::Reader> reader = deps.storage->Snapshot();
     absl::Status s = reader->Scan(
         storage::Column::kEvents, "",
-        position_ == 0 ? std::string() : storage::EventKey(position_),
+        position == 0 ? std::string() : storage::EventKey(position),
         [&](absl::string_view key, absl::string_view value) {
           absl::StatusOr<v1::Event> event =
               DecodeEvent(storage::EventKeySequence(key), value);
@@ -126,29 +83,28 @@ void ChangeStream::Run() {
     if (batch.empty()) {
       // Caught up: wait for the next commit, waking now and then to notice
       // a cancelled call.
-      deps_.storage->WaitForSequence(position_, absl::Now() + absl::Seconds(1));
+      deps.storage->WaitForSequence(position, absl::Now() + absl::Seconds(1));
       continue;
     }
     ScopeResolver scopes(*reader);
     bool open = true;
     for (const v1::Event& event : batch) {
-      position_ = static_cast<uint64_t>(event.sequence());
-      if (!filter_.municipalities.empty() || !filter_.supplier.empty()) {
+      position = static_cast<uint64_t>(event.sequence());
+      if (!filter.municipalities.empty() || !filter.supplier.empty()) {
         const Scope scope = scopes.Of(event);
-        if (!filter_.municipalities.empty() &&
-            !filter_.municipalities.contains(scope.municipality)) {
+        if (!filter.municipalities.empty() &&
+            !filter.municipalities.contains(scope.municipality)) {
           continue;
         }
-        if (!filter_.supplier.empty() && scope.supplier != filter_.supplier) {
+        if (!filter.supplier.empty() && scope.supplier != filter.supplier) {
           continue;
         }
       }
-      if (!(open = Send(event))) break;
+      if (!(open = sink.Send(event))) break;
     }
     if (!open) break;
   }
-  // Nothing touches `this` after Finish: OnDone may delete it at once.
-  Finish(failure.ok() ? grpc::Status::OK : ToGrpcStatus(failure));
+  return failure;
 }
 
 }  // namespace jobtrack

@@ -130,6 +130,12 @@ std::vector<std::string> ReferenceData::MunicipalitiesOf(
   return codes;
 }
 
+std::vector<std::string> ReferenceData::Counties() const {
+  std::vector<std::string> codes(counties_.begin(), counties_.end());
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
 bool ReferenceData::IsCounty(absl::string_view code) const {
   return counties_.contains(code);
 }

@@ -33,6 +33,8 @@ class ReferenceData {
   absl::string_view MunicipalityName(absl::string_view code) const;
   // 2-digit länskod, e.g. "01".
   bool IsCounty(absl::string_view code) const;
+  // Every county code, sorted.
+  std::vector<std::string> Counties() const;
   // The municipalities of a county (their codes begin with it), sorted.
   std::vector<std::string> MunicipalitiesOf(absl::string_view county) const;
 

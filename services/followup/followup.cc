@@ -1,6 +1,7 @@
 #include "services/followup/followup.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -9,11 +10,14 @@
 #include "jobtrack/v1/agreement.pb.h"
 #include "services/common/crud.h"
 #include "services/common/errors.h"
+#include "services/common/events.h"
 #include "services/common/record_table.h"
 #include "services/common/reference_data.h"
 #include "services/common/resource.h"
 #include "services/common/validation.h"
 #include "services/followup/suppression.h"
+#include "services/tracks/track_history.h"
+#include "storage/keys.h"
 
 namespace jobtrack {
 namespace {
@@ -126,70 +130,398 @@ absl::StatusOr<ResolvedScope> FollowUp::Resolve(
   return resolved;
 }
 
+absl::StatusOr<FollowUp::When> FollowUp::ResolveWhen(
+    bool has_as_of, const v1::Date& as_of, const std::string& period) const {
+  const absl::CivilDay today = TodayInSweden(*deps_.clock);
+  if (has_as_of) {
+    std::optional<absl::CivilDay> day = ToCivilDay(as_of);
+    if (!day) return InvalidField("as_of", "is not a valid date");
+    if (*day > today) {
+      return InvalidField("as_of", "lies in the future: figures need facts");
+    }
+    return When{*day, ""};
+  }
+  if (period.empty()) return InvalidField("when", "give as_of or period");
+  const std::vector<absl::CivilDay> days = PeriodDays(today);
+  auto it = std::find_if(days.begin(), days.end(), [&](absl::CivilDay d) {
+    return PeriodName(d) == period;
+  });
+  if (it == days.end()) {
+    return InvalidField(
+        "period",
+        "is not a follow-up period between the series start and today "
+        "(`periods/yyyy-mm-dd`; see ListPeriods)");
+  }
+  return When{*it, period};
+}
+
+namespace {
+
+// Every closed period, in date order.
+absl::StatusOr<std::vector<followup::ClosedPeriod>> ClosedPeriods(
+    storage::Reader& reader) {
+  return RecordTable<followup::ClosedPeriod>(nullptr).All(reader, "periods");
+}
+
+// The last closed period before `name` (names sort by date), or null.
+const followup::ClosedPeriod* ClosedBefore(
+    const std::vector<followup::ClosedPeriod>& closed,
+    const std::string& name) {
+  const followup::ClosedPeriod* previous = nullptr;
+  for (const followup::ClosedPeriod& c : closed) {
+    if (c.name() < name) previous = &c;
+  }
+  return previous;
+}
+
+// Ids of the figures SuppressSmallCells withholds from `figures`.
+absl::flat_hash_set<std::string> SmallCells(std::vector<v1::Figure> figures) {
+  SuppressSmallCells(figures);
+  absl::flat_hash_set<std::string> ids;
+  for (const v1::Figure& f : figures) {
+    if (f.suppressed()) ids.insert(f.id());
+  }
+  return ids;
+}
+
+// The figures that differ between `old` and `now`, in `old`'s order, then
+// those only in `now`. A figure missing on one side counts as 0 of 0.
+std::vector<v1::Restatement> Differences(const std::string& period,
+                                         const std::vector<v1::Figure>& old,
+                                         const std::vector<v1::Figure>& now) {
+  const absl::flat_hash_set<std::string> small_old = SmallCells(old);
+  const absl::flat_hash_set<std::string> small_now = SmallCells(now);
+  absl::flat_hash_map<std::string, const v1::Figure*> by_id;
+  for (const v1::Figure& f : now) by_id[f.id()] = &f;
+  std::vector<v1::Restatement> restatements;
+  auto add = [&](const std::string& id, const v1::Figure* before,
+                 const v1::Figure* after) {
+    const v1::Figure none;
+    if (before == nullptr) before = &none;
+    if (after == nullptr) after = &none;
+    if (before->numerator() == after->numerator() &&
+        before->denominator() == after->denominator()) {
+      return;
+    }
+    v1::Restatement& r = restatements.emplace_back();
+    r.set_period(period);
+    r.set_figure(id);
+    r.set_old_numerator(before->numerator());
+    r.set_old_denominator(before->denominator());
+    r.set_new_numerator(after->numerator());
+    r.set_new_denominator(after->denominator());
+    r.set_suppressed(small_old.contains(id) || small_now.contains(id));
+  };
+  absl::flat_hash_set<std::string> seen;
+  for (const v1::Figure& f : old) {
+    seen.insert(f.id());
+    auto it = by_id.find(f.id());
+    add(f.id(), &f, it == by_id.end() ? nullptr : it->second);
+  }
+  for (const v1::Figure& f : now) {
+    if (!seen.contains(f.id())) add(f.id(), nullptr, &f);
+  }
+  return restatements;
+}
+
+}  // namespace
+
+const followup::ClosedPeriod::StoredReport* FollowUp::StoredFor(
+    const followup::ClosedPeriod& closed, const v1::ReportScope& scope) {
+  if (!scope.municipality_codes().empty() || !scope.track().empty() ||
+      !scope.agreement().empty()) {
+    return nullptr;
+  }
+  for (const auto& report : closed.reports()) {
+    if (report.county_code() == scope.county_code()) return &report;
+  }
+  return nullptr;
+}
+
+std::vector<v1::Restatement> FollowUp::Restate(
+    const FollowUpData& data, const followup::ClosedPeriod& previous,
+    const v1::ReportScope& request_scope, const ResolvedScope& scope,
+    absl::Span<const ParticipationOnDay> now) const {
+  const absl::CivilDay day = *ToCivilDay(previous.period().as_of());
+  std::vector<v1::Figure> old;
+  if (const auto* stored = StoredFor(previous, request_scope)) {
+    old.assign(stored->figures().begin(), stored->figures().end());
+  } else {
+    absl::StatusOr<std::vector<ParticipationOnDay>> then = ReplayParticipations(
+        data, day,
+        static_cast<uint64_t>(previous.period().known_at_sequence()));
+    // The same events replayed fine for `now`; a failure here is a bug.
+    if (!then.ok()) return {};
+    old = ComputeFigures(data, *then, day, scope, config_.report);
+  }
+  return Differences(previous.name(), old,
+                     ComputeFigures(data, now, day, scope, config_.report));
+}
+
 absl::StatusOr<v1::Report> FollowUp::GetReport(
     const v1::GetReportRequest& request) {
-  const absl::CivilDay today = TodayInSweden(*deps_.clock);
-  absl::CivilDay day;
-  std::string period;
-  switch (request.when_case()) {
-    case v1::GetReportRequest::kAsOf: {
-      std::optional<absl::CivilDay> as_of = ToCivilDay(request.as_of());
-      if (!as_of) return InvalidField("as_of", "is not a valid date");
-      if (*as_of > today) {
-        return InvalidField("as_of", "lies in the future: figures need facts");
-      }
-      day = *as_of;
-      break;
-    }
-    case v1::GetReportRequest::kPeriod: {
-      const std::vector<absl::CivilDay> days = PeriodDays(today);
-      auto it = std::find_if(days.begin(), days.end(), [&](absl::CivilDay d) {
-        return PeriodName(d) == request.period();
-      });
-      if (it == days.end()) {
-        return InvalidField(
-            "period",
-            "is not a follow-up period between the series start and today "
-            "(`periods/yyyy-mm-dd`; see ListPeriods)");
-      }
-      day = *it;
-      period = request.period();
-      break;
-    }
-    default:
-      return InvalidField("when", "give as_of or period");
-  }
+  absl::StatusOr<When> when =
+      ResolveWhen(request.when_case() == v1::GetReportRequest::kAsOf,
+                  request.as_of(), request.period());
+  if (!when.ok()) return when.status();
   std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
   absl::StatusOr<ResolvedScope> scope = Resolve(*reader, request.scope());
   if (!scope.ok()) return scope.status();
   absl::StatusOr<FollowUpData> data = LoadFollowUpData(*reader);
   if (!data.ok()) return data.status();
-  absl::StatusOr<std::vector<v1::Figure>> figures =
-      ComputeFigures(*data, day, *scope, data->last_sequence, config_.report);
-  if (!figures.ok()) return figures.status();
-  if (config_.suppress_small_cells) SuppressSmallCells(*figures);
+  absl::StatusOr<std::vector<followup::ClosedPeriod>> closed =
+      ClosedPeriods(*reader);
+  if (!closed.ok()) return closed.status();
 
   v1::Report report;
-  *report.mutable_as_of() = ToDate(day);
-  report.set_period(period);
+  *report.mutable_as_of() = ToDate(when->day);
+  report.set_period(when->period);
   *report.mutable_scope() = request.scope();
-  report.set_known_at_sequence(static_cast<int64_t>(data->last_sequence));
+  uint64_t known_at = data->last_sequence;
+  const followup::ClosedPeriod* frozen = nullptr;
+  for (const followup::ClosedPeriod& c : *closed) {
+    if (!when->period.empty() && c.name() == when->period) frozen = &c;
+  }
+  if (frozen != nullptr) {
+    known_at = static_cast<uint64_t>(frozen->period().known_at_sequence());
+  }
+  std::vector<v1::Figure> figures;
+  std::vector<v1::Restatement> restatements;
+  if (const auto* stored =
+          frozen != nullptr ? StoredFor(*frozen, request.scope()) : nullptr) {
+    figures.assign(stored->figures().begin(), stored->figures().end());
+    restatements.assign(stored->restatements().begin(),
+                        stored->restatements().end());
+  } else {
+    absl::StatusOr<std::vector<v1::Figure>> computed =
+        ComputeFigures(*data, when->day, *scope, known_at, config_.report);
+    if (!computed.ok()) return computed.status();
+    figures = *std::move(computed);
+    const followup::ClosedPeriod* previous =
+        when->period.empty() ? nullptr : ClosedBefore(*closed, when->period);
+    if (previous != nullptr) {
+      absl::StatusOr<std::vector<ParticipationOnDay>> now =
+          ReplayParticipations(*data, *ToCivilDay(previous->period().as_of()),
+                               known_at);
+      if (!now.ok()) return now.status();
+      restatements = Restate(*data, *previous, request.scope(), *scope, *now);
+    }
+  }
+  if (config_.suppress_small_cells) {
+    SuppressSmallCells(figures);
+    for (v1::Restatement& r : restatements) {
+      if (!r.suppressed()) continue;
+      r.set_old_numerator(0);
+      r.set_old_denominator(0);
+      r.set_new_numerator(0);
+      r.set_new_denominator(0);
+    }
+  } else {
+    for (v1::Restatement& r : restatements) r.set_suppressed(false);
+  }
+  report.set_known_at_sequence(static_cast<int64_t>(known_at));
   *report.mutable_compute_time() = ToTimestamp(deps_.clock->Now());
   report.set_small_cells_suppressed(config_.suppress_small_cells);
-  for (v1::Figure& f : *figures) *report.add_figures() = std::move(f);
+  for (v1::Figure& f : figures) *report.add_figures() = std::move(f);
+  for (v1::Restatement& r : restatements) {
+    *report.add_restatements() = std::move(r);
+  }
   return report;
 }
 
 absl::StatusOr<v1::ListPeriodsResponse> FollowUp::ListPeriods(
     const v1::ListPeriodsRequest&) {
+  std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+  absl::StatusOr<std::vector<followup::ClosedPeriod>> closed =
+      ClosedPeriods(*reader);
+  if (!closed.ok()) return closed.status();
   v1::ListPeriodsResponse response;
   for (absl::CivilDay day : PeriodDays(TodayInSweden(*deps_.clock))) {
     v1::FollowUpPeriod* p = response.add_periods();
     p->set_name(PeriodName(day));
     *p->mutable_as_of() = ToDate(day);
-    p->set_closed(false);
+    for (const followup::ClosedPeriod& c : *closed) {
+      if (c.name() == p->name()) *p = c.period();
+    }
   }
   return response;
+}
+
+absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
+    const CallContext& context, const v1::ClosePeriodRequest& request) {
+  absl::StatusOr<When> when = ResolveWhen(false, v1::Date(), request.name());
+  if (!when.ok()) {
+    return InvalidField("name",
+                        "is not a follow-up period between the series start "
+                        "and today (`periods/yyyy-mm-dd`; see ListPeriods)");
+  }
+  const RecordTable<followup::ClosedPeriod> table(nullptr);
+  return RunMutation<v1::FollowUpPeriod>(
+      deps_, context, request, request.request_id(),
+      [&](storage::Transaction& txn) -> absl::StatusOr<v1::FollowUpPeriod> {
+        absl::StatusOr<followup::ClosedPeriod> existing =
+            table.GetForUpdate(txn, request.name());
+        if (existing.ok()) {
+          return Precondition(
+              "PERIOD_CLOSED",
+              absl::StrCat(request.name(),
+                           " is closed already (cut-off at "
+                           "event sequence ",
+                           existing->period().known_at_sequence(), ")"));
+        }
+        if (!absl::IsNotFound(existing.status())) return existing.status();
+
+        std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+        absl::StatusOr<FollowUpData> data = LoadFollowUpData(*reader);
+        if (!data.ok()) return data.status();
+        absl::StatusOr<std::vector<followup::ClosedPeriod>> closed =
+            ClosedPeriods(*reader);
+        if (!closed.ok()) return closed.status();
+        const followup::ClosedPeriod* previous =
+            ClosedBefore(*closed, request.name());
+        absl::StatusOr<std::vector<ParticipationOnDay>> replayed =
+            ReplayParticipations(*data, when->day, data->last_sequence);
+        if (!replayed.ok()) return replayed.status();
+        std::vector<ParticipationOnDay> previous_now;
+        if (previous != nullptr) {
+          absl::StatusOr<std::vector<ParticipationOnDay>> p =
+              ReplayParticipations(*data,
+                                   *ToCivilDay(previous->period().as_of()),
+                                   data->last_sequence);
+          if (!p.ok()) return p.status();
+          previous_now = *std::move(p);
+        }
+
+        followup::ClosedPeriod record;
+        record.set_name(request.name());
+        v1::FollowUpPeriod& period = *record.mutable_period();
+        period.set_name(request.name());
+        *period.mutable_as_of() = ToDate(when->day);
+        period.set_closed(true);
+        *period.mutable_close_time() = ToTimestamp(deps_.clock->Now());
+        period.set_closed_by(context.principal);
+        period.set_known_at_sequence(static_cast<int64_t>(data->last_sequence));
+        std::vector<std::string> counties = ReferenceData::Get().Counties();
+        counties.insert(counties.begin(), "");
+        for (const std::string& county : counties) {
+          v1::ReportScope scope;
+          scope.set_county_code(county);
+          absl::StatusOr<ResolvedScope> resolved = Resolve(*reader, scope);
+          if (!resolved.ok()) return resolved.status();
+          auto* stored = record.add_reports();
+          stored->set_county_code(county);
+          for (v1::Figure& f : ComputeFigures(*data, *replayed, when->day,
+                                              *resolved, config_.report)) {
+            *stored->add_figures() = std::move(f);
+          }
+          if (previous != nullptr) {
+            for (v1::Restatement& r :
+                 Restate(*data, *previous, scope, *resolved, previous_now)) {
+              *stored->add_restatements() = std::move(r);
+            }
+          }
+        }
+        if (absl::Status s = table.Insert(txn, record); !s.ok()) return s;
+        return period;
+      });
+}
+
+absl::Status FollowUp::ExportParticipations(
+    const v1::ExportParticipationsRequest& request,
+    absl::FunctionRef<bool(const v1::ParticipationRow&)> emit) {
+  absl::StatusOr<When> when =
+      ResolveWhen(request.when_case() == v1::ExportParticipationsRequest::kAsOf,
+                  request.as_of(), request.period());
+  if (!when.ok()) return when.status();
+  if (deps_.hasher == nullptr) {
+    return absl::FailedPreconditionError("exports need the PII hasher's key");
+  }
+  std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
+  absl::StatusOr<ResolvedScope> scope = Resolve(*reader, request.scope());
+  if (!scope.ok()) return scope.status();
+  uint64_t known_at = std::numeric_limits<uint64_t>::max();
+  if (!when->period.empty()) {
+    absl::StatusOr<followup::ClosedPeriod> frozen =
+        RecordTable<followup::ClosedPeriod>(nullptr).Get(*reader, when->period);
+    if (frozen.ok()) {
+      known_at = static_cast<uint64_t>(frozen->period().known_at_sequence());
+    } else if (!absl::IsNotFound(frozen.status())) {
+      return frozen.status();
+    }
+  }
+  // Tracks are few; participations are read one at a time.
+  absl::StatusOr<std::vector<v1::Track>> all_tracks =
+      RecordTable<v1::Track>(nullptr).All(*reader, "tracks");
+  if (!all_tracks.ok()) return all_tracks.status();
+  absl::flat_hash_map<std::string, const v1::Track*> tracks;
+  for (const v1::Track& t : *all_tracks) tracks[t.name()] = &t;
+  const RecordTable<v1::Participant> participants(nullptr);
+
+  absl::Status inner;
+  absl::Status s = reader->Scan(
+      storage::Column::kRecords, storage::RecordPrefix("participations"), "",
+      [&](absl::string_view key, absl::string_view) {
+        const std::string name = storage::RecordKeyName(key);
+        absl::StatusOr<std::vector<v1::Event>> events =
+            LoadAggregateEvents(*reader, name);
+        if (!events.ok()) {
+          inner = events.status();
+          return false;
+        }
+        absl::StatusOr<std::optional<ParticipationOnDay>> on_day =
+            ReplayToDay(name, *events, when->day, known_at);
+        if (!on_day.ok()) {
+          inner = on_day.status();
+          return false;
+        }
+        if (!*on_day) return true;
+        const v1::Participation& p = (*on_day)->p;
+        const bool in_scope = !scope->track.empty()
+                                  ? p.track() == scope->track
+                                  : scope->municipalities.empty() ||
+                                        scope->municipalities.contains(
+                                            p.home_municipality_code());
+        if (!in_scope) return true;
+        v1::ParticipationRow row;
+        row.set_participation_id(
+            deps_.hasher->Hash("export.participation", p.name()));
+        row.set_participant_id(
+            deps_.hasher->Hash("export.participant", p.participant()));
+        row.set_track(p.track());
+        row.set_intake(p.intake());
+        if (auto t = tracks.find(p.track()); t != tracks.end()) {
+          const v1::Track::Revision* then =
+              RevisionInForce(*t->second, when->day);
+          row.set_track_kind(then != nullptr ? then->kind()
+                                             : t->second->kind());
+          row.set_track_sni_code(then != nullptr ? then->sni_code()
+                                                 : t->second->sni_code());
+        }
+        row.set_home_municipality_code(p.home_municipality_code());
+        absl::StatusOr<v1::Participant> person =
+            participants.Get(*reader, p.participant());
+        if (person.ok()) {
+          row.set_birth_year(person->birth_year());
+          row.set_gender(person->gender());
+          row.set_education_level(person->education_level());
+          *row.mutable_target_groups() = person->target_groups();
+        } else if (!absl::IsNotFound(person.status())) {
+          inner = person.status();
+          return false;
+        }
+        row.set_state(p.state());
+        *row.mutable_proposed_date() = ToDate((*on_day)->proposed);
+        *row.mutable_start_date() = p.start_date();
+        *row.mutable_end_date() = p.end_date();
+        row.set_reason(p.reason());
+        if (const v1::Outcome* latest = LatestOutcome(p)) {
+          *row.mutable_latest_outcome() = *latest;
+        }
+        row.set_from_proposal(p.has_proposal());
+        return emit(row);
+      });
+  if (!s.ok()) return s;
+  return inner;
 }
 
 }  // namespace jobtrack

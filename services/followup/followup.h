@@ -9,9 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "jobtrack/v1/followup.pb.h"
 #include "services/common/deps.h"
+#include "services/common/mutation.h"
+#include "services/followup/closed_period.pb.h"
 #include "services/followup/report.h"
 
 namespace jobtrack {
@@ -36,12 +39,42 @@ class FollowUp {
   absl::StatusOr<v1::Report> GetReport(const v1::GetReportRequest& request);
   absl::StatusOr<v1::ListPeriodsResponse> ListPeriods(
       const v1::ListPeriodsRequest& request);
+  // Freezes a period (see the proto): one transaction stores the reports
+  // of the country and of every county as of the period's date, cut at the
+  // last event sequence of the snapshot they are computed from.
+  absl::StatusOr<v1::FollowUpPeriod> ClosePeriod(
+      const CallContext& context, const v1::ClosePeriodRequest& request);
+  // Calls `emit` with each row of the export, in participation name order,
+  // reading one participation at a time from one snapshot; stops early when
+  // `emit` returns false. A bad request fails before the first row.
+  absl::Status ExportParticipations(
+      const v1::ExportParticipationsRequest& request,
+      absl::FunctionRef<bool(const v1::ParticipationRow&)> emit);
 
  private:
+  // A report's day and period, from `as_of` or `period` of a request.
+  struct When {
+    absl::CivilDay day;
+    std::string period;  // Empty for a date.
+  };
+  absl::StatusOr<When> ResolveWhen(bool has_as_of, const v1::Date& as_of,
+                                   const std::string& period) const;
   // The follow-up dates from the series start up to `last`, ascending.
   std::vector<absl::CivilDay> PeriodDays(absl::CivilDay last) const;
   absl::StatusOr<ResolvedScope> Resolve(storage::Reader& reader,
                                         const v1::ReportScope& scope) const;
+  // The figures of `scope` for the closed period `closed` as it stored
+  // them, or null when it stored none for that scope.
+  static const followup::ClosedPeriod::StoredReport* StoredFor(
+      const followup::ClosedPeriod& closed, const v1::ReportScope& scope);
+  // The restatements of `previous` (the closed period before a report's
+  // period) for `scope`: its figures as frozen against those replayed now
+  // (`now`, participations replayed to its day, known up to the report's
+  // cut-off). Small cells are marked, not yet withheld.
+  std::vector<v1::Restatement> Restate(
+      const FollowUpData& data, const followup::ClosedPeriod& previous,
+      const v1::ReportScope& request_scope, const ResolvedScope& scope,
+      absl::Span<const ParticipationOnDay> now) const;
 
   const Deps deps_;
   const FollowUpConfig config_;

@@ -19,8 +19,16 @@ class FollowUpService final : public v1::FollowUpService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::ListPeriodsRequest* request,
       v1::ListPeriodsResponse* response) override;
+  grpc::ServerUnaryReactor* ClosePeriod(grpc::CallbackServerContext* context,
+                                        const v1::ClosePeriodRequest* request,
+                                        v1::FollowUpPeriod* response) override;
+  grpc::ServerWriteReactor<v1::ParticipationRow>* ExportParticipations(
+      grpc::CallbackServerContext* context,
+      const v1::ExportParticipationsRequest* request) override;
 
  private:
+  // Shared with export streams, which may outlive a call into this object
+  // but not the server.
   FollowUp follow_up_;
 };
 

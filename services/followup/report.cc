@@ -18,6 +18,18 @@
 #include "storage/keys.h"
 
 namespace jobtrack {
+
+const v1::Outcome* LatestOutcome(const v1::Participation& p) {
+  const v1::Outcome* latest = nullptr;
+  for (const v1::Outcome& o : p.outcomes()) {
+    if (latest == nullptr || *ToCivilDay(o.effective_date()) >=
+                                 *ToCivilDay(latest->effective_date())) {
+      latest = &o;
+    }
+  }
+  return latest;
+}
+
 namespace {
 
 using Unit = v1::Figure::Unit;
@@ -74,13 +86,7 @@ class FigureList {
 // The class of the latest outcome effective on or before the day (the
 // replayed participation holds only those), 4 = unknown.
 int OutcomeClass(const v1::Participation& p) {
-  const v1::Outcome* latest = nullptr;
-  for (const v1::Outcome& o : p.outcomes()) {
-    if (latest == nullptr || *ToCivilDay(o.effective_date()) >=
-                                 *ToCivilDay(latest->effective_date())) {
-      latest = &o;
-    }
-  }
+  const v1::Outcome* latest = LatestOutcome(p);
   if (latest == nullptr) return 4;
   switch (latest->kind()) {
     case v1::WORK_UNSUBSIDIZED:
@@ -157,9 +163,58 @@ absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
   return data;
 }
 
+absl::StatusOr<std::optional<ParticipationOnDay>> ReplayToDay(
+    absl::string_view name, absl::Span<const v1::Event> events,
+    absl::CivilDay day, uint64_t known_at) {
+  std::vector<v1::Event> known;
+  for (const v1::Event& e : events) {
+    if (static_cast<uint64_t>(e.sequence()) <= known_at) known.push_back(e);
+  }
+  if (known.empty()) return std::nullopt;
+  ReplayOptions replay;
+  replay.as_of = day;
+  replay.known_at = known_at;
+  absl::StatusOr<v1::Participation> p = Replay(name, known, replay);
+  if (!p.ok()) return p.status();
+  if (p->state() == v1::Participation::STATE_UNSPECIFIED) return std::nullopt;
+  std::optional<absl::CivilDay> proposed;
+  for (const v1::Event& e : known) {
+    if (e.has_proposed()) proposed = ToCivilDay(e.effective_date());
+  }
+  return ParticipationOnDay{*std::move(p), proposed.value_or(day)};
+}
+
+absl::StatusOr<std::vector<ParticipationOnDay>> ReplayParticipations(
+    const FollowUpData& data, absl::CivilDay day, uint64_t known_at) {
+  std::vector<ParticipationOnDay> participations;
+  participations.reserve(data.participations.size());
+  for (const auto& [name, events] : data.participations) {
+    absl::StatusOr<std::optional<ParticipationOnDay>> p =
+        ReplayToDay(name, events, day, known_at);
+    if (!p.ok()) return p.status();
+    if (*p) participations.push_back(**std::move(p));
+  }
+  // Deterministic order, whatever the hash map's.
+  std::sort(participations.begin(), participations.end(),
+            [](const ParticipationOnDay& a, const ParticipationOnDay& b) {
+              return a.p.name() < b.p.name();
+            });
+  return participations;
+}
+
 absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
     const FollowUpData& data, absl::CivilDay day, const ResolvedScope& scope,
     uint64_t known_at, const FollowUpOptions& options) {
+  absl::StatusOr<std::vector<ParticipationOnDay>> participations =
+      ReplayParticipations(data, day, known_at);
+  if (!participations.ok()) return participations.status();
+  return ComputeFigures(data, *participations, day, scope, options);
+}
+
+std::vector<v1::Figure> ComputeFigures(
+    const FollowUpData& data,
+    absl::Span<const ParticipationOnDay> participations, absl::CivilDay day,
+    const ResolvedScope& scope, const FollowUpOptions& options) {
   const ReferenceData& ref = ReferenceData::Get();
   const absl::CivilDay year_start(day.year(), 1, 1);
 
@@ -183,36 +238,6 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
         [&](const std::string& m) { return scope.municipalities.contains(m); });
   };
 
-  // Participations replayed to the day.
-  struct Replayed {
-    v1::Participation p;
-    absl::CivilDay proposed;
-  };
-  std::vector<Replayed> participations;
-  participations.reserve(data.participations.size());
-  ReplayOptions replay;
-  replay.as_of = day;
-  replay.known_at = known_at;
-  for (const auto& [name, events] : data.participations) {
-    std::vector<v1::Event> known;
-    for (const v1::Event& e : events) {
-      if (static_cast<uint64_t>(e.sequence()) <= known_at) known.push_back(e);
-    }
-    if (known.empty()) continue;
-    absl::StatusOr<v1::Participation> p = Replay(name, known, replay);
-    if (!p.ok()) return p.status();
-    if (p->state() == v1::Participation::STATE_UNSPECIFIED) continue;
-    std::optional<absl::CivilDay> proposed;
-    for (const v1::Event& e : known) {
-      if (e.has_proposed()) proposed = ToCivilDay(e.effective_date());
-    }
-    participations.push_back({*std::move(p), proposed.value_or(day)});
-  }
-  // Deterministic order, whatever the hash map's.
-  std::sort(participations.begin(), participations.end(),
-            [](const Replayed& a, const Replayed& b) {
-              return a.p.name() < b.p.name();
-            });
   auto participation_in_scope = [&](const v1::Participation& p) {
     if (!scope.track.empty()) return p.track() == scope.track;
     if (scope.municipalities.empty()) return true;
@@ -229,7 +254,7 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> starters;
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
       starters_pre;
-  for (const Replayed& r : participations) {
+  for (const ParticipationOnDay& r : participations) {
     if (!HasStarted(r.p)) continue;
     starters[r.p.track()].insert(r.p.participant());
     auto it = data.participants.find(r.p.participant());
@@ -367,7 +392,7 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   std::map<std::pair<int, v1::Track::Kind>, std::array<int64_t, 5>> outcomes;
   std::map<v1::Gender, int64_t> proposals_by_gender, enrolled_by_gender;
   int64_t expired = 0;
-  for (const Replayed& r : participations) {
+  for (const ParticipationOnDay& r : participations) {
     const v1::Participation& p = r.p;
     if (!participation_in_scope(p)) continue;
     const v1::Gender gender = gender_of(p);

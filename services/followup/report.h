@@ -8,6 +8,7 @@
 #define JOBTRACK_SERVICES_FOLLOWUP_REPORT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "jobtrack/v1/employer.pb.h"
 #include "jobtrack/v1/event.pb.h"
 #include "jobtrack/v1/followup.pb.h"
 #include "jobtrack/v1/participant.pb.h"
+#include "jobtrack/v1/participation.pb.h"
 #include "jobtrack/v1/track.pb.h"
 #include "storage/storage.h"
 
@@ -55,12 +58,41 @@ struct ResolvedScope {
   bool Everything() const { return municipalities.empty() && track.empty(); }
 };
 
-// The figures of the report as of `day` over `data`, with events recorded
-// up to `known_at` (a sequence). Unsuppressed; see SuppressSmallCells.
-// Figures come in a fixed order; zero counts are included for the fixed
-// categories (kinds, education forms, genders, outcome classes).
-// A stored history that does not replay is DATA_LOSS-like corruption and
-// is returned as the replay's error.
+// A participation as it stood on a day.
+struct ParticipationOnDay {
+  v1::Participation p;
+  // When it was proposed (the day itself if it has no proposal event).
+  absl::CivilDay proposed;
+};
+
+// `events` (one participation's, in commit order) replayed to `day`, using
+// those recorded up to `known_at` (a sequence). Nullopt if it did not exist
+// yet. A stored history that does not replay is returned as the replay's
+// error.
+absl::StatusOr<std::optional<ParticipationOnDay>> ReplayToDay(
+    absl::string_view name, absl::Span<const v1::Event> events,
+    absl::CivilDay day, uint64_t known_at);
+
+// The latest outcome by effective date (of equal dates, the last
+// recorded), or null. On a participation replayed to a day, the latest
+// effective on or before it.
+const v1::Outcome* LatestOutcome(const v1::Participation& participation);
+
+// Every participation of `data` replayed so, in name order.
+absl::StatusOr<std::vector<ParticipationOnDay>> ReplayParticipations(
+    const FollowUpData& data, absl::CivilDay day, uint64_t known_at);
+
+// The figures of the report as of `day` over `data` and its participations
+// replayed to the day. Unsuppressed; see SuppressSmallCells. Figures come
+// in a fixed order; zero counts are included for the fixed categories
+// (kinds, education forms, genders, outcome classes). Replaying once serves
+// many scopes.
+std::vector<v1::Figure> ComputeFigures(
+    const FollowUpData& data,
+    absl::Span<const ParticipationOnDay> participations, absl::CivilDay day,
+    const ResolvedScope& scope, const FollowUpOptions& options);
+
+// ReplayParticipations, then ComputeFigures.
 absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
     const FollowUpData& data, absl::CivilDay day, const ResolvedScope& scope,
     uint64_t known_at, const FollowUpOptions& options);

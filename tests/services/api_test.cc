@@ -15,6 +15,8 @@
 #include "jobtrack/v1/supplier.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
 #include "services/common/validation.h"
+#include "services/participants/participants.h"
+#include "services/participations/participations.h"
 #include "services/server/server.h"
 #include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
@@ -639,6 +641,85 @@ TEST_F(ApiTest, OversizedRequestIsRejectedBeforeTheHandler) {
   EXPECT_EQ(employers_->CreateEmployer(&context, request, &out).error_code(),
             StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(CountEmployers(), 0);
+}
+
+TEST_F(ApiTest, APeriodClosesOnceAndExportsStreamOverTheNetwork) {
+  auto follow_up = v1::FollowUpService::NewStub(channel_);
+  v1::ClosePeriodRequest close;
+  close.set_name("periods/2026-09-30");
+  close.set_request_id("6f1d3c1e-8a43-4b8e-9a57-1f6f2f0c9d01");
+  v1::FollowUpPeriod first, retry;
+  {
+    grpc::ClientContext context;
+    grpc::Status status = follow_up->ClosePeriod(&context, close, &first);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_TRUE(first.closed());
+  {
+    // A retry with the same request_id gets the first answer.
+    grpc::ClientContext context;
+    ASSERT_TRUE(follow_up->ClosePeriod(&context, close, &retry).ok());
+    EXPECT_EQ(retry.SerializeAsString(), first.SerializeAsString());
+  }
+  {
+    // A new request to close it again is refused.
+    close.clear_request_id();
+    grpc::ClientContext context;
+    EXPECT_EQ(follow_up->ClosePeriod(&context, close, &retry).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION);
+  }
+
+  // A proposal recorded after the close, effective before it.
+  v1::Track track;
+  {
+    grpc::ClientContext context;
+    auto request = TrackRequest(CreateEmployer().name(), CreateModule().name());
+    *request.mutable_effective_date() = Day(2026, 1, 1);
+    ASSERT_TRUE(tracks_->CreateTrack(&context, request, &track).ok());
+  }
+  v1::Participant person;
+  person.set_external_reference("api-export");
+  person.set_birth_year(1990);
+  person.set_gender(v1::FEMALE);
+  person.set_municipality_code("0680");
+  person.set_education_level(v1::UPPER_SECONDARY);
+  auto created = Participants(env_.deps()).Create({}, person, "", person, "");
+  ASSERT_TRUE(created.ok()) << created.status();
+  v1::ProposeParticipationRequest propose;
+  propose.set_participant(created->name());
+  propose.set_track(track.name());
+  *propose.mutable_effective_date() = Day(2026, 9, 1);
+  ASSERT_TRUE(Participations(env_.deps()).Propose({}, propose).ok());
+
+  auto export_rows = [&](const v1::ExportParticipationsRequest& request) {
+    grpc::ClientContext context;
+    auto reader = follow_up->ExportParticipations(&context, request);
+    std::vector<v1::ParticipationRow> rows;
+    v1::ParticipationRow row;
+    while (reader->Read(&row)) rows.push_back(row);
+    grpc::Status status = reader->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return rows;
+  };
+  v1::ExportParticipationsRequest request;
+  *request.mutable_as_of() = Day(2026, 11, 23);
+  const std::vector<v1::ParticipationRow> now = export_rows(request);
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0].state(), v1::Participation::PROPOSED);
+  EXPECT_EQ(now[0].track(), track.name());
+  EXPECT_EQ(now[0].home_municipality_code(), "0680");
+  // The closed period exports as known at its close: no proposal yet.
+  request.set_period("periods/2026-09-30");
+  EXPECT_TRUE(export_rows(request).empty());
+
+  request.set_period("periods/2026-10-01");
+  grpc::ClientContext context;
+  auto reader = follow_up->ExportParticipations(&context, request);
+  v1::ParticipationRow row;
+  EXPECT_FALSE(reader->Read(&row));
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::ViolatedFields(status), std::set<std::string>{"period"});
 }
 
 TEST_F(ApiTest, AReportingJobPullsAReportAndBadScopesNameTheirField) {

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "absl/strings/match.h"
+#include "services/common/reference_data.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/followup/suppression.h"
@@ -69,7 +72,8 @@ class FollowUpTest : public ::testing::Test {
     const std::string p2 = Person("p2", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
     Complete(Enroll(p2, a_, a_intake_, march), june_end, v1::STUDIES);
     const std::string p3 = Person("p3", v1::MALE, v1::UPPER_SECONDARY);
-    Interrupt(Enroll(p3, a_, a_intake_, march), absl::CivilDay(2026, 5, 1));
+    p3_participation_ = Enroll(p3, a_, a_intake_, march);
+    Interrupt(p3_participation_, absl::CivilDay(2026, 5, 1));
     const std::string p4 = Person("p4", v1::MALE, v1::PRE_UPPER_SECONDARY);
     Enroll(p4, a_, a_intake_, march);
     const std::string p5 =
@@ -221,7 +225,7 @@ class FollowUpTest : public ::testing::Test {
   Intakes intakes_;
   Participants participants_;
   Participations participations_;
-  std::string a_, b_, a_intake_, b_intake_;
+  std::string a_, b_, a_intake_, b_intake_, p3_participation_;
 };
 
 TEST_F(FollowUpTest, EveryFigureOfTheNationalReportWorkedOutByHand) {
@@ -427,6 +431,208 @@ TEST_F(FollowUpTest, TheHandBuiltReportWithholdsEveryCellBelowFive) {
   EXPECT_EQ(f["participants.started_since_series_start.women"], "suppressed");
   EXPECT_EQ(f["participants.started_since_series_start.men"], "suppressed");
   EXPECT_EQ(f["proposals"], "6");
+}
+
+// Ruling 9.5: ClosePeriod stores the report; recomputing it "as known at
+// the close" from the log gives it exactly; a correction recorded later
+// leaves the frozen report alone and shows up as a restatement in the next
+// period's report.
+TEST_F(FollowUpTest, AClosedPeriodIsFrozenAndLaterCorrectionsAreRestated) {
+  FollowUpConfig config;
+  config.suppress_small_cells = false;
+  FollowUp follow_up(env_.deps(), config);
+  v1::ClosePeriodRequest close;
+  close.set_name("periods/2026-04-30");
+  auto closed = follow_up.ClosePeriod(kContext, close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_TRUE(closed->closed());
+  EXPECT_EQ(closed->closed_by(), "reporter");
+  const uint64_t cut_off = static_cast<uint64_t>(closed->known_at_sequence());
+  ASSERT_GT(cut_off, 0u);
+
+  auto report_of = [&](const char* period, v1::ReportScope scope = {}) {
+    v1::GetReportRequest request;
+    request.set_period(period);
+    *request.mutable_scope() = scope;
+    auto report = follow_up.GetReport(request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.value_or(v1::Report());
+  };
+  auto recomputed = [&](v1::ReportScope scope) {
+    std::unique_ptr<storage::Reader> reader = env_.storage().Snapshot();
+    FollowUpData data = *LoadFollowUpData(*reader);
+    ResolvedScope resolved;
+    if (!scope.county_code().empty()) {
+      for (const std::string& m :
+           ReferenceData::Get().MunicipalitiesOf(scope.county_code())) {
+        resolved.municipalities.insert(m);
+      }
+    }
+    for (const std::string& m : scope.municipality_codes()) {
+      resolved.municipalities.insert(m);
+    }
+    return *ComputeFigures(data, absl::CivilDay(2026, 4, 30), resolved, cut_off,
+                           config.report);
+  };
+  auto same_figures = [](const v1::Report& report,
+                         const std::vector<v1::Figure>& figures) {
+    ASSERT_EQ(report.figures_size(), static_cast<int>(figures.size()));
+    for (size_t i = 0; i < figures.size(); ++i) {
+      EXPECT_EQ(report.figures(static_cast<int>(i)).SerializeAsString(),
+                figures[i].SerializeAsString())
+          << figures[i].id();
+    }
+  };
+  v1::ReportScope stockholm_county;
+  stockholm_county.set_county_code("01");
+  v1::ReportScope stockholm;
+  stockholm.add_municipality_codes("0180");
+
+  const v1::Report frozen = report_of("periods/2026-04-30");
+  EXPECT_EQ(frozen.known_at_sequence(), closed->known_at_sequence());
+  same_figures(frozen, recomputed({}));
+  same_figures(report_of("periods/2026-04-30", stockholm_county),
+               recomputed(stockholm_county));
+
+  // p3's interruption was on 15 April, not 1 May: a correction, recorded
+  // after the close.
+  auto events = *participations_.Events(p3_participation_);
+  ASSERT_TRUE(events.back().has_interrupted());
+  v1::CorrectParticipationEventRequest correct;
+  correct.set_name(p3_participation_);
+  correct.set_event_sequence(events.back().sequence());
+  *correct.mutable_replacement()->mutable_interrupted() =
+      events.back().interrupted();
+  *correct.mutable_replacement()->mutable_effective_date() =
+      ToDate(absl::CivilDay(2026, 4, 15));
+  auto corrected = participations_.Correct(kContext, correct);
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+
+  // The frozen period is unchanged, in every scope; the date itself now
+  // sees the correction.
+  const v1::Report again = report_of("periods/2026-04-30");
+  same_figures(again, recomputed({}));
+  EXPECT_EQ(again.SerializeAsString(),
+            [&] {
+              v1::Report r = frozen;
+              *r.mutable_compute_time() = again.compute_time();
+              return r;
+            }()
+                .SerializeAsString());
+  same_figures(report_of("periods/2026-04-30", stockholm),
+               recomputed(stockholm));
+  auto figure = [](const v1::Report& r, const char* id) {
+    for (const v1::Figure& f : r.figures()) {
+      if (f.id() == id)
+        return absl::StrCat(f.numerator(), "/", f.denominator());
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(figure(frozen, "participants.active"), "5/0");
+  EXPECT_EQ(Report(absl::CivilDay(2026, 4, 30))["participants.active"], "4");
+
+  const v1::Report next = report_of("periods/2026-09-30");
+  absl::flat_hash_map<std::string, std::string> restated;
+  for (const v1::Restatement& r : next.restatements()) {
+    EXPECT_EQ(r.period(), "periods/2026-04-30");
+    EXPECT_FALSE(r.suppressed());
+    restated[r.figure()] =
+        absl::StrCat(r.old_numerator(), "/", r.old_denominator(), " -> ",
+                     r.new_numerator(), "/", r.new_denominator());
+  }
+  // The next period lists what changed in the closed one: p3 (a man in
+  // Stockholm, employer-directed track A) was no longer active on 30 April
+  // but had ended, interrupted, without an outcome.
+  const absl::flat_hash_map<std::string, std::string> expected = {
+      {"participants.active", "5/0 -> 4/0"},
+      {"participants.active.women", "3/5 -> 3/4"},
+      {"participants.active.men", "2/5 -> 1/4"},
+      {"participants.active.gender_unspecified", "0/5 -> 0/4"},
+      {"participations.ended_this_year", "0/0 -> 1/0"},
+      {"participations.ended_this_year.completed", "0/0 -> 0/1"},
+      {"participations.ended_this_year.interrupted", "0/0 -> 1/1"},
+      {"outcomes.ended.employer_directed.working_unsubsidized", "0/0 -> 0/1"},
+      {"outcomes.ended.employer_directed.working_subsidized", "0/0 -> 0/1"},
+      {"outcomes.ended.employer_directed.studying", "0/0 -> 0/1"},
+      {"outcomes.ended.employer_directed.other", "0/0 -> 0/1"},
+      {"outcomes.ended.employer_directed.unknown", "0/0 -> 1/1"},
+  };
+  EXPECT_EQ(restated, expected);
+
+  // Closing twice is refused; ListPeriods shows the close.
+  EXPECT_EQ(follow_up.ClosePeriod(kContext, close).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  close.set_name("periods/2026-12-31");
+  EXPECT_EQ(follow_up.ClosePeriod(kContext, close).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto periods = follow_up.ListPeriods({});
+  ASSERT_TRUE(periods.ok());
+  for (const v1::FollowUpPeriod& p : periods->periods()) {
+    EXPECT_EQ(p.closed(), p.name() == "periods/2026-04-30") << p.name();
+    if (p.closed()) {
+      EXPECT_EQ(p.known_at_sequence(), closed->known_at_sequence());
+    }
+  }
+}
+
+// Exports carry pseudonymous ids only, one row per participation, with its
+// state on the day; a scope narrows them; a caller can stop early.
+TEST_F(FollowUpTest, ExportsStreamPseudonymousRowsForTheScope) {
+  FollowUp follow_up(env_.deps(), FollowUpConfig());
+  auto export_rows = [&](v1::ExportParticipationsRequest request,
+                         size_t stop_after = 1000) {
+    std::vector<v1::ParticipationRow> rows;
+    absl::Status s = follow_up.ExportParticipations(
+        request, [&](const v1::ParticipationRow& row) {
+          rows.push_back(row);
+          return rows.size() < stop_after;
+        });
+    EXPECT_TRUE(s.ok()) << s;
+    return rows;
+  };
+  v1::ExportParticipationsRequest request;
+  *request.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 23));
+  const std::vector<v1::ParticipationRow> rows = export_rows(request);
+  ASSERT_EQ(rows.size(), 6u);
+  std::map<v1::Participation::State, int> states;
+  for (const v1::ParticipationRow& row : rows) {
+    ++states[row.state()];
+    EXPECT_EQ(row.participation_id().size(), 64u);
+    EXPECT_EQ(row.participant_id().size(), 64u);
+    EXPECT_FALSE(absl::StrContains(row.participation_id(), "participations/"));
+    EXPECT_EQ(row.birth_year(), 1990);
+    EXPECT_EQ(row.track_kind() == v1::Track::PREPARATORY, row.track() == b_);
+    if (row.state() == v1::Participation::COMPLETED) {
+      EXPECT_TRUE(row.latest_outcome().kind() == v1::WORK_UNSUBSIDIZED ||
+                  row.latest_outcome().kind() == v1::STUDIES);
+      EXPECT_EQ(ToCivilDay(row.end_date()), absl::CivilDay(2026, 6, 30));
+    }
+  }
+  EXPECT_EQ(states[v1::Participation::COMPLETED], 2);
+  EXPECT_EQ(states[v1::Participation::INTERRUPTED], 1);
+  EXPECT_EQ(states[v1::Participation::ENROLLED], 2);
+  EXPECT_EQ(states[v1::Participation::PROPOSED], 1);
+  // The same person gets the same id in every export.
+  EXPECT_EQ(export_rows(request)[0].participant_id(), rows[0].participant_id());
+
+  // Earlier, p6 was not proposed yet and nobody had ended.
+  *request.mutable_as_of() = ToDate(absl::CivilDay(2026, 4, 30));
+  const std::vector<v1::ParticipationRow> april = export_rows(request);
+  ASSERT_EQ(april.size(), 5u);
+  for (const auto& row : april) {
+    EXPECT_EQ(row.state(), v1::Participation::ENROLLED);
+  }
+  request.mutable_scope()->set_county_code("14");
+  ASSERT_EQ(export_rows(request).size(), 1u);
+  request.clear_scope();
+  EXPECT_EQ(export_rows(request, 2).size(), 2u);
+
+  v1::ExportParticipationsRequest bad;
+  bad.set_period("periods/2026-05-01");
+  absl::Status s =
+      follow_up.ExportParticipations(bad, [](const auto&) { return true; });
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(s.message(), "period")) << s;
 }
 
 }  // namespace

@@ -1,0 +1,312 @@
+// The follow-up report against a brute-force oracle (DESIGN 9.7): random
+// histories are recorded through the domain code, the test keeps its own
+// plain list of what happened, and for several days every participant and
+// participation figure is recomputed from that list by the definitions in
+// the README, independently of the service's replay. The hand-worked tests
+// in followup_test.cc stay the primary check; this adds coverage.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/validation.h"
+#include "services/employers/employers.h"
+#include "services/followup/followup.h"
+#include "services/modules/modules.h"
+#include "services/participants/participants.h"
+#include "services/participations/participations.h"
+#include "services/tracks/intakes.h"
+#include "services/tracks/tracks.h"
+#include "tests/support/participation_steps.h"
+#include "tests/support/test_env.h"
+
+namespace jobtrack {
+namespace {
+
+const CallContext kContext{.principal = "oracle", .method = "Test"};
+const absl::CivilDay kToday(2026, 11, 23);
+
+// What the test did to one participation, in its own terms.
+struct Truth {
+  v1::Gender gender = v1::GENDER_UNSPECIFIED;
+  std::string participant;
+  v1::Track::Kind kind = v1::Track::KIND_UNSPECIFIED;
+  absl::CivilDay proposed;
+  // Set if enrolled: decided (the enrolment's effective date) and start.
+  std::optional<absl::CivilDay> enrolled, start;
+  // Set if ended: the day, and whether it was a completion.
+  std::optional<absl::CivilDay> end;
+  bool completed = false;
+  // Outcomes by effective date: 0 unsubsidized work … 3 other.
+  std::vector<std::pair<absl::CivilDay, int>> outcomes;
+};
+
+constexpr v1::OutcomeKind kOutcomeKinds[] = {
+    v1::WORK_UNSUBSIDIZED, v1::WORK_SUBSIDIZED, v1::STUDIES, v1::OUTCOME_OTHER};
+constexpr const char* kClasses[] = {"working_unsubsidized",
+                                    "working_subsidized", "studying", "other",
+                                    "unknown"};
+
+std::string GenderId(v1::Gender g) {
+  return g == v1::FEMALE ? "women"
+         : g == v1::MALE ? "men"
+                         : "gender_unspecified";
+}
+
+std::string KindId(v1::Track::Kind k) {
+  return k == v1::Track::PREPARATORY ? "preparatory" : "employer_directed";
+}
+
+// The figures about participants and participations on `day`, by the
+// README's definitions, as "n/d" (counts as "n").
+std::map<std::string, std::string> Oracle(const std::vector<Truth>& truths,
+                                          absl::CivilDay day) {
+  const absl::CivilDay year_start(day.year(), 1, 1);
+  std::map<std::string, v1::Gender> active, started;
+  std::map<v1::Gender, int64_t> proposals, enrolled, completed_by, working_by;
+  int64_t completed = 0, interrupted = 0, expired = 0;
+  std::map<std::pair<int, v1::Track::Kind>, std::array<int64_t, 5>> outcomes;
+  for (const Truth& t : truths) {
+    if (t.proposed > day) continue;
+    ++proposals[t.gender];
+    const bool in = t.enrolled && *t.enrolled <= day;
+    if (!in) {
+      if (day - t.proposed > 30) ++expired;
+      continue;
+    }
+    ++enrolled[t.gender];
+    const bool ended = t.end && *t.end <= day;
+    if (*t.start <= day && !(ended && *t.end < day)) {
+      active[t.participant] = t.gender;
+    }
+    if (*t.start <= day) started[t.participant] = t.gender;
+    if (!ended || *t.end < year_start) continue;
+    int outcome = 4;
+    absl::CivilDay latest;
+    for (const auto& [effective, kind] : t.outcomes) {
+      if (effective <= day && (outcome == 4 || effective >= latest)) {
+        outcome = kind;
+        latest = effective;
+      }
+    }
+    ++outcomes[{1, t.kind}][outcome];
+    if (t.completed) {
+      ++completed;
+      ++completed_by[t.gender];
+      if (outcome <= 1) ++working_by[t.gender];
+      ++outcomes[{0, t.kind}][outcome];
+    } else {
+      ++interrupted;
+    }
+  }
+  std::map<std::string, std::string> f;
+  auto share = [](int64_t n, int64_t d) { return absl::StrCat(n, "/", d); };
+  const v1::Gender genders[] = {v1::FEMALE, v1::MALE, v1::GENDER_UNSPECIFIED};
+  f["participants.active"] = absl::StrCat(active.size());
+  f["participants.started_since_series_start"] = absl::StrCat(started.size());
+  for (v1::Gender g : genders) {
+    auto count = [&](const std::map<std::string, v1::Gender>& m) {
+      return static_cast<int64_t>(std::count_if(
+          m.begin(), m.end(), [&](const auto& e) { return e.second == g; }));
+    };
+    f["participants.active." + GenderId(g)] =
+        share(count(active), static_cast<int64_t>(active.size()));
+    f["participants.started_since_series_start." + GenderId(g)] =
+        share(count(started), static_cast<int64_t>(started.size()));
+    f["participations.completed_this_year." + GenderId(g)] =
+        share(completed_by[g], completed);
+    f["outcomes.completed.working." + GenderId(g)] =
+        share(working_by[g], completed_by[g]);
+    f["proposals.enrolled." + GenderId(g)] = share(enrolled[g], proposals[g]);
+  }
+  f["participations.ended_this_year"] = absl::StrCat(completed + interrupted);
+  f["participations.ended_this_year.completed"] =
+      share(completed, completed + interrupted);
+  f["participations.ended_this_year.interrupted"] =
+      share(interrupted, completed + interrupted);
+  for (int basis = 0; basis < 2; ++basis) {
+    for (v1::Track::Kind kind :
+         {v1::Track::PREPARATORY, v1::Track::EMPLOYER_DIRECTED}) {
+      const std::array<int64_t, 5>& counts = outcomes[{basis, kind}];
+      int64_t total = 0;
+      for (int64_t n : counts) total += n;
+      for (int c = 0; c < 5; ++c) {
+        f[absl::StrCat("outcomes.", basis == 0 ? "completed" : "ended", ".",
+                       KindId(kind), ".", kClasses[c])] =
+            share(counts[c], total);
+      }
+    }
+  }
+  int64_t all = 0;
+  for (const auto& [g, n] : proposals) all += n;
+  f["proposals"] = absl::StrCat(all);
+  f["proposals.expired"] = absl::StrCat(expired);
+  return f;
+}
+
+class FollowUpOracleTest : public ::testing::TestWithParam<int> {
+ protected:
+  FollowUpOracleTest()
+      : employers_(env_.deps()),
+        modules_(env_.deps()),
+        tracks_(env_.deps()),
+        intakes_(env_.deps()),
+        participants_(env_.deps()),
+        participations_(env_.deps()) {
+    v1::Employer e;
+    e.set_display_name("Employer");
+    e.set_organisation_number("5560360793");
+    e.set_sector(v1::Employer::PRIVATE);
+    e.set_sni_code("87301");
+    e.set_municipality_code("0180");
+    const std::string employer =
+        employers_.Create(kContext, e, "", e, "")->name();
+    v1::Module m;
+    m.set_display_name("AUB");
+    m.set_education_form(v1::AUB);
+    m.set_length_weeks(10);
+    m.set_hours_per_week(30);
+    const std::string module = modules_.Create(kContext, m, "", m, "")->name();
+    for (v1::Track::Kind kind :
+         {v1::Track::EMPLOYER_DIRECTED, v1::Track::PREPARATORY,
+          v1::Track::EMPLOYER_DIRECTED}) {
+      v1::CreateTrackRequest request;
+      v1::Track& t = *request.mutable_track();
+      t.set_display_name("Track");
+      t.set_kind(kind);
+      t.set_ssyk_code("5321");
+      t.set_sni_code("87301");
+      t.add_municipality_codes("0180");
+      if (kind == v1::Track::EMPLOYER_DIRECTED) t.add_employers(employer);
+      t.set_status(v1::Track::OPEN);
+      t.mutable_chain()->add_stages()->add_steps()->set_module(module);
+      *request.mutable_effective_date() = ToDate(absl::CivilDay(2024, 1, 1));
+      const std::string track = tracks_.CreateTrack(kContext, request)->name();
+      v1::Intake i;
+      i.set_start_type(v1::Intake::ROLLING);
+      *i.mutable_start_date() = ToDate(absl::CivilDay(2024, 1, 1));
+      i.set_seats(200);
+      tracks_by_kind_.push_back(
+          {track, intakes_.Create(kContext, i, track, i, "")->name(), kind});
+    }
+  }
+
+  struct TrackInfo {
+    std::string track, intake;
+    v1::Track::Kind kind;
+  };
+
+  testing::TestEnv env_;
+  Employers employers_;
+  Modules modules_;
+  Tracks tracks_;
+  Intakes intakes_;
+  Participants participants_;
+  Participations participations_;
+  std::vector<TrackInfo> tracks_by_kind_;
+};
+
+TEST_P(FollowUpOracleTest, RandomHistoriesGiveTheFiguresABruteForceCountGives) {
+  std::mt19937 random(GetParam());
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(random);
+  };
+  const absl::CivilDay first(2025, 1, 1);
+  std::vector<Truth> truths;
+  for (int i = 0; i < 40; ++i) {
+    Truth t;
+    t.gender = uniform(0, 1) == 0 ? v1::FEMALE : v1::MALE;
+    v1::Participant p;
+    p.set_external_reference(absl::StrCat("oracle-", i));
+    p.set_birth_year(1980 + i % 30);
+    p.set_gender(t.gender);
+    p.set_municipality_code("0180");
+    p.set_education_level(v1::UPPER_SECONDARY);
+    t.participant = participants_.Create(kContext, p, "", p, "")->name();
+    const TrackInfo& track = tracks_by_kind_[uniform(0, 2)];
+    t.kind = track.kind;
+    t.proposed = first + uniform(0, static_cast<int>(kToday - first) - 1);
+    const int fate = uniform(0, 9);
+    if (fate < 2) {  // Proposed, nothing more.
+      v1::ProposeParticipationRequest propose;
+      propose.set_participant(t.participant);
+      propose.set_track(track.track);
+      *propose.mutable_effective_date() = ToDate(t.proposed);
+      ASSERT_TRUE(participations_.Propose(kContext, propose).ok());
+      truths.push_back(t);
+      continue;
+    }
+    t.enrolled = t.proposed;
+    t.start = std::min(kToday, t.proposed + uniform(0, 20));
+    absl::StatusOr<std::string> name = testing::ProposeSelectEnroll(
+        participations_, kContext, t.participant, track.track, track.intake,
+        *t.start, *t.enrolled);
+    ASSERT_TRUE(name.ok()) << name.status();
+    const absl::CivilDay end = *t.start + uniform(10, 300);
+    if (fate >= 4 && end <= kToday) {
+      t.end = end;
+      t.completed = fate >= 6;
+      if (t.completed) {
+        v1::CompleteParticipationRequest complete;
+        complete.set_name(*name);
+        *complete.mutable_end_date() = ToDate(end);
+        ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
+      } else {
+        v1::InterruptParticipationRequest interrupt;
+        interrupt.set_name(*name);
+        *interrupt.mutable_end_date() = ToDate(end);
+        interrupt.set_reason(v1::MOVED);
+        ASSERT_TRUE(participations_.Interrupt(kContext, interrupt).ok());
+      }
+      // An outcome at the end, maybe another 90 days later.
+      for (auto [point, after] :
+           {std::pair{v1::AT_END, 1}, std::pair{v1::AFTER_90_DAYS, 90}}) {
+        if (uniform(0, 2) == 0 || end + after > kToday) continue;
+        const int kind = uniform(0, 3);
+        v1::RecordOutcomeRequest record;
+        record.set_name(*name);
+        record.set_point(point);
+        record.set_kind(kOutcomeKinds[kind]);
+        if (kind == 1) record.set_subsidy(v1::LONEBIDRAG);
+        *record.mutable_effective_date() = ToDate(end + after);
+        auto recorded = participations_.RecordOutcome(kContext, record);
+        ASSERT_TRUE(recorded.ok()) << recorded.status();
+        t.outcomes.emplace_back(end + after, kind);
+      }
+    }
+    truths.push_back(t);
+  }
+
+  FollowUpConfig config;
+  config.suppress_small_cells = false;
+  FollowUp follow_up(env_.deps(), config);
+  for (absl::CivilDay day :
+       {absl::CivilDay(2025, 1, 31), absl::CivilDay(2025, 4, 30),
+        absl::CivilDay(2025, 9, 30), absl::CivilDay(2026, 1, 31),
+        absl::CivilDay(2026, 6, 15), kToday}) {
+    v1::GetReportRequest request;
+    *request.mutable_as_of() = ToDate(day);
+    auto report = follow_up.GetReport(request);
+    ASSERT_TRUE(report.ok()) << report.status();
+    std::map<std::string, std::string> got;
+    for (const v1::Figure& f : report->figures()) {
+      got[f.id()] = f.share()
+                        ? absl::StrCat(f.numerator(), "/", f.denominator())
+                        : absl::StrCat(f.numerator());
+    }
+    const std::map<std::string, std::string> expected = Oracle(truths, day);
+    for (const auto& [id, value] : expected) {
+      EXPECT_EQ(got[id], value)
+          << id << " on " << day << ", seed " << GetParam();
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, FollowUpOracleTest,
+                         ::testing::Values(1, 2, 3, 20261123));
+
+}  // namespace
+}  // namespace jobtrack

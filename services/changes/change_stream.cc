@@ -65,20 +65,10 @@ absl::Status StreamChanges(const Deps& deps, const ChangeFilter& filter,
   while (!sink.Ended()) {
     std::vector<v1::Event> batch;
     std::unique_ptr<storage::Reader> reader = deps.storage->Snapshot();
-    absl::Status s = reader->Scan(
-        storage::Column::kEvents, "",
-        position == 0 ? std::string() : storage::EventKey(position),
-        [&](absl::string_view key, absl::string_view value) {
-          absl::StatusOr<v1::Event> event =
-              DecodeEvent(storage::EventKeySequence(key), value);
-          if (!event.ok()) {
-            failure = event.status();
-            return false;
-          }
-          batch.push_back(*std::move(event));
-          return static_cast<int>(batch.size()) < kBatch;
-        });
-    if (!s.ok()) failure = s;
+    failure = ScanEvents(*reader, position, [&](v1::Event event) {
+      batch.push_back(std::move(event));
+      return static_cast<int>(batch.size()) < kBatch;
+    });
     if (!failure.ok()) break;
     if (batch.empty()) {
       // Caught up: wait for the next commit, waking now and then to notice

@@ -61,6 +61,25 @@ absl::Status RewriteEventForErasure(storage::Transaction& txn,
                  stored.SerializeAsString());
 }
 
+absl::Status ScanEvents(storage::Reader& reader, uint64_t after,
+                        absl::FunctionRef<bool(v1::Event event)> visit) {
+  absl::Status inner;
+  absl::Status s =
+      reader.Scan(storage::Column::kEvents, "",
+                  after == 0 ? std::string() : storage::EventKey(after),
+                  [&](absl::string_view key, absl::string_view value) {
+                    absl::StatusOr<v1::Event> event =
+                        DecodeEvent(storage::EventKeySequence(key), value);
+                    if (!event.ok()) {
+                      inner = event.status();
+                      return false;
+                    }
+                    return visit(*std::move(event));
+                  });
+  if (!s.ok()) return s;
+  return inner;
+}
+
 absl::StatusOr<v1::Event> DecodeEvent(uint64_t sequence,
                                       absl::string_view payload) {
   v1::Event event;

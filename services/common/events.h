@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -28,6 +29,11 @@ absl::StatusOr<std::vector<v1::Event>> LoadAggregateEvents(
 // otherwise append-only.
 absl::Status RewriteEventForErasure(storage::Transaction& txn,
                                     const v1::Event& event);
+
+// Visits the events of the log after sequence `after` (0: all), in order,
+// decoded; `visit` returns false to stop. DATA_LOSS for an unreadable one.
+absl::Status ScanEvents(storage::Reader& reader, uint64_t after,
+                        absl::FunctionRef<bool(v1::Event event)> visit);
 
 // Parses a stored event and fills in its sequence.
 absl::StatusOr<v1::Event> DecodeEvent(uint64_t sequence,

@@ -58,8 +58,9 @@ absl::StatusOr<std::vector<std::pair<int, int>>> ParsePeriodDates(
   return dates;
 }
 
-FollowUp::FollowUp(Deps deps, FollowUpConfig config)
-    : deps_(deps), config_(std::move(config)) {}
+FollowUp::FollowUp(Deps deps, FollowUpConfig config,
+                   ReportProjection* projection)
+    : deps_(deps), config_(std::move(config)), projection_(projection) {}
 
 std::vector<absl::CivilDay> FollowUp::PeriodDays(absl::CivilDay last) const {
   std::vector<absl::CivilDay> days;
@@ -238,24 +239,43 @@ const followup::ClosedPeriod::StoredReport* FollowUp::StoredFor(
   return nullptr;
 }
 
-std::vector<v1::Restatement> FollowUp::Restate(
-    const FollowUpData& data, const followup::ClosedPeriod& previous,
+std::vector<v1::Figure> FollowUp::FiguresFrom(
+    const FollowUpData& records, absl::Span<const std::string> track_names,
+    ReportProjection::FactsOnDay facts, absl::CivilDay day,
+    const ResolvedScope& scope) const {
+  auto on_day = [&](absl::FunctionRef<void(const ParticipationFacts&)> fn) {
+    facts(day, fn);
+  };
+  const ReportInputs inputs{.tracks = &records.tracks,
+                            .employers = &records.employers,
+                            .track_names = track_names,
+                            .participations = on_day};
+  return ComputeFigures(inputs, day, scope, config_.report);
+}
+
+absl::StatusOr<std::vector<v1::Figure>> FollowUp::FiguresKnownAt(
+    storage::Reader& reader, absl::CivilDay day, const ResolvedScope& scope,
+    uint64_t known_at) const {
+  absl::StatusOr<FollowUpData> data = LoadFollowUpData(reader);
+  if (!data.ok()) return data.status();
+  return ComputeFigures(*data, day, scope, known_at, config_.report);
+}
+
+absl::StatusOr<std::vector<v1::Restatement>> FollowUp::Restate(
+    storage::Reader& reader, const followup::ClosedPeriod& previous,
     const v1::ReportScope& request_scope, const ResolvedScope& scope,
-    absl::Span<const ParticipationOnDay> now) const {
-  const absl::CivilDay day = *ToCivilDay(previous.period().as_of());
+    const std::vector<v1::Figure>& now) const {
   std::vector<v1::Figure> old;
   if (const auto* stored = StoredFor(previous, request_scope)) {
     old.assign(stored->figures().begin(), stored->figures().end());
   } else {
-    absl::StatusOr<std::vector<ParticipationOnDay>> then = ReplayParticipations(
-        data, day,
+    absl::StatusOr<std::vector<v1::Figure>> then = FiguresKnownAt(
+        reader, *ToCivilDay(previous.period().as_of()), scope,
         static_cast<uint64_t>(previous.period().known_at_sequence()));
-    // The same events replayed fine for `now`; a failure here is a bug.
-    if (!then.ok()) return {};
-    old = ComputeFigures(data, *then, day, scope, config_.report);
+    if (!then.ok()) return then.status();
+    old = *std::move(then);
   }
-  return Differences(previous.name(), old,
-                     ComputeFigures(data, now, day, scope, config_.report));
+  return Differences(previous.name(), old, now);
 }
 
 absl::StatusOr<v1::Report> FollowUp::GetReport(
@@ -267,44 +287,66 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
   std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
   absl::StatusOr<ResolvedScope> scope = Resolve(*reader, request.scope());
   if (!scope.ok()) return scope.status();
-  absl::StatusOr<FollowUpData> data = LoadFollowUpData(*reader);
-  if (!data.ok()) return data.status();
   absl::StatusOr<std::vector<followup::ClosedPeriod>> closed =
       ClosedPeriods(*reader);
   if (!closed.ok()) return closed.status();
-
-  v1::Report report;
-  *report.mutable_as_of() = ToDate(when->day);
-  report.set_period(when->period);
-  *report.mutable_scope() = request.scope();
-  uint64_t known_at = data->last_sequence;
   const followup::ClosedPeriod* frozen = nullptr;
   for (const followup::ClosedPeriod& c : *closed) {
     if (!when->period.empty() && c.name() == when->period) frozen = &c;
   }
-  if (frozen != nullptr) {
-    known_at = static_cast<uint64_t>(frozen->period().known_at_sequence());
-  }
+  const followup::ClosedPeriod* previous =
+      when->period.empty() ? nullptr : ClosedBefore(*closed, when->period);
+
+  uint64_t known_at = 0;
   std::vector<v1::Figure> figures;
   std::vector<v1::Restatement> restatements;
   if (const auto* stored =
           frozen != nullptr ? StoredFor(*frozen, request.scope()) : nullptr) {
+    // A closed period as stored.
+    known_at = static_cast<uint64_t>(frozen->period().known_at_sequence());
     figures.assign(stored->figures().begin(), stored->figures().end());
     restatements.assign(stored->restatements().begin(),
                         stored->restatements().end());
-  } else {
-    absl::StatusOr<std::vector<v1::Figure>> computed =
-        ComputeFigures(*data, when->day, *scope, known_at, config_.report);
-    if (!computed.ok()) return computed.status();
-    figures = *std::move(computed);
-    const followup::ClosedPeriod* previous =
-        when->period.empty() ? nullptr : ClosedBefore(*closed, when->period);
+  } else if (frozen != nullptr) {
+    // A closed period in a scope it did not store: replayed as known at
+    // its cut-off (rare; reads the whole log).
+    known_at = static_cast<uint64_t>(frozen->period().known_at_sequence());
+    absl::StatusOr<std::vector<v1::Figure>> replayed =
+        FiguresKnownAt(*reader, when->day, *scope, known_at);
+    if (!replayed.ok()) return replayed.status();
+    figures = *std::move(replayed);
     if (previous != nullptr) {
-      absl::StatusOr<std::vector<ParticipationOnDay>> now =
-          ReplayParticipations(*data, *ToCivilDay(previous->period().as_of()),
-                               known_at);
+      absl::StatusOr<std::vector<v1::Figure>> now = FiguresKnownAt(
+          *reader, *ToCivilDay(previous->period().as_of()), *scope, known_at);
       if (!now.ok()) return now.status();
-      restatements = Restate(*data, *previous, request.scope(), *scope, *now);
+      absl::StatusOr<std::vector<v1::Restatement>> r =
+          Restate(*reader, *previous, request.scope(), *scope, *now);
+      if (!r.ok()) return r.status();
+      restatements = *std::move(r);
+    }
+  } else {
+    // Known now: from the projection.
+    absl::StatusOr<FollowUpData> records = LoadFollowUpRecords(*reader);
+    if (!records.ok()) return records.status();
+    std::vector<v1::Figure> previous_now;
+    absl::Status s = projection_->Visit(
+        [&](uint64_t at, absl::Span<const std::string> track_names,
+            ReportProjection::FactsOnDay facts) {
+          known_at = at;
+          figures =
+              FiguresFrom(*records, track_names, facts, when->day, *scope);
+          if (previous != nullptr) {
+            previous_now =
+                FiguresFrom(*records, track_names, facts,
+                            *ToCivilDay(previous->period().as_of()), *scope);
+          }
+        });
+    if (!s.ok()) return s;
+    if (previous != nullptr) {
+      absl::StatusOr<std::vector<v1::Restatement>> r =
+          Restate(*reader, *previous, request.scope(), *scope, previous_now);
+      if (!r.ok()) return r.status();
+      restatements = *std::move(r);
     }
   }
   if (config_.suppress_small_cells) {
@@ -319,6 +361,10 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
   } else {
     for (v1::Restatement& r : restatements) r.set_suppressed(false);
   }
+  v1::Report report;
+  *report.mutable_as_of() = ToDate(when->day);
+  report.set_period(when->period);
+  *report.mutable_scope() = request.scope();
   report.set_known_at_sequence(static_cast<int64_t>(known_at));
   *report.mutable_compute_time() = ToTimestamp(deps_.clock->Now());
   report.set_small_cells_suppressed(config_.suppress_small_cells);
@@ -365,34 +411,66 @@ absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
           return Precondition(
               "PERIOD_CLOSED",
               absl::StrCat(request.name(),
-                           " is closed already (cut-off at "
-                           "event sequence ",
+                           " is closed already (cut-off at event sequence ",
                            existing->period().known_at_sequence(), ")"));
         }
         if (!absl::IsNotFound(existing.status())) return existing.status();
 
         std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
-        absl::StatusOr<FollowUpData> data = LoadFollowUpData(*reader);
-        if (!data.ok()) return data.status();
+        absl::StatusOr<FollowUpData> records = LoadFollowUpRecords(*reader);
+        if (!records.ok()) return records.status();
         absl::StatusOr<std::vector<followup::ClosedPeriod>> closed =
             ClosedPeriods(*reader);
         if (!closed.ok()) return closed.status();
         const followup::ClosedPeriod* previous =
             ClosedBefore(*closed, request.name());
-        absl::StatusOr<std::vector<ParticipationOnDay>> replayed =
-            ReplayParticipations(*data, when->day, data->last_sequence);
-        if (!replayed.ok()) return replayed.status();
-        std::vector<ParticipationOnDay> previous_now;
-        if (previous != nullptr) {
-          absl::StatusOr<std::vector<ParticipationOnDay>> p =
-              ReplayParticipations(*data,
-                                   *ToCivilDay(previous->period().as_of()),
-                                   data->last_sequence);
-          if (!p.ok()) return p.status();
-          previous_now = *std::move(p);
+        std::vector<std::string> counties = ReferenceData::Get().Counties();
+        counties.insert(counties.begin(), "");
+        std::vector<v1::ReportScope> scopes;
+        std::vector<ResolvedScope> resolved;
+        for (const std::string& county : counties) {
+          v1::ReportScope& scope = scopes.emplace_back();
+          scope.set_county_code(county);
+          absl::StatusOr<ResolvedScope> r = Resolve(*reader, scope);
+          if (!r.ok()) return r.status();
+          resolved.push_back(*std::move(r));
         }
 
+        // Every scope, and the previous period's figures for its
+        // restatements, from one state of the log: the cut-off.
         followup::ClosedPeriod record;
+        uint64_t cut_off = 0;
+        std::vector<std::vector<v1::Figure>> previous_now(scopes.size());
+        absl::Status s = projection_->Visit(
+            [&](uint64_t at, absl::Span<const std::string> track_names,
+                ReportProjection::FactsOnDay facts) {
+              cut_off = at;
+              for (size_t i = 0; i < scopes.size(); ++i) {
+                auto* stored = record.add_reports();
+                stored->set_county_code(scopes[i].county_code());
+                for (v1::Figure& f : FiguresFrom(*records, track_names, facts,
+                                                 when->day, resolved[i])) {
+                  *stored->add_figures() = std::move(f);
+                }
+                if (previous != nullptr) {
+                  previous_now[i] = FiguresFrom(
+                      *records, track_names, facts,
+                      *ToCivilDay(previous->period().as_of()), resolved[i]);
+                }
+              }
+            });
+        if (!s.ok()) return s;
+        if (previous != nullptr) {
+          for (size_t i = 0; i < scopes.size(); ++i) {
+            absl::StatusOr<std::vector<v1::Restatement>> r = Restate(
+                *reader, *previous, scopes[i], resolved[i], previous_now[i]);
+            if (!r.ok()) return r.status();
+            for (v1::Restatement& restatement : *r) {
+              *record.mutable_reports(static_cast<int>(i))->add_restatements() =
+                  std::move(restatement);
+            }
+          }
+        }
         record.set_name(request.name());
         v1::FollowUpPeriod& period = *record.mutable_period();
         period.set_name(request.name());
@@ -400,27 +478,7 @@ absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
         period.set_closed(true);
         *period.mutable_close_time() = ToTimestamp(deps_.clock->Now());
         period.set_closed_by(context.principal);
-        period.set_known_at_sequence(static_cast<int64_t>(data->last_sequence));
-        std::vector<std::string> counties = ReferenceData::Get().Counties();
-        counties.insert(counties.begin(), "");
-        for (const std::string& county : counties) {
-          v1::ReportScope scope;
-          scope.set_county_code(county);
-          absl::StatusOr<ResolvedScope> resolved = Resolve(*reader, scope);
-          if (!resolved.ok()) return resolved.status();
-          auto* stored = record.add_reports();
-          stored->set_county_code(county);
-          for (v1::Figure& f : ComputeFigures(*data, *replayed, when->day,
-                                              *resolved, config_.report)) {
-            *stored->add_figures() = std::move(f);
-          }
-          if (previous != nullptr) {
-            for (v1::Restatement& r :
-                 Restate(*data, *previous, scope, *resolved, previous_now)) {
-              *stored->add_restatements() = std::move(r);
-            }
-          }
-        }
+        period.set_known_at_sequence(static_cast<int64_t>(cut_off));
         if (absl::Status s = table.Insert(txn, record); !s.ok()) return s;
         return period;
       });

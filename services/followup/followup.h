@@ -16,6 +16,7 @@
 #include "services/common/mutation.h"
 #include "services/followup/closed_period.pb.h"
 #include "services/followup/report.h"
+#include "services/followup/report_projection.h"
 
 namespace jobtrack {
 
@@ -34,7 +35,8 @@ absl::StatusOr<std::vector<std::pair<int, int>>> ParsePeriodDates(
 
 class FollowUp {
  public:
-  FollowUp(Deps deps, FollowUpConfig config);
+  // `projection` must follow `deps.storage` and outlive this object.
+  FollowUp(Deps deps, FollowUpConfig config, ReportProjection* projection);
 
   absl::StatusOr<v1::Report> GetReport(const v1::GetReportRequest& request);
   absl::StatusOr<v1::ListPeriodsResponse> ListPeriods(
@@ -67,17 +69,29 @@ class FollowUp {
   // them, or null when it stored none for that scope.
   static const followup::ClosedPeriod::StoredReport* StoredFor(
       const followup::ClosedPeriod& closed, const v1::ReportScope& scope);
+  // The figures of `scope` on `day` from the projection's facts.
+  std::vector<v1::Figure> FiguresFrom(const FollowUpData& records,
+                                      absl::Span<const std::string> track_names,
+                                      ReportProjection::FactsOnDay facts,
+                                      absl::CivilDay day,
+                                      const ResolvedScope& scope) const;
+  // The figures as known at sequence `known_at`, replayed from the whole
+  // log (closed periods in scopes they did not store).
+  absl::StatusOr<std::vector<v1::Figure>> FiguresKnownAt(
+      storage::Reader& reader, absl::CivilDay day, const ResolvedScope& scope,
+      uint64_t known_at) const;
   // The restatements of `previous` (the closed period before a report's
-  // period) for `scope`: its figures as frozen against those replayed now
-  // (`now`, participations replayed to its day, known up to the report's
-  // cut-off). Small cells are marked, not yet withheld.
-  std::vector<v1::Restatement> Restate(
-      const FollowUpData& data, const followup::ClosedPeriod& previous,
+  // period) for `scope`: its figures as frozen (stored, or replayed as
+  // known at its cut-off) against `now`, its figures as known at the
+  // report's cut-off. Small cells are marked, not yet withheld.
+  absl::StatusOr<std::vector<v1::Restatement>> Restate(
+      storage::Reader& reader, const followup::ClosedPeriod& previous,
       const v1::ReportScope& request_scope, const ResolvedScope& scope,
-      absl::Span<const ParticipationOnDay> now) const;
+      const std::vector<v1::Figure>& now) const;
 
   const Deps deps_;
   const FollowUpConfig config_;
+  ReportProjection* const projection_;
 };
 
 }  // namespace jobtrack

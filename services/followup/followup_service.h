@@ -9,8 +9,10 @@ namespace jobtrack {
 
 class FollowUpService final : public v1::FollowUpService::CallbackService {
  public:
-  FollowUpService(Deps deps, FollowUpConfig config)
-      : follow_up_(deps, std::move(config)) {}
+  // `projection` must outlive the service.
+  FollowUpService(Deps deps, FollowUpConfig config,
+                  ReportProjection* projection)
+      : follow_up_(deps, std::move(config), projection) {}
 
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
                                       const v1::GetReportRequest* request,

@@ -19,6 +19,23 @@
 
 namespace jobtrack {
 
+int OutcomeClass(const v1::Participation& p) {
+  const v1::Outcome* latest = LatestOutcome(p);
+  if (latest == nullptr) return 4;
+  switch (latest->kind()) {
+    case v1::WORK_UNSUBSIDIZED:
+      return 0;
+    case v1::WORK_SUBSIDIZED:
+      return 1;
+    case v1::STUDIES:
+      return 2;
+    case v1::OUTCOME_OTHER:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
 const v1::Outcome* LatestOutcome(const v1::Participation& p) {
   const v1::Outcome* latest = nullptr;
   for (const v1::Outcome& o : p.outcomes()) {
@@ -83,25 +100,6 @@ class FigureList {
   std::vector<v1::Figure> figures_;
 };
 
-// The class of the latest outcome effective on or before the day (the
-// replayed participation holds only those), 4 = unknown.
-int OutcomeClass(const v1::Participation& p) {
-  const v1::Outcome* latest = LatestOutcome(p);
-  if (latest == nullptr) return 4;
-  switch (latest->kind()) {
-    case v1::WORK_UNSUBSIDIZED:
-      return 0;
-    case v1::WORK_SUBSIDIZED:
-      return 1;
-    case v1::STUDIES:
-      return 2;
-    case v1::OUTCOME_OTHER:
-      return 3;
-    default:
-      return 4;
-  }
-}
-
 // The education-form class of a chain: a partition of tracks.
 const char* EducationClass(const v1::ModuleChain& chain) {
   bool komvux = false, aub = false, folk = false, internal = false;
@@ -126,7 +124,7 @@ constexpr const char* kEducationClasses[] = {"komvux_only",    "aub_only",
 
 }  // namespace
 
-absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
+absl::StatusOr<FollowUpData> LoadFollowUpRecords(storage::Reader& reader) {
   FollowUpData data;
   absl::StatusOr<std::vector<v1::Track>> tracks =
       RecordTable<v1::Track>(nullptr).All(reader, "tracks");
@@ -136,30 +134,28 @@ absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
       RecordTable<v1::Employer>(nullptr).All(reader, "employers");
   if (!employers.ok()) return employers.status();
   for (v1::Employer& e : *employers) data.employers[e.name()] = std::move(e);
+  return data;
+}
+
+absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader) {
+  absl::StatusOr<FollowUpData> records = LoadFollowUpRecords(reader);
+  if (!records.ok()) return records.status();
+  FollowUpData data = *std::move(records);
   absl::StatusOr<std::vector<v1::Participant>> participants =
       RecordTable<v1::Participant>(nullptr).All(reader, "participants");
   if (!participants.ok()) return participants.status();
   for (v1::Participant& p : *participants) {
     data.participants[p.name()] = std::move(p);
   }
-  absl::Status inner;
-  absl::Status s = reader.Scan(
-      storage::Column::kEvents, "", "",
-      [&](absl::string_view key, absl::string_view value) {
-        const uint64_t sequence = storage::EventKeySequence(key);
-        absl::StatusOr<v1::Event> event = DecodeEvent(sequence, value);
-        if (!event.ok()) {
-          inner = event.status();
-          return false;
-        }
-        data.last_sequence = std::max(data.last_sequence, sequence);
-        if (absl::StartsWith(event->resource(), "participations/")) {
-          data.participations[event->resource()].push_back(*std::move(event));
-        }
-        return true;
-      });
+  absl::Status s = ScanEvents(reader, 0, [&](v1::Event event) {
+    data.last_sequence =
+        std::max(data.last_sequence, static_cast<uint64_t>(event.sequence()));
+    if (absl::StartsWith(event.resource(), "participations/")) {
+      data.participations[event.resource()].push_back(std::move(event));
+    }
+    return true;
+  });
   if (!s.ok()) return s;
-  if (!inner.ok()) return inner;
   return data;
 }
 
@@ -202,6 +198,46 @@ absl::StatusOr<std::vector<ParticipationOnDay>> ReplayParticipations(
   return participations;
 }
 
+std::vector<v1::Figure> ComputeFigures(
+    const FollowUpData& data,
+    absl::Span<const ParticipationOnDay> participations, absl::CivilDay day,
+    const ResolvedScope& scope, const FollowUpOptions& options) {
+  std::vector<std::string> track_names;
+  absl::flat_hash_map<absl::string_view, uint32_t> track_ids, person_ids;
+  std::vector<ParticipationFacts> facts;
+  facts.reserve(participations.size());
+  for (const ParticipationOnDay& r : participations) {
+    const v1::Participation& p = r.p;
+    ParticipationFacts& f = facts.emplace_back();
+    f.participant = person_ids.try_emplace(p.participant(), person_ids.size())
+                        .first->second;
+    auto [track, added] = track_ids.try_emplace(p.track(), track_names.size());
+    if (added) track_names.push_back(p.track());
+    f.track = track->second;
+    f.state = p.state();
+    if (auto it = data.participants.find(p.participant());
+        it != data.participants.end()) {
+      f.gender = it->second.gender();
+      f.education = it->second.education_level();
+    }
+    f.proposed = r.proposed;
+    if (HasDate(p.start_date())) f.start = ToCivilDay(p.start_date());
+    if (HasDate(p.end_date())) f.end = ToCivilDay(p.end_date());
+    f.outcome_class = OutcomeClass(p);
+    f.home_municipality = p.home_municipality_code();
+  }
+  // Named: the inputs only refer to it.
+  auto visit_all =
+      [&](absl::FunctionRef<void(const ParticipationFacts&)> visit) {
+        for (const ParticipationFacts& f : facts) visit(f);
+      };
+  const ReportInputs inputs{.tracks = &data.tracks,
+                            .employers = &data.employers,
+                            .track_names = track_names,
+                            .participations = visit_all};
+  return ComputeFigures(inputs, day, scope, options);
+}
+
 absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
     const FollowUpData& data, absl::CivilDay day, const ResolvedScope& scope,
     uint64_t known_at, const FollowUpOptions& options) {
@@ -211,10 +247,10 @@ absl::StatusOr<std::vector<v1::Figure>> ComputeFigures(
   return ComputeFigures(data, *participations, day, scope, options);
 }
 
-std::vector<v1::Figure> ComputeFigures(
-    const FollowUpData& data,
-    absl::Span<const ParticipationOnDay> participations, absl::CivilDay day,
-    const ResolvedScope& scope, const FollowUpOptions& options) {
+std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
+                                       absl::CivilDay day,
+                                       const ResolvedScope& scope,
+                                       const FollowUpOptions& options) {
   const ReferenceData& ref = ReferenceData::Get();
   const absl::CivilDay year_start(day.year(), 1, 1);
 
@@ -224,7 +260,7 @@ std::vector<v1::Figure> ComputeFigures(
     const v1::Track::Revision* revision;
   };
   absl::flat_hash_map<std::string, TrackThen> then;
-  for (const v1::Track& t : data.tracks) {
+  for (const v1::Track& t : *in.tracks) {
     if (const v1::Track::Revision* r = RevisionInForce(t, day)) {
       then[t.name()] = {&t, r};
     }
@@ -237,32 +273,74 @@ std::vector<v1::Figure> ComputeFigures(
         t.revision->municipality_codes().end(),
         [&](const std::string& m) { return scope.municipalities.contains(m); });
   };
-
-  auto participation_in_scope = [&](const v1::Participation& p) {
-    if (!scope.track.empty()) return p.track() == scope.track;
-    if (scope.municipalities.empty()) return true;
-    return scope.municipalities.contains(p.home_municipality_code());
-  };
-  auto gender_of = [&](const v1::Participation& p) {
-    auto it = data.participants.find(p.participant());
-    return it == data.participants.end() ? v1::GENDER_UNSPECIFIED
-                                         : it->second.gender();
-  };
-
-  // Education of those who started each track up to the day: distinct
-  // participants, and of them, pre-upper-secondary.
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> starters;
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
-      starters_pre;
-  for (const ParticipationOnDay& r : participations) {
-    if (!HasStarted(r.p)) continue;
-    starters[r.p.track()].insert(r.p.participant());
-    auto it = data.participants.find(r.p.participant());
-    if (it != data.participants.end() &&
-        it->second.education_level() == v1::PRE_UPPER_SECONDARY) {
-      starters_pre[r.p.track()].insert(r.p.participant());
-    }
+  // The participations' tracks, by their id in the inputs.
+  std::vector<const TrackThen*> track_of(in.track_names.size(), nullptr);
+  for (size_t i = 0; i < in.track_names.size(); ++i) {
+    auto it = then.find(in.track_names[i]);
+    if (it != then.end()) track_of[i] = &it->second;
   }
+
+  // One pass over the participations. Who started each track up to the day
+  // (distinct participants, and of them pre-upper-secondary) counts for the
+  // track whatever the scope; everything else only in scope.
+  std::vector<absl::flat_hash_set<uint32_t>> starters(in.track_names.size());
+  std::vector<absl::flat_hash_set<uint32_t>> starters_pre(
+      in.track_names.size());
+  absl::flat_hash_map<uint32_t, v1::Gender> active;
+  absl::flat_hash_map<uint32_t, v1::Gender> started_since;
+  int64_t completed = 0, interrupted = 0;
+  std::map<v1::Gender, int64_t> completed_by_gender, working_by_gender;
+  // [basis 0 completed / 1 ended][kind][class]
+  std::map<std::pair<int, v1::Track::Kind>, std::array<int64_t, 5>> outcomes;
+  std::map<v1::Gender, int64_t> proposals_by_gender, enrolled_by_gender;
+  int64_t expired = 0;
+  in.participations([&](const ParticipationFacts& p) {
+    const bool started = HasStarted(p.state);
+    if (started) {
+      starters[p.track].insert(p.participant);
+      if (p.education == v1::PRE_UPPER_SECONDARY) {
+        starters_pre[p.track].insert(p.participant);
+      }
+    }
+    const bool in_scope =
+        !scope.track.empty()
+            ? in.track_names[p.track] == scope.track
+            : scope.municipalities.empty() ||
+                  scope.municipalities.contains(p.home_municipality);
+    if (!in_scope) return;
+    ++proposals_by_gender[p.gender];
+    if (started) ++enrolled_by_gender[p.gender];
+    if (p.state == v1::Participation::PROPOSED &&
+        day - p.proposed > options.proposal_expiry_days) {
+      ++expired;
+    }
+    if (!started || !p.start) return;
+    const absl::CivilDay start = *p.start;
+    const std::optional<absl::CivilDay> end = p.end;
+    const TrackThen* track = track_of[p.track];
+    const v1::Track::Kind kind = track == nullptr ? v1::Track::KIND_UNSPECIFIED
+                                                  : track->revision->kind();
+    if (start <= day && (!end || *end >= day) &&
+        (kind == v1::Track::PREPARATORY ||
+         kind == v1::Track::EMPLOYER_DIRECTED)) {
+      active[p.participant] = p.gender;
+    }
+    if (start >= options.series_start && start <= day) {
+      started_since[p.participant] = p.gender;
+    }
+    if (end && *end >= year_start && *end <= day) {
+      const int outcome = p.outcome_class;
+      ++outcomes[{1, kind}][outcome];
+      if (p.state == v1::Participation::COMPLETED) {
+        ++completed;
+        ++completed_by_gender[p.gender];
+        if (outcome <= 1) ++working_by_gender[p.gender];
+        ++outcomes[{0, kind}][outcome];
+      } else {
+        ++interrupted;
+      }
+    }
+  });
 
   // --- Tracks.
   std::vector<const TrackThen*> ongoing;
@@ -293,9 +371,15 @@ std::vector<v1::Figure> ComputeFigures(
         n_ongoing);
   }
   int64_t majority_pre = 0;
+  absl::flat_hash_map<std::string, size_t> track_ids;
+  for (size_t i = 0; i < in.track_names.size(); ++i) {
+    track_ids[in.track_names[i]] = i;
+  }
   for (const TrackThen* t : ongoing) {
-    const size_t all = starters[t->track->name()].size();
-    const size_t pre = starters_pre[t->track->name()].size();
+    auto id = track_ids.find(t->track->name());
+    if (id == track_ids.end()) continue;
+    const size_t all = starters[id->second].size();
+    const size_t pre = starters_pre[id->second].size();
     if (all > 0 && 2 * pre > all) ++majority_pre;
   }
   figures.Share("tracks.ongoing.majority_pre_upper_secondary",
@@ -367,8 +451,8 @@ std::vector<v1::Figure> ComputeFigures(
   std::map<v1::Employer::Sector, int64_t> by_sector;
   std::map<std::string, int64_t> by_own_section;
   for (const std::string& name : directed) {
-    auto it = data.employers.find(name);
-    if (it == data.employers.end()) continue;
+    auto it = in.employers->find(name);
+    if (it == in.employers->end()) continue;
     ++by_sector[it->second.sector()];
     ++by_own_section[ref.SniSection(it->second.sni_code())];
   }
@@ -384,54 +468,6 @@ std::vector<v1::Figure> ComputeFigures(
   }
 
   // --- Participants and participations in scope.
-  absl::flat_hash_map<std::string, v1::Gender> active;
-  absl::flat_hash_map<std::string, v1::Gender> started_since;
-  int64_t completed = 0, interrupted = 0;
-  std::map<v1::Gender, int64_t> completed_by_gender, working_by_gender;
-  // [basis 0 completed / 1 ended][kind][class]
-  std::map<std::pair<int, v1::Track::Kind>, std::array<int64_t, 5>> outcomes;
-  std::map<v1::Gender, int64_t> proposals_by_gender, enrolled_by_gender;
-  int64_t expired = 0;
-  for (const ParticipationOnDay& r : participations) {
-    const v1::Participation& p = r.p;
-    if (!participation_in_scope(p)) continue;
-    const v1::Gender gender = gender_of(p);
-    ++proposals_by_gender[gender];
-    if (HasStarted(p)) ++enrolled_by_gender[gender];
-    if (p.state() == v1::Participation::PROPOSED &&
-        day - r.proposed > options.proposal_expiry_days) {
-      ++expired;
-    }
-    if (!HasStarted(p)) continue;
-    const absl::CivilDay start = *ToCivilDay(p.start_date());
-    std::optional<absl::CivilDay> end;
-    if (HasDate(p.end_date())) end = ToCivilDay(p.end_date());
-    auto track = then.find(p.track());
-    const v1::Track::Kind kind = track == then.end()
-                                     ? v1::Track::KIND_UNSPECIFIED
-                                     : track->second.revision->kind();
-    if (start <= day && (!end || *end >= day) &&
-        (kind == v1::Track::PREPARATORY ||
-         kind == v1::Track::EMPLOYER_DIRECTED)) {
-      active[p.participant()] = gender;
-    }
-    if (start >= options.series_start && start <= day) {
-      started_since[p.participant()] = gender;
-    }
-    if (end && *end >= year_start && *end <= day) {
-      const bool is_completed = p.state() == v1::Participation::COMPLETED;
-      const int outcome = OutcomeClass(p);
-      ++outcomes[{1, kind}][outcome];
-      if (is_completed) {
-        ++completed;
-        ++completed_by_gender[gender];
-        if (outcome <= 1) ++working_by_gender[gender];
-        ++outcomes[{0, kind}][outcome];
-      } else {
-        ++interrupted;
-      }
-    }
-  }
   const int64_t n_active = static_cast<int64_t>(active.size());
   figures.Count("participants.active", v1::Figure::PERSONS, n_active);
   for (v1::Gender g : kGenders) {

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
@@ -40,8 +41,13 @@ struct FollowUpData {
 };
 
 // Reads FollowUpData with four scans of `reader` (tracks, employers,
-// participants, the event log).
+// participants, the event log). Memory grows with the whole log: for the
+// replays "as known at" an earlier sequence; reports known now come from
+// ReportProjection.
 absl::StatusOr<FollowUpData> LoadFollowUpData(storage::Reader& reader);
+// Only the tracks and employers (what a report reads besides the
+// participations).
+absl::StatusOr<FollowUpData> LoadFollowUpRecords(storage::Reader& reader);
 
 struct FollowUpOptions {
   // Start of the series for the "since the first follow-up" figures.
@@ -82,11 +88,49 @@ const v1::Outcome* LatestOutcome(const v1::Participation& participation);
 absl::StatusOr<std::vector<ParticipationOnDay>> ReplayParticipations(
     const FollowUpData& data, absl::CivilDay day, uint64_t known_at);
 
-// The figures of the report as of `day` over `data` and its participations
-// replayed to the day. Unsuppressed; see SuppressSmallCells. Figures come
-// in a fixed order; zero counts are included for the fixed categories
-// (kinds, education forms, genders, outcome classes). Replaying once serves
-// many scopes.
+// What the figures read about one participation as it stood on the day.
+// Ids are dense numbers given by whoever makes the facts: `participant`
+// tells persons apart, `track` indexes ReportInputs::track_names.
+struct ParticipationFacts {
+  uint32_t participant = 0;
+  uint32_t track = 0;
+  v1::Participation::State state = v1::Participation::STATE_UNSPECIFIED;
+  // The participant's statistical fields.
+  v1::Gender gender = v1::GENDER_UNSPECIFIED;
+  v1::EducationLevel education = v1::EDUCATION_LEVEL_UNSPECIFIED;
+  absl::CivilDay proposed;
+  std::optional<absl::CivilDay> start, end;
+  // OutcomeClass of the participation on the day.
+  int outcome_class = 4;
+  absl::string_view home_municipality;
+};
+
+// Calls its argument once with the facts of every participation.
+using ParticipationVisitor =
+    absl::FunctionRef<void(absl::FunctionRef<void(const ParticipationFacts&)>)>;
+
+// Everything a report reads. Non-owning.
+struct ReportInputs {
+  const std::vector<v1::Track>* tracks = nullptr;
+  const absl::flat_hash_map<std::string, v1::Employer>* employers = nullptr;
+  absl::Span<const std::string> track_names;
+  ParticipationVisitor participations;
+};
+
+// The class of the latest outcome (LatestOutcome): 0 working unsubsidized,
+// 1 working subsidized, 2 studying, 3 other, 4 unknown (none).
+int OutcomeClass(const v1::Participation& participation);
+
+// The figures of the report as of `day`. Unsuppressed; see
+// SuppressSmallCells. Figures come in a fixed order; zero counts are
+// included for the fixed categories (kinds, education forms, genders,
+// outcome classes). One pass over the participations.
+std::vector<v1::Figure> ComputeFigures(const ReportInputs& inputs,
+                                       absl::CivilDay day,
+                                       const ResolvedScope& scope,
+                                       const FollowUpOptions& options);
+
+// The same over `data` and its participations replayed to the day.
 std::vector<v1::Figure> ComputeFigures(
     const FollowUpData& data,
     absl::Span<const ParticipationOnDay> participations, absl::CivilDay day,

@@ -8,11 +8,13 @@
 
 namespace jobtrack {
 
-bool HasStarted(const v1::Participation& p) {
-  return p.state() == v1::Participation::ENROLLED ||
-         p.state() == v1::Participation::COMPLETED ||
-         p.state() == v1::Participation::INTERRUPTED;
+bool HasStarted(v1::Participation::State state) {
+  return state == v1::Participation::ENROLLED ||
+         state == v1::Participation::COMPLETED ||
+         state == v1::Participation::INTERRUPTED;
 }
+
+bool HasStarted(const v1::Participation& p) { return HasStarted(p.state()); }
 
 std::optional<SeatInterval> SeatOf(const v1::Participation& p) {
   if (!HasStarted(p)) return std::nullopt;

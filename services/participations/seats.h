@@ -28,6 +28,8 @@ struct SeatInterval {
 
 // Whether `p` has started: it is ENROLLED, COMPLETED or INTERRUPTED.
 bool HasStarted(const v1::Participation& p);
+// The same, from the state alone.
+bool HasStarted(v1::Participation::State state);
 
 // The seat `p` holds: a participation that has started holds one from its
 // start to its end; others hold none.

@@ -28,6 +28,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       MatchingIndex::Open(deps.storage);
   if (!index.ok()) return index.status();
   server->matching_index_ = *std::move(index);
+  absl::StatusOr<std::unique_ptr<ReportProjection>> projection =
+      ReportProjection::Open(deps.storage);
+  if (!projection.ok()) return projection.status();
+  server->report_projection_ = *std::move(projection);
   server->services_.push_back(std::make_unique<EmployerService>(deps));
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));
@@ -38,8 +42,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<ChangeService>(deps));
   server->services_.push_back(std::make_unique<MatchingService>(
       deps, options.matching, server->matching_index_.get()));
-  server->services_.push_back(
-      std::make_unique<FollowUpService>(deps, options.follow_up));
+  server->services_.push_back(std::make_unique<FollowUpService>(
+      deps, options.follow_up, server->report_projection_.get()));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

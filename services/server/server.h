@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "services/common/deps.h"
 #include "services/followup/followup.h"
+#include "services/followup/report_projection.h"
 #include "services/matching/matching_index.h"
 #include "services/matching/scoring.h"
 
@@ -46,8 +47,10 @@ class Server {
 
  private:
   Server() = default;
-  // Used by the matching service; declared first so it goes last.
+  // Used by the matching and follow-up services; declared first so they go
+  // last.
   std::unique_ptr<MatchingIndex> matching_index_;
+  std::unique_ptr<ReportProjection> report_projection_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -33,7 +33,9 @@ class FollowUpTest : public ::testing::Test {
         tracks_(env_.deps()),
         intakes_(env_.deps()),
         participants_(env_.deps()),
-        participations_(env_.deps()) {
+        participations_(env_.deps()),
+        // Opened empty: it catches up with everything below on first use.
+        projection_(*ReportProjection::Open(&env_.storage())) {
     const std::string private_care =
         Employer("5560360793", "87301", "0180", v1::Employer::PRIVATE);
     const std::string municipal =
@@ -201,7 +203,7 @@ class FollowUpTest : public ::testing::Test {
       absl::CivilDay day, v1::ReportScope scope = {}, bool suppress = false) {
     FollowUpConfig config;
     config.suppress_small_cells = suppress;
-    FollowUp follow_up(env_.deps(), config);
+    FollowUp follow_up(env_.deps(), config, projection_.get());
     v1::GetReportRequest request;
     *request.mutable_as_of() = ToDate(day);
     *request.mutable_scope() = scope;
@@ -225,6 +227,7 @@ class FollowUpTest : public ::testing::Test {
   Intakes intakes_;
   Participants participants_;
   Participations participations_;
+  std::unique_ptr<ReportProjection> projection_;
   std::string a_, b_, a_intake_, b_intake_, p3_participation_;
 };
 
@@ -332,7 +335,7 @@ TEST_F(FollowUpTest, ACountyScopeCountsItsTracksAndItsResidentsOnly) {
 }
 
 TEST_F(FollowUpTest, BadRequestsNameTheField) {
-  FollowUp follow_up(env_.deps(), FollowUpConfig());
+  FollowUp follow_up(env_.deps(), FollowUpConfig(), projection_.get());
   auto field_of = [&](const v1::GetReportRequest& r) {
     auto report = follow_up.GetReport(r);
     EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
@@ -359,7 +362,7 @@ TEST_F(FollowUpTest, BadRequestsNameTheField) {
 }
 
 TEST_F(FollowUpTest, PeriodsRunFromTheSeriesStartOnTheConfiguredDates) {
-  FollowUp follow_up(env_.deps(), FollowUpConfig());
+  FollowUp follow_up(env_.deps(), FollowUpConfig(), projection_.get());
   auto periods = follow_up.ListPeriods({});
   ASSERT_TRUE(periods.ok());
   // 2018–2025: 3 a year; 2026 up to 23 November: all 3.
@@ -440,7 +443,7 @@ TEST_F(FollowUpTest, TheHandBuiltReportWithholdsEveryCellBelowFive) {
 TEST_F(FollowUpTest, AClosedPeriodIsFrozenAndLaterCorrectionsAreRestated) {
   FollowUpConfig config;
   config.suppress_small_cells = false;
-  FollowUp follow_up(env_.deps(), config);
+  FollowUp follow_up(env_.deps(), config, projection_.get());
   v1::ClosePeriodRequest close;
   close.set_name("periods/2026-04-30");
   auto closed = follow_up.ClosePeriod(kContext, close);
@@ -578,7 +581,7 @@ TEST_F(FollowUpTest, AClosedPeriodIsFrozenAndLaterCorrectionsAreRestated) {
 // Exports carry pseudonymous ids only, one row per participation, with its
 // state on the day; a scope narrows them; a caller can stop early.
 TEST_F(FollowUpTest, ExportsStreamPseudonymousRowsForTheScope) {
-  FollowUp follow_up(env_.deps(), FollowUpConfig());
+  FollowUp follow_up(env_.deps(), FollowUpConfig(), projection_.get());
   auto export_rows = [&](v1::ExportParticipationsRequest request,
                          size_t stop_after = 1000) {
     std::vector<v1::ParticipationRow> rows;

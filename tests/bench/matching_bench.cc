@@ -26,20 +26,15 @@
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "tests/bench/bench_support.h"
 #include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
 namespace {
 
-// Municipality, county weight: a skew like the real one.
-constexpr std::pair<const char*, int> kPlaces[] = {
-    {"0180", 30}, {"1480", 18}, {"1280", 12}, {"0380", 7}, {"0580", 6},
-    {"1880", 6},  {"1980", 6},  {"1283", 5},  {"0581", 5}, {"0680", 5},
-    {"2480", 4},  {"1281", 4},  {"1490", 3},  {"0780", 3}, {"2180", 3},
-    {"1780", 3},  {"0880", 2},  {"2281", 2},  {"0980", 2}, {"2580", 2},
-    {"0184", 3},  {"0182", 2},  {"0181", 2},  {"1481", 2}, {"1402", 1},
-    {"0114", 1},  {"0480", 2},  {"1382", 1},  {"1384", 1}, {"2380", 1}};
+using bench::kPlaces;
+
 constexpr const char* kSsyk[] = {"5321", "8331", "4322", "5120", "9412",
                                  "7111", "5311", "2235", "8344", "5131"};
 constexpr const char* kSni[] = {"87301", "49311", "52100", "56100", "56100",
@@ -258,14 +253,11 @@ void BM_ProposeTracks(benchmark::State& state) {
     proposals += response->proposals_size();
     benchmark::DoNotOptimize(response);
   }
-  std::sort(micros.begin(), micros.end());
   if (!micros.empty()) {
-    state.counters["p50_us"] = micros[micros.size() / 2];
-    state.counters["p99_us"] =
-        micros[std::min(micros.size() - 1, micros.size() * 99 / 100)];
     state.counters["proposals_per_call"] =
         static_cast<double>(proposals) / static_cast<double>(micros.size());
   }
+  bench::ReportLatencies(state, std::move(micros));
 }
 BENCHMARK(BM_ProposeTracks)->Unit(benchmark::kMicrosecond);
 

@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -187,6 +188,69 @@ class Client {
     return true;
   }
 
+  // Calls the server-streaming `method` with `request` and hands each
+  // message, parsed into a fresh `prototype` copy, to `on_message` until
+  // the stream ends. No deadline: exports and change streams run long.
+  // Prints errors.
+  bool Stream(const MethodDescriptor* method, const Message& request,
+              const Message& prototype,
+              const std::function<bool(const Message&)>& on_message) {
+    grpc::ClientContext context;
+    grpc::CompletionQueue cq;
+    auto call = stub_.PrepareCall(
+        &context,
+        absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+        &cq);
+    // Each step waits for its own tag; false once the call has failed.
+    auto step = [&](intptr_t tag) {
+      void* got = nullptr;
+      bool ok = false;
+      return cq.Next(&got, &ok) && reinterpret_cast<intptr_t>(got) == tag && ok;
+    };
+    call->StartCall(reinterpret_cast<void*>(1));
+    bool open = step(1);
+    if (open) {
+      const std::string bytes = request.SerializeAsString();
+      grpc::Slice slice(bytes);
+      grpc::ByteBuffer in(&slice, 1);
+      call->WriteLast(in, grpc::WriteOptions(), reinterpret_cast<void*>(2));
+      open = step(2);
+    }
+    bool printed = true;
+    while (open && printed) {
+      grpc::ByteBuffer out;
+      call->Read(&out, reinterpret_cast<void*>(3));
+      if (!step(3)) break;
+      std::vector<grpc::Slice> slices;
+      out.Dump(&slices).IgnoreError();
+      std::string data;
+      for (const auto& s : slices) {
+        data.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+      std::unique_ptr<Message> message(prototype.New());
+      if (!message->ParseFromString(data)) {
+        std::cerr << "error: unreadable message\n";
+        context.TryCancel();
+        printed = false;
+        break;
+      }
+      printed = on_message(*message);
+    }
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void*>(4));
+    step(4);
+    cq.Shutdown();
+    void* ignored_tag = nullptr;
+    bool ignored_ok = false;
+    while (cq.Next(&ignored_tag, &ignored_ok)) {
+    }
+    if (!status.ok()) {
+      PrintError(status);
+      return false;
+    }
+    return printed;
+  }
+
  private:
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
@@ -223,6 +287,18 @@ bool PrintJson(const Message& message) {
   return true;
 }
 
+bool PrintJsonLine(const Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options)
+           .ok()) {
+    return false;
+  }
+  std::cout << json << "\n";
+  return static_cast<bool>(std::cout);
+}
+
 int CallMethod(Client& client, const MethodDescriptor* method,
                const std::string& json) {
   std::unique_ptr<Message> request = NewMessage(method->input_type());
@@ -240,6 +316,13 @@ int CallMethod(Client& client, const MethodDescriptor* method,
     request->GetReflection()->SetString(request.get(), request_id, NewUuid());
   }
   std::unique_ptr<Message> response = NewMessage(method->output_type());
+  if (method->server_streaming()) {
+    // One JSON object per line (JSON Lines), as the messages come.
+    return client.Stream(method, *request, *response,
+                         [](const Message& m) { return PrintJsonLine(m); })
+               ? 0
+               : 1;
+  }
   if (!client.Call(method, *request, response.get())) return 1;
   return PrintJson(*response) ? 0 : 1;
 }
@@ -323,8 +406,11 @@ int main(int argc, char** argv) {
               absl::StrCat(kPackage, service));
       if (descriptor == nullptr) continue;
       for (int i = 0; i < descriptor->method_count(); ++i) {
-        if (descriptor->method(i)->server_streaming()) continue;  // Unary only.
-        std::cout << service << "." << descriptor->method(i)->name() << "\n";
+        std::cout << service << "." << descriptor->method(i)->name()
+                  << (descriptor->method(i)->server_streaming()
+                          ? " (stream: JSON Lines)"
+                          : "")
+                  << "\n";
       }
     }
     return 0;

@@ -1,12 +1,15 @@
 #include "services/server/demo_data.h"
 
 #include <initializer_list>
+#include <optional>
 
 #include "services/agreements/agreements.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participation_steps.h"
+#include "services/participations/participations.h"
 #include "services/suppliers/suppliers.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
@@ -35,7 +38,8 @@ class Seeder {
         modules_(deps),
         tracks_(deps),
         intakes_(deps),
-        participants_(deps) {}
+        participants_(deps),
+        participations_(deps) {}
 
   absl::StatusOr<std::string> Employer(const char* name, const char* nine,
                                        v1::Employer::Sector sector,
@@ -99,22 +103,57 @@ class Seeder {
     return tracks_.UpdateTrack(kSeed, request);
   }
 
-  absl::Status Intake(const v1::Track& track, v1::Intake::StartType type,
-                      v1::Date start, int seats, const char* label) {
+  absl::StatusOr<std::string> Intake(const v1::Track& track,
+                                     v1::Intake::StartType type, v1::Date start,
+                                     int seats, const char* label) {
     v1::Intake intake;
     intake.set_display_name(label);
     intake.set_start_type(type);
     *intake.mutable_start_date() = start;
     intake.set_seats(seats);
-    return intakes_.Create(kSeed, intake, track.name(), intake, "").status();
+    return NameOf(intakes_.Create(kSeed, intake, track.name(), intake, ""));
   }
 
-  absl::Status Participant(const char* reference, v1::Gender gender,
-                           int birth_year, const char* kommun,
-                           v1::EducationLevel education,
-                           v1::SwedishLevel swedish, bool licence,
-                           const char* ssyk, const char* sni,
-                           std::initializer_list<v1::TargetGroup> groups) {
+  // A participant's way through `track`: proposed and selected on
+  // `decided`, enrolled in `intake` from `start`; then, if `end` is set,
+  // completed (with `outcome` at the end unless it is unspecified) or
+  // interrupted on that day.
+  absl::Status History(const std::string& participant, const v1::Track& track,
+                       const std::string& intake, absl::CivilDay decided,
+                       absl::CivilDay start, std::optional<absl::CivilDay> end,
+                       bool completed, v1::OutcomeKind outcome) {
+    absl::StatusOr<std::string> name =
+        ProposeSelectEnroll(participations_, kSeed, participant, track.name(),
+                            intake, start, decided);
+    if (!name.ok() || !end) return name.status();
+    if (!completed) {
+      v1::InterruptParticipationRequest interrupt;
+      interrupt.set_name(*name);
+      *interrupt.mutable_end_date() = ToDate(*end);
+      interrupt.set_reason(v1::GOT_JOB);
+      return participations_.Interrupt(kSeed, interrupt).status();
+    }
+    v1::CompleteParticipationRequest complete;
+    complete.set_name(*name);
+    *complete.mutable_end_date() = ToDate(*end);
+    if (absl::Status s = participations_.Complete(kSeed, complete).status();
+        !s.ok() || outcome == v1::OUTCOME_KIND_UNSPECIFIED) {
+      return s;
+    }
+    v1::RecordOutcomeRequest record;
+    record.set_name(*name);
+    record.set_point(v1::AT_END);
+    record.set_kind(outcome);
+    if (outcome == v1::WORK_SUBSIDIZED) record.set_subsidy(v1::NYSTARTSJOBB);
+    *record.mutable_effective_date() = ToDate(*end + 1);
+    return participations_.RecordOutcome(kSeed, record).status();
+  }
+
+  absl::StatusOr<std::string> Participant(
+      const char* reference, v1::Gender gender, int birth_year,
+      const char* kommun, v1::EducationLevel education,
+      v1::SwedishLevel swedish, bool licence, const char* ssyk, const char* sni,
+      std::initializer_list<v1::TargetGroup> groups) {
     v1::Participant p;
     p.set_external_reference(reference);
     p.set_gender(gender);
@@ -126,7 +165,7 @@ class Seeder {
     if (*ssyk != '\0') p.add_ssyk_interests(ssyk);
     if (*sni != '\0') p.add_sni_interests(sni);
     for (auto g : groups) p.add_target_groups(g);
-    return participants_.Create(kSeed, p, "", p, "").status();
+    return NameOf(participants_.Create(kSeed, p, "", p, ""));
   }
 
   Employers& employers() { return employers_; }
@@ -146,6 +185,7 @@ class Seeder {
   Tracks tracks_;
   Intakes intakes_;
   Participants participants_;
+  Participations participations_;
 };
 
 v1::ChainStep ModuleStep(const std::string& module) {
@@ -236,9 +276,11 @@ absl::Status Seed(Seeder& s) {
       Chain({{ModuleStep(sfi), ModuleStep(usk)}, {ModuleStep(praktik)}});
   JT_ASSIGN(care_track, s.Track(care, Day(2024, 8, 1)));
   JT_RETURN_IF_ERROR(s.Intake(care_track, v1::Intake::COMMON, Day(2027, 1, 18),
-                              20, "Vårterminen 2027"));
+                              20, "Vårterminen 2027")
+                         .status());
   JT_RETURN_IF_ERROR(s.Intake(care_track, v1::Intake::ROLLING, Day(2026, 9, 1),
-                              8, "Löpande intag"));
+                              8, "Löpande intag")
+                         .status());
 
   v1::Track driver;
   driver.set_display_name("Bussförare i Göteborgsregionen");
@@ -255,7 +297,8 @@ absl::Status Seed(Seeder& s) {
   *driver.mutable_chain() = Chain({{ModuleStep(bus)}, {ModuleStep(praktik)}});
   JT_ASSIGN(driver_track, s.Track(driver, Day(2023, 2, 1)));
   JT_RETURN_IF_ERROR(s.Intake(driver_track, v1::Intake::COMMON, Day(2027, 2, 1),
-                              12, "Februari 2027"));
+                              12, "Februari 2027")
+                         .status());
 
   v1::Track store;
   store.set_display_name("Lagerarbetare, Jönköping");
@@ -267,8 +310,8 @@ absl::Status Seed(Seeder& s) {
   store.set_status(v1::Track::OPEN);
   *store.mutable_chain() = Chain({{ModuleStep(lager)}, {ModuleStep(praktik)}});
   JT_ASSIGN(store_track, s.Track(store, Day(2025, 3, 1)));
-  JT_RETURN_IF_ERROR(s.Intake(store_track, v1::Intake::ROLLING,
-                              Day(2025, 3, 15), 10, "Löpande intag"));
+  JT_ASSIGN(store_intake, s.Intake(store_track, v1::Intake::ROLLING,
+                                   Day(2025, 3, 15), 10, "Löpande intag"));
 
   v1::Track prep;
   prep.set_display_name("Förberedande spår: svenska och studieteknik, Malmö");
@@ -281,7 +324,8 @@ absl::Status Seed(Seeder& s) {
                                          v1::FOLKHOGSKOLA, 10, 10)}});
   JT_ASSIGN(prep_track, s.Track(prep, Day(2023, 9, 1)));
   JT_RETURN_IF_ERROR(s.Intake(prep_track, v1::Intake::COMMON, Day(2027, 1, 11),
-                              25, "Vårterminen 2027"));
+                              25, "Vårterminen 2027")
+                         .status());
 
   v1::Track entre;
   entre.set_display_name("Entreprenörspår: starta eget, Umeå");
@@ -308,13 +352,48 @@ absl::Status Seed(Seeder& s) {
   // Jobseekers to ask proposals for (no personnummer: demo data).
   JT_RETURN_IF_ERROR(s.Participant("demo-gbg-1", v1::MALE, 1988, "1480",
                                    v1::UPPER_SECONDARY, v1::SWEDISH_B2, true,
-                                   "8331", "49", {v1::LONG_TERM_UNEMPLOYED}));
+                                   "8331", "49", {v1::LONG_TERM_UNEMPLOYED})
+                         .status());
   JT_RETURN_IF_ERROR(s.Participant("demo-sthlm-1", v1::FEMALE, 1979, "0180",
                                    v1::PRE_UPPER_SECONDARY, v1::SWEDISH_B1,
-                                   false, "5321", "87", {v1::NEWLY_ARRIVED}));
-  JT_RETURN_IF_ERROR(s.Participant(
-      "demo-malmo-1", v1::FEMALE, 2003, "1280", v1::PRE_UPPER_SECONDARY,
-      v1::SWEDISH_A1, false, "", "", {v1::NEWLY_ARRIVED, v1::YOUNG}));
+                                   false, "5321", "87", {v1::NEWLY_ARRIVED})
+                         .status());
+  JT_RETURN_IF_ERROR(s.Participant("demo-malmo-1", v1::FEMALE, 2003, "1280",
+                                   v1::PRE_UPPER_SECONDARY, v1::SWEDISH_A1,
+                                   false, "", "",
+                                   {v1::NEWLY_ARRIVED, v1::YOUNG})
+                         .status());
+
+  // A history for the follow-up: ten Jönköping jobseekers went through
+  // the warehouse track in 2025 (seven completed, two left for jobs), one
+  // is in it now.
+  const v1::OutcomeKind outcomes[] = {
+      v1::WORK_UNSUBSIDIZED,       v1::WORK_UNSUBSIDIZED, v1::WORK_UNSUBSIDIZED,
+      v1::WORK_UNSUBSIDIZED,       v1::WORK_SUBSIDIZED,   v1::STUDIES,
+      v1::OUTCOME_KIND_UNSPECIFIED};
+  for (int i = 0; i < 10; ++i) {
+    JT_ASSIGN(person, s.Participant(
+                          absl::StrCat("demo-jkpg-", i + 1).c_str(),
+                          i % 2 ? v1::MALE : v1::FEMALE, 1975 + 3 * i, "0680",
+                          i % 3 ? v1::UPPER_SECONDARY : v1::PRE_UPPER_SECONDARY,
+                          v1::SWEDISH_B1, i % 2 == 0, "4322", "52", {}));
+    if (i < 7) {
+      JT_RETURN_IF_ERROR(
+          s.History(person, store_track, store_intake,
+                    absl::CivilDay(2025, 3, 20), absl::CivilDay(2025, 4, 1),
+                    absl::CivilDay(2025, 6, 27), true, outcomes[i]));
+    } else if (i < 9) {
+      JT_RETURN_IF_ERROR(s.History(
+          person, store_track, store_intake, absl::CivilDay(2025, 3, 20),
+          absl::CivilDay(2025, 4, 1), absl::CivilDay(2025, 5, 15), false,
+          v1::OUTCOME_KIND_UNSPECIFIED));
+    } else {
+      JT_RETURN_IF_ERROR(s.History(person, store_track, store_intake,
+                                   absl::CivilDay(2026, 9, 20),
+                                   absl::CivilDay(2026, 10, 1), std::nullopt,
+                                   false, v1::OUTCOME_KIND_UNSPECIFIED));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -3,9 +3,9 @@
 //   JOBTRACK_BENCH_PARTICIPATIONS=2000000 build/tests/followup_bench
 //
 // N participations (default 20 000) of N/2 participants, each with an
-// earlier (2018–2023, ended before 2024) and a later (2024–2026) participation in one of 300
-// tracks over 25 municipalities: a tenth stay proposals, the rest are
-// enrolled and mostly completed (with outcomes at the end and after 90
+// earlier (2018–2023, ended before 2024) and a later (2024–2026) participation
+// in one of 300 tracks over 25 municipalities: a tenth stay proposals, the rest
+// are enrolled and mostly completed (with outcomes at the end and after 90
 // days) or interrupted; the latest are still running. Loaded through the
 // same domain code as the API, WAL unsynced. Prints:
 // - the time to build the report projection from the log (a cold start),
@@ -29,11 +29,11 @@
 #include "services/followup/followup.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participation_steps.h"
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
 #include "tests/bench/bench_support.h"
-#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -187,9 +187,9 @@ Dataset* Build(int64_t target) {
         continue;
       }
       const absl::CivilDay start = std::min(kToday, proposed + uniform(0, 20));
-      absl::StatusOr<std::string> name = testing::ProposeSelectEnroll(
-          participations, context, who, track.name, intake_for(track, start),
-          start, proposed);
+      absl::StatusOr<std::string> name =
+          ProposeSelectEnroll(participations, context, who, track.name,
+                              intake_for(track, start), start, proposed);
       if (!name.ok()) {
         std::cerr << "load: " << name.status() << "\n";
         std::abort();

@@ -23,11 +23,11 @@
 #include "services/matching/matching.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participation_steps.h"
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
 #include "tests/bench/bench_support.h"
-#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -189,7 +189,7 @@ Dataset* Build(int scale) {
                                          ? absl::CivilDay(2025, 3, 1)
                                          : absl::CivilDay(2026, 11, 23) - 1;
         // Not joined when the intake is full.
-        const absl::StatusOr<std::string> joined = testing::ProposeSelectEnroll(
+        const absl::StatusOr<std::string> joined = ProposeSelectEnroll(
             participations, context, created->name(), use.track,
             completed ? use.past : use.current, start, start);
         if (joined.ok() && completed) {

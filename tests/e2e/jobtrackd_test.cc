@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -254,6 +255,18 @@ TEST(JobtrackdTest,
   EXPECT_EQ(code, 0);
   EXPECT_NE(report.find("\"id\": \"tracks.ongoing\""), std::string::npos)
       << report;
+  // The demo history: ten Jönköping participations, exported as JSON Lines
+  // with pseudonymous ids only.
+  const std::string rows = RunCommand(
+      absl::StrCat(JOBTRACKCTL_PATH, " --server=127.0.0.1:", port,
+                   " call FollowUpService.ExportParticipations "
+                   "'{\"as_of\": {\"year\": 2026, \"month\": 11, "
+                   "\"day\": 1}, \"scope\": {\"county_code\": \"06\"}}'"),
+      &code);
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 10) << rows;
+  EXPECT_EQ(rows.find("participants/"), std::string::npos) << rows;
+  EXPECT_NE(rows.find("\"state\":\"COMPLETED\""), std::string::npos) << rows;
 
   // A bad request through the CLI names the field and fails.
   RunCommand(

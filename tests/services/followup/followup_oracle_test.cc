@@ -17,10 +17,10 @@
 #include "services/followup/followup.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participation_steps.h"
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
-#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -244,9 +244,9 @@ TEST_P(FollowUpOracleTest, RandomHistoriesGiveTheFiguresABruteForceCountGives) {
     }
     t.enrolled = t.proposed;
     t.start = std::min(kToday, t.proposed + uniform(0, 20));
-    absl::StatusOr<std::string> name = testing::ProposeSelectEnroll(
-        participations_, kContext, t.participant, track.track, track.intake,
-        *t.start, *t.enrolled);
+    absl::StatusOr<std::string> name =
+        ProposeSelectEnroll(participations_, kContext, t.participant,
+                            track.track, track.intake, *t.start, *t.enrolled);
     ASSERT_TRUE(name.ok()) << name.status();
     const absl::CivilDay end = *t.start + uniform(10, 300);
     if (fate >= 4 && end <= kToday) {

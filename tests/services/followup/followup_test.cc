@@ -14,10 +14,10 @@
 #include "services/followup/suppression.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participation_steps.h"
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
-#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -166,9 +166,8 @@ class FollowUpTest : public ::testing::Test {
 
   std::string Enroll(const std::string& participant, const std::string& track,
                      const std::string& intake, absl::CivilDay start) {
-    auto enrolled =
-        testing::ProposeSelectEnroll(participations_, kContext, participant,
-                                     track, intake, start, start - 14);
+    auto enrolled = ProposeSelectEnroll(participations_, kContext, participant,
+                                        track, intake, start, start - 14);
     EXPECT_TRUE(enrolled.ok()) << enrolled.status();
     return enrolled.value_or("");
   }

@@ -10,10 +10,10 @@
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
+#include "services/participations/participation_steps.h"
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
-#include "tests/support/participation_steps.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -155,9 +155,9 @@ class MatchingTest : public ::testing::Test {
   // from `start`; the participation's name.
   std::string EnrollIn(const std::string& participant, const std::string& track,
                        const std::string& intake, absl::CivilDay start) {
-    auto enrolled = testing::ProposeSelectEnroll(
-        participations_, kContext, participant, track, intake, start,
-        std::min(start, kToday));
+    auto enrolled =
+        ProposeSelectEnroll(participations_, kContext, participant, track,
+                            intake, start, std::min(start, kToday));
     EXPECT_TRUE(enrolled.ok()) << enrolled.status();
     return enrolled.value_or("");
   }

@@ -1,7 +1,8 @@
-// Test support: walking a participation through the life cycle with the
-// domain code, as a caller of the API would.
-#ifndef JOBTRACK_TESTS_SUPPORT_PARTICIPATION_STEPS_H_
-#define JOBTRACK_TESTS_SUPPORT_PARTICIPATION_STEPS_H_
+// Walking a participation through the first steps of the life cycle with
+// the domain calls, as a caller of the API would: for demo data, loaders
+// and tests.
+#ifndef JOBTRACK_SERVICES_PARTICIPATIONS_PARTICIPATION_STEPS_H_
+#define JOBTRACK_SERVICES_PARTICIPATIONS_PARTICIPATION_STEPS_H_
 
 #include <string>
 
@@ -9,7 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "services/participations/participations.h"
 
-namespace jobtrack::testing {
+namespace jobtrack {
 
 // Proposes `participant` for `track` and selects them, both effective
 // `decided`; then enrols them in `intake` from `start`, effective
@@ -20,6 +21,6 @@ absl::StatusOr<std::string> ProposeSelectEnroll(
     const std::string& participant, const std::string& track,
     const std::string& intake, absl::CivilDay start, absl::CivilDay decided);
 
-}  // namespace jobtrack::testing
+}  // namespace jobtrack
 
-#endif  // JOBTRACK_TESTS_SUPPORT_PARTICIPATION_STEPS_H_
+#endif  // JOBTRACK_SERVICES_PARTICIPATIONS_PARTICIPATION_STEPS_H_

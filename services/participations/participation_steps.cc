@@ -1,8 +1,8 @@
-#include "tests/support/participation_steps.h"
+#include "services/participations/participation_steps.h"
 
 #include "services/common/validation.h"
 
-namespace jobtrack::testing {
+namespace jobtrack {
 
 absl::StatusOr<std::string> ProposeSelectEnroll(
     Participations& participations, const CallContext& context,
@@ -34,4 +34,4 @@ absl::StatusOr<std::string> ProposeSelectEnroll(
   return proposed->name();
 }
 
-}  // namespace jobtrack::testing
+}  // namespace jobtrack

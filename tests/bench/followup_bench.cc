@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <random>
 
 #include "services/common/validation.h"
@@ -230,7 +231,8 @@ Dataset* Build(int64_t target) {
 }
 
 Dataset& Data() {
-  static Dataset* data = [] {
+  // Destroyed at exit, which removes the temporary database.
+  static std::unique_ptr<Dataset> data([] {
     const int64_t target = EnvInt("JOBTRACK_BENCH_PARTICIPATIONS", 20000);
     absl::Time start = absl::Now();
     Dataset* d = Build(target);
@@ -245,7 +247,7 @@ Dataset& Data() {
               << d->projection->size() << " participations; peak RSS "
               << rss_before << " MB before, " << PeakRssMb() << " MB after\n";
     return d;
-  }();
+  }());
   return *data;
 }
 

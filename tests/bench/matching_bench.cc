@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 
@@ -219,7 +220,8 @@ Dataset* Build(int scale) {
 }
 
 Dataset& Data() {
-  static Dataset* data = [] {
+  // Destroyed at exit, which removes the temporary database.
+  static std::unique_ptr<Dataset> data([] {
     const char* env = std::getenv("JOBTRACK_BENCH_SCALE");
     const int scale = env != nullptr ? std::max(1, std::atoi(env)) : 1;
     const absl::Time start = absl::Now();
@@ -230,7 +232,7 @@ Dataset& Data() {
               << " enrolled now), loaded in "
               << absl::ToDoubleSeconds(absl::Now() - start) << " s\n";
     return d;
-  }();
+  }());
   return *data;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "services/common/secret_file.h"
 
 namespace jobtrack {
 namespace {
@@ -24,29 +25,13 @@ constexpr char kStoredHashPrefix[] = "hmac:";
 PiiHasher::PiiHasher(std::string key) : key_(std::move(key)) {}
 
 absl::StatusOr<PiiHasher> PiiHasher::FromKeyFile(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot read key file ", path, ": ", std::strerror(errno)));
-  }
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("key file ", path,
-                     " must not be accessible by group or others "
-                     "(chmod 600)"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  std::string key = content.str();
-  if (!in.good() && !in.eof()) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
-  }
-  if (key.size() < 32) {
+  absl::StatusOr<std::string> key = ReadSecretFile(path, "key file");
+  if (!key.ok()) return key.status();
+  if (key->size() < 32) {
     return absl::FailedPreconditionError(
         absl::StrCat("key file ", path, " must hold at least 32 bytes"));
   }
-  return PiiHasher(std::move(key));
+  return PiiHasher(*std::move(key));
 }
 
 absl::StatusOr<PiiHasher> PiiHasher::FromKeyFileCreatingIfMissing(

@@ -9,7 +9,8 @@ namespace jobtrack {
 
 class AgreementService final : public v1::AgreementService::CallbackService {
  public:
-  explicit AgreementService(Deps deps) : agreements_(deps) {}
+  explicit AgreementService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), agreements_(deps) {}
 
   grpc::ServerUnaryReactor* CreateAgreement(
       grpc::CallbackServerContext* context,
@@ -32,6 +33,7 @@ class AgreementService final : public v1::AgreementService::CallbackService {
       google::protobuf::Empty* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Agreements agreements_;
 };
 

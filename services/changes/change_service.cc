@@ -5,12 +5,17 @@
 #include "services/common/crud.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
+#include "services/security/gatekeeper.h"
 
 namespace jobtrack {
 
 grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
-    grpc::CallbackServerContext* /*context*/,
+    grpc::CallbackServerContext* context,
     const v1::WatchChangesRequest* request) {
+  if (absl::Status admitted = gatekeeper_->Admit(*context, *request).status();
+      !admitted.ok()) {
+    return ProducerStream<v1::Event>::Refuse(admitted);
+  }
   FieldViolations violations;
   if (request->after_sequence() < 0) {
     violations.Add("after_sequence", "must not be negative");

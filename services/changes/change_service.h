@@ -9,13 +9,15 @@ namespace jobtrack {
 
 class ChangeService final : public v1::ChangeService::CallbackService {
  public:
-  explicit ChangeService(Deps deps) : deps_(deps) {}
+  explicit ChangeService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), deps_(deps) {}
 
   grpc::ServerWriteReactor<v1::Event>* WatchChanges(
       grpc::CallbackServerContext* context,
       const v1::WatchChangesRequest* request) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   const Deps deps_;
 };
 

@@ -1,5 +1,6 @@
-// What the domain code is given from outside: storage, time, ids and the
-// keyed hasher. Injected so that tests control each of them.
+// What the domain code is given from outside: storage, time, ids, the
+// keyed hasher, and the gatekeeper of the handlers. Injected so that tests
+// control each of them.
 #ifndef JOBTRACK_SERVICES_COMMON_DEPS_H_
 #define JOBTRACK_SERVICES_COMMON_DEPS_H_
 
@@ -10,12 +11,17 @@
 
 namespace jobtrack {
 
+class Gatekeeper;
+
 // Non-owning; everything must outlive the services that use it.
 struct Deps {
   storage::Storage* storage = nullptr;
   const Clock* clock = nullptr;
   IdGenerator* ids = nullptr;
   const PiiHasher* hasher = nullptr;
+  // Admits calls at the API's edge (handlers only; the domain code never
+  // reads it).
+  const Gatekeeper* gatekeeper = nullptr;
 };
 
 }  // namespace jobtrack

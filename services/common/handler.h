@@ -1,25 +1,39 @@
-// Helpers for gRPC callback handlers: run the domain call, map the result
-// through ToGrpcStatus, finish the reactor.
+// Helpers for gRPC callback handlers: admit the call (Gatekeeper), run the
+// domain call, map the result through ToGrpcStatus, finish the reactor.
 #ifndef JOBTRACK_SERVICES_COMMON_HANDLER_H_
 #define JOBTRACK_SERVICES_COMMON_HANDLER_H_
 
 #include <grpcpp/grpcpp.h>
 
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "services/common/grpc_status.h"
 #include "services/common/mutation.h"
+#include "services/security/gatekeeper.h"
 
 namespace jobtrack {
 
-// Answers a unary call with what `call` returns. The domain work runs on
-// the calling gRPC thread; it is short and bounded (one transaction).
+// Answers a unary call: the gatekeeper admits it (or its refusal is the
+// answer), then `call` runs — with the admitted CallContext if it takes
+// one. The domain work runs on the calling gRPC thread; it is short and
+// bounded (one transaction).
 template <typename Response, typename Call>
-grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
+                                grpc::CallbackServerContext* context,
+                                const google::protobuf::Message& request,
                                 Response* response, Call&& call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Response> result = std::forward<Call>(call)();
+  absl::StatusOr<CallContext> admitted = gatekeeper.Admit(*context, request);
+  absl::StatusOr<Response> result = absl::UnknownError("not run");
+  if (!admitted.ok()) {
+    result = admitted.status();
+  } else if constexpr (std::is_invocable_v<Call, const CallContext&>) {
+    result = std::forward<Call>(call)(*admitted);
+  } else {
+    result = std::forward<Call>(call)();
+  }
   if (result.ok()) *response = *std::move(result);
   reactor->Finish(ToGrpcStatus(result.status()));
   return reactor;
@@ -29,28 +43,25 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
 // and the next page token; `add` appends an item to the response
 // (e.g. [](auto& r) { return r.add_employers(); }).
 template <typename Response, typename Request, typename Domain, typename Add>
-grpc::ServerUnaryReactor* ServeList(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* ServeList(const Gatekeeper& gatekeeper,
+                                    grpc::CallbackServerContext* context,
                                     const Request* request, Response* response,
                                     Domain& domain, Add add) {
-  return Serve(context, response, [&]() -> absl::StatusOr<Response> {
-    std::string parent;
-    if constexpr (requires { request->parent(); }) parent = request->parent();
-    auto page = domain.List(parent, request->page_size(), request->page_token(),
-                            request->filter());
-    if (!page.ok()) return page.status();
-    Response out;
-    for (auto& item : page->first) *add(out) = std::move(item);
-    out.set_next_page_token(page->second);
-    return out;
-  });
-}
-
-// The call context of a request: who calls and which method.
-inline CallContext ContextOf(grpc::CallbackServerContext* /*context*/,
-                             const char* method) {
-  CallContext call;
-  call.method = method;
-  return call;
+  return Serve(gatekeeper, context, *request, response,
+               [&]() -> absl::StatusOr<Response> {
+                 std::string parent;
+                 if constexpr (requires { request->parent(); }) {
+                   parent = request->parent();
+                 }
+                 auto page =
+                     domain.List(parent, request->page_size(),
+                                 request->page_token(), request->filter());
+                 if (!page.ok()) return page.status();
+                 Response out;
+                 for (auto& item : page->first) *add(out) = std::move(item);
+                 out.set_next_page_token(page->second);
+                 return out;
+               });
 }
 
 }  // namespace jobtrack

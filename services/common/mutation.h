@@ -3,6 +3,7 @@
 #ifndef JOBTRACK_SERVICES_COMMON_MUTATION_H_
 #define JOBTRACK_SERVICES_COMMON_MUTATION_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "services/common/deps.h"
+#include "services/common/principal.h"
 #include "storage/storage.h"
 
 namespace jobtrack {
@@ -20,6 +22,8 @@ namespace jobtrack {
 struct CallContext {
   std::string principal = "anonymous";
   std::string method;
+  // The authenticated caller (null in domain tests that call directly).
+  std::shared_ptr<const Principal> who = nullptr;
 };
 
 // True for a UUID in its 8-4-4-4-12 hex form.

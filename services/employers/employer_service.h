@@ -9,7 +9,8 @@ namespace jobtrack {
 
 class EmployerService final : public v1::EmployerService::CallbackService {
  public:
-  explicit EmployerService(Deps deps) : employers_(deps) {}
+  explicit EmployerService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), employers_(deps) {}
 
   grpc::ServerUnaryReactor* CreateEmployer(
       grpc::CallbackServerContext* context,
@@ -32,6 +33,7 @@ class EmployerService final : public v1::EmployerService::CallbackService {
       google::protobuf::Empty* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Employers employers_;
 };
 

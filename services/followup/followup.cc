@@ -279,7 +279,10 @@ absl::StatusOr<std::vector<v1::Restatement>> FollowUp::Restate(
 }
 
 absl::StatusOr<v1::Report> FollowUp::GetReport(
-    const v1::GetReportRequest& request) {
+    const CallContext& call, const v1::GetReportRequest& request) {
+  const bool suppress =
+      config_.suppress_small_cells ||
+      (call.who != nullptr && call.who->role != security::ADMIN);
   absl::StatusOr<When> when =
       ResolveWhen(request.when_case() == v1::GetReportRequest::kAsOf,
                   request.as_of(), request.period());
@@ -349,7 +352,7 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
       restatements = *std::move(r);
     }
   }
-  if (config_.suppress_small_cells) {
+  if (suppress) {
     SuppressSmallCells(figures);
     for (v1::Restatement& r : restatements) {
       if (!r.suppressed()) continue;
@@ -367,7 +370,7 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
   *report.mutable_scope() = request.scope();
   report.set_known_at_sequence(static_cast<int64_t>(known_at));
   *report.mutable_compute_time() = ToTimestamp(deps_.clock->Now());
-  report.set_small_cells_suppressed(config_.suppress_small_cells);
+  report.set_small_cells_suppressed(suppress);
   for (v1::Figure& f : figures) *report.add_figures() = std::move(f);
   for (v1::Restatement& r : restatements) {
     *report.add_restatements() = std::move(r);

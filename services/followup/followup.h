@@ -24,8 +24,9 @@ struct FollowUpConfig {
   // The follow-up dates of every year, as (month, day).
   std::vector<std::pair<int, int>> period_dates = {{1, 31}, {4, 30}, {9, 30}};
   FollowUpOptions report;
-  // Withhold figures built on 1–4 persons (9.5; on until roles exist).
-  bool suppress_small_cells = true;
+  // Withhold figures built on 1–4 persons from ADMIN callers too (every
+  // other role always gets them withheld).
+  bool suppress_small_cells = false;
 };
 
 // Parses "MM-DD,MM-DD,..." (e.g. "01-31,04-30,09-30"). INVALID_ARGUMENT if
@@ -38,7 +39,10 @@ class FollowUp {
   // `projection` must follow `deps.storage` and outlive this object.
   FollowUp(Deps deps, FollowUpConfig config, ReportProjection* projection);
 
-  absl::StatusOr<v1::Report> GetReport(const v1::GetReportRequest& request);
+  // Figures built on 1–4 persons are withheld unless the caller is an
+  // ADMIN (and config.suppress_small_cells is off).
+  absl::StatusOr<v1::Report> GetReport(const CallContext& call,
+                                       const v1::GetReportRequest& request);
   absl::StatusOr<v1::ListPeriodsResponse> ListPeriods(
       const v1::ListPeriodsRequest& request);
   // Freezes a period (see the proto): one transaction stores the reports

@@ -8,30 +8,36 @@ namespace jobtrack {
 grpc::ServerUnaryReactor* FollowUpService::GetReport(
     grpc::CallbackServerContext* context, const v1::GetReportRequest* request,
     v1::Report* response) {
-  return Serve(context, response,
-               [&] { return follow_up_.GetReport(*request); });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return follow_up_.GetReport(call, *request);
+               });
 }
 
 grpc::ServerUnaryReactor* FollowUpService::ListPeriods(
     grpc::CallbackServerContext* context, const v1::ListPeriodsRequest* request,
     v1::ListPeriodsResponse* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return follow_up_.ListPeriods(*request); });
 }
 
 grpc::ServerUnaryReactor* FollowUpService::ClosePeriod(
     grpc::CallbackServerContext* context, const v1::ClosePeriodRequest* request,
     v1::FollowUpPeriod* response) {
-  return Serve(context, response, [&] {
-    return follow_up_.ClosePeriod(
-        ContextOf(context, "FollowUpService.ClosePeriod"), *request);
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return follow_up_.ClosePeriod(call, *request);
+               });
 }
 
 grpc::ServerWriteReactor<v1::ParticipationRow>*
 FollowUpService::ExportParticipations(
-    grpc::CallbackServerContext* /*context*/,
+    grpc::CallbackServerContext* context,
     const v1::ExportParticipationsRequest* request) {
+  if (absl::Status admitted = gatekeeper_->Admit(*context, *request).status();
+      !admitted.ok()) {
+    return ProducerStream<v1::ParticipationRow>::Refuse(admitted);
+  }
   return new ProducerStream<v1::ParticipationRow>(
       [this, request = *request](StreamSink<v1::ParticipationRow>& sink) {
         return follow_up_.ExportParticipations(

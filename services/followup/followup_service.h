@@ -12,7 +12,8 @@ class FollowUpService final : public v1::FollowUpService::CallbackService {
   // `projection` must outlive the service.
   FollowUpService(Deps deps, FollowUpConfig config,
                   ReportProjection* projection)
-      : follow_up_(deps, std::move(config), projection) {}
+      : gatekeeper_(deps.gatekeeper),
+        follow_up_(deps, std::move(config), projection) {}
 
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
                                       const v1::GetReportRequest* request,
@@ -29,6 +30,7 @@ class FollowUpService final : public v1::FollowUpService::CallbackService {
       const v1::ExportParticipationsRequest* request) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   // Shared with export streams, which may outlive a call into this object
   // but not the server.
   FollowUp follow_up_;

@@ -8,7 +8,7 @@ grpc::ServerUnaryReactor* MatchingService::ProposeTracks(
     grpc::CallbackServerContext* context,
     const v1::ProposeTracksRequest* request,
     v1::ProposeTracksResponse* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return matching_.ProposeTracks(*request); });
 }
 
@@ -16,7 +16,7 @@ grpc::ServerUnaryReactor* MatchingService::ProposeCandidates(
     grpc::CallbackServerContext* context,
     const v1::ProposeCandidatesRequest* request,
     v1::ProposeCandidatesResponse* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return matching_.ProposeCandidates(*request); });
 }
 
@@ -24,10 +24,10 @@ grpc::ServerUnaryReactor* MatchingService::RecordProposals(
     grpc::CallbackServerContext* context,
     const v1::RecordProposalsRequest* request,
     v1::RecordProposalsResponse* response) {
-  return Serve(context, response, [&] {
-    return matching_.RecordProposals(ContextOf(context, "RecordProposals"),
-                                     *request);
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return matching_.RecordProposals(call, *request);
+               });
 }
 
 }  // namespace jobtrack

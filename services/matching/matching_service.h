@@ -10,7 +10,7 @@ namespace jobtrack {
 class MatchingService final : public v1::MatchingService::CallbackService {
  public:
   MatchingService(Deps deps, MatchingWeights weights, MatchingIndex* index)
-      : matching_(deps, weights, index) {}
+      : gatekeeper_(deps.gatekeeper), matching_(deps, weights, index) {}
 
   grpc::ServerUnaryReactor* ProposeTracks(
       grpc::CallbackServerContext* context,
@@ -26,6 +26,7 @@ class MatchingService final : public v1::MatchingService::CallbackService {
       v1::RecordProposalsResponse* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Matching matching_;
 };
 

@@ -9,7 +9,8 @@ namespace jobtrack {
 
 class ModuleService final : public v1::ModuleService::CallbackService {
  public:
-  explicit ModuleService(Deps deps) : modules_(deps) {}
+  explicit ModuleService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), modules_(deps) {}
 
   grpc::ServerUnaryReactor* CreateModule(grpc::CallbackServerContext* context,
                                          const v1::CreateModuleRequest* request,
@@ -30,6 +31,7 @@ class ModuleService final : public v1::ModuleService::CallbackService {
       google::protobuf::Empty* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Modules modules_;
 };
 

@@ -7,17 +7,17 @@ namespace jobtrack {
 grpc::ServerUnaryReactor* ParticipantService::CreateParticipant(
     grpc::CallbackServerContext* context,
     const v1::CreateParticipantRequest* request, v1::Participant* response) {
-  return Serve(context, response, [&] {
-    return participants_.Create(ContextOf(context, "CreateParticipant"),
-                                *request, "", request->participant(),
-                                request->request_id());
-  });
+  return Serve(
+      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
+        return participants_.Create(call, *request, "", request->participant(),
+                                    request->request_id());
+      });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::GetParticipant(
     grpc::CallbackServerContext* context,
     const v1::GetParticipantRequest* request, v1::Participant* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return participants_.Get(request->name()); });
 }
 
@@ -25,34 +25,35 @@ grpc::ServerUnaryReactor* ParticipantService::ListParticipants(
     grpc::CallbackServerContext* context,
     const v1::ListParticipantsRequest* request,
     v1::ListParticipantsResponse* response) {
-  return ServeList(context, request, response, participants_,
+  return ServeList(*gatekeeper_, context, request, response, participants_,
                    [](auto& r) { return r.add_participants(); });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::UpdateParticipant(
     grpc::CallbackServerContext* context,
     const v1::UpdateParticipantRequest* request, v1::Participant* response) {
-  return Serve(context, response, [&] {
-    return participants_.Update(ContextOf(context, "UpdateParticipant"),
-                                *request, request->participant(),
-                                request->update_mask(), request->request_id());
-  });
+  return Serve(
+      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
+        return participants_.Update(call, *request, request->participant(),
+                                    request->update_mask(),
+                                    request->request_id());
+      });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::LookupParticipant(
     grpc::CallbackServerContext* context,
     const v1::LookupParticipantRequest* request, v1::Participant* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return participants_.Lookup(request->personnummer()); });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::EraseParticipant(
     grpc::CallbackServerContext* context,
     const v1::EraseParticipantRequest* request, v1::Participant* response) {
-  return Serve(context, response, [&] {
-    return participants_.Erase(ContextOf(context, "EraseParticipant"),
-                               *request);
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return participants_.Erase(call, *request);
+               });
 }
 
 }  // namespace jobtrack

@@ -10,7 +10,8 @@ namespace jobtrack {
 class ParticipantService final
     : public v1::ParticipantService::CallbackService {
  public:
-  explicit ParticipantService(Deps deps) : participants_(deps) {}
+  explicit ParticipantService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), participants_(deps) {}
 
   grpc::ServerUnaryReactor* CreateParticipant(
       grpc::CallbackServerContext* context,
@@ -38,6 +39,7 @@ class ParticipantService final
       v1::Participant* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Participants participants_;
 };
 

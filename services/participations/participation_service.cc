@@ -5,13 +5,14 @@
 namespace jobtrack {
 
 // Life-cycle commands: each maps to the domain method of the same meaning.
-#define JT_COMMAND(Method, Request, Domain)                                 \
-  grpc::ServerUnaryReactor* ParticipationService::Method(                   \
-      grpc::CallbackServerContext* context, const v1::Request* request,     \
-      v1::Participation* response) {                                        \
-    return Serve(context, response, [&] {                                   \
-      return participations_.Domain(ContextOf(context, #Method), *request); \
-    });                                                                     \
+#define JT_COMMAND(Method, Request, Domain)                             \
+  grpc::ServerUnaryReactor* ParticipationService::Method(               \
+      grpc::CallbackServerContext* context, const v1::Request* request, \
+      v1::Participation* response) {                                    \
+    return Serve(*gatekeeper_, context, *request, response,             \
+                 [&](const CallContext& call) {                         \
+                   return participations_.Domain(call, *request);       \
+                 });                                                    \
   }
 
 JT_COMMAND(ProposeParticipation, ProposeParticipationRequest, Propose)
@@ -28,7 +29,7 @@ JT_COMMAND(CorrectParticipationEvent, CorrectParticipationEventRequest, Correct)
 grpc::ServerUnaryReactor* ParticipationService::GetParticipation(
     grpc::CallbackServerContext* context,
     const v1::GetParticipationRequest* request, v1::Participation* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return participations_.Get(*request); });
 }
 
@@ -36,7 +37,7 @@ grpc::ServerUnaryReactor* ParticipationService::ListParticipations(
     grpc::CallbackServerContext* context,
     const v1::ListParticipationsRequest* request,
     v1::ListParticipationsResponse* response) {
-  return ServeList(context, request, response, participations_,
+  return ServeList(*gatekeeper_, context, request, response, participations_,
                    [](auto& r) { return r.add_participations(); });
 }
 
@@ -44,7 +45,7 @@ grpc::ServerUnaryReactor* ParticipationService::ListParticipationEvents(
     grpc::CallbackServerContext* context,
     const v1::ListParticipationEventsRequest* request,
     v1::ListParticipationEventsResponse* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&]() -> absl::StatusOr<v1::ListParticipationEventsResponse> {
                  auto events = participations_.Events(request->name());
                  if (!events.ok()) return events.status();

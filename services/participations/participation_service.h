@@ -10,7 +10,8 @@ namespace jobtrack {
 class ParticipationService final
     : public v1::ParticipationService::CallbackService {
  public:
-  explicit ParticipationService(Deps deps) : participations_(deps) {}
+  explicit ParticipationService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), participations_(deps) {}
 
 #define JT_UNARY(Method, Request, Response)                              \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* context, \
@@ -34,6 +35,7 @@ class ParticipationService final
 #undef JT_UNARY
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Participations participations_;
 };
 

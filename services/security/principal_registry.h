@@ -20,25 +20,13 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/common/principal.h"
 #include "services/security/principals.pb.h"
 
 namespace jobtrack {
-
-// An authenticated caller. Immutable.
-struct Principal {
-  std::string id;
-  security::Role role = security::ROLE_UNSPECIFIED;
-  absl::flat_hash_set<std::string> municipalities;
-  std::string supplier;
-  std::string employer;
-  bool may_export = false;
-  absl::Time expires = absl::InfiniteFuture();
-};
 
 class PrincipalRegistry {
  public:

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -23,6 +24,9 @@
 #include "services/common/ids.h"
 #include "services/common/log.h"
 #include "services/common/pii_hasher.h"
+#include "services/common/secret_file.h"
+#include "services/security/gatekeeper.h"
+#include "services/security/principal_registry.h"
 #include "services/server/demo_data.h"
 #include "services/server/server.h"
 #include "storage/storage.h"
@@ -32,6 +36,17 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
 ABSL_FLAG(std::string, data_dir, "", "RocksDB data directory (required)");
 ABSL_FLAG(bool, plaintext, false,
           "serve without TLS; local development only, loopback addresses only");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM server certificate chain (required unless --plaintext)");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of the server certificate (mode 0600)");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA certificates for client certificates: mutual TLS, where a "
+          "verified certificate's common name identifies a principal");
+ABSL_FLAG(std::string, principals_file, "",
+          "who may call (protobuf text, mode 0600; reloaded on SIGHUP). "
+          "Required with TLS; without it, --plaintext serves every call as "
+          "the local developer, an ADMIN");
 ABSL_FLAG(std::string, pii_key_file, "",
           "file with the secret key (>= 32 bytes, mode 0600) for hashing "
           "personal identifiers; default <data_dir>.pii.key beside the data "
@@ -51,8 +66,9 @@ ABSL_FLAG(std::string, follow_up_dates, "01-31,04-30,09-30",
           "the follow-up dates of every year, MM-DD, comma-separated");
 ABSL_FLAG(std::string, follow_up_series_start, "2018-01-01",
           "first day of the follow-up series (\"since the first follow-up\")");
-ABSL_FLAG(bool, suppress_small_cells, true,
-          "withhold report figures built on 1-4 persons");
+ABSL_FLAG(bool, suppress_small_cells, false,
+          "withhold follow-up figures built on 1-4 persons from ADMIN callers "
+          "too (every other role always gets them withheld)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
 
@@ -65,6 +81,43 @@ bool IsLoopback(const std::string& address) {
          absl::StartsWith(address, "[::1]:");
 }
 
+// Server credentials from --tls_cert_file and --tls_key_file; with
+// --tls_client_ca_file, client certificates are requested and verified
+// when presented (a caller may authenticate by token instead).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials() {
+  const std::string cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  const std::string key_file = absl::GetFlag(FLAGS_tls_key_file);
+  if (cert_file.empty() || key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs --tls_cert_file and --tls_key_file (or --plaintext on "
+        "loopback for local development)");
+  }
+  auto read = [](const std::string& path) -> absl::StatusOr<std::string> {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    if (!in.good() && !in.eof()) {
+      return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
+    }
+    return content.str();
+  };
+  absl::StatusOr<std::string> cert = read(cert_file);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadSecretFile(key_file, "TLS key file");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (const std::string ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+      !ca_file.empty()) {
+    absl::StatusOr<std::string> ca = read(ca_file);
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
 int Run() {
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   const std::string listen = absl::GetFlag(FLAGS_listen);
@@ -72,17 +125,23 @@ int Run() {
     LogError("--data_dir is required");
     return 2;
   }
-  if (!absl::GetFlag(FLAGS_plaintext)) {
-    LogError(
-        "TLS serving is not built yet; pass --plaintext to serve on a "
-        "loopback address for local development");
-    return 2;
-  }
-  if (!IsLoopback(listen)) {
+  const bool plaintext = absl::GetFlag(FLAGS_plaintext);
+  if (plaintext && !IsLoopback(listen)) {
     LogError(
         "--plaintext serves only on loopback (127.0.0.0/8, localhost, "
         "[::1]); refusing ",
         listen);
+    return 2;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      plaintext ? grpc::InsecureServerCredentials() : TlsCredentials();
+  if (!credentials.ok()) {
+    LogError(credentials.status().message());
+    return 2;
+  }
+  const std::string principals_file = absl::GetFlag(FLAGS_principals_file);
+  if (!plaintext && principals_file.empty()) {
+    LogError("TLS serving needs --principals_file (who may call)");
     return 2;
   }
   if (absl::Status s = LoadSwedishTimeZone(); !s.ok()) {
@@ -115,10 +174,28 @@ int Run() {
     LogError("cannot open ", data_dir, ": ", storage.status().ToString());
     return 1;
   }
+  std::unique_ptr<PrincipalRegistry> principals;
+  std::unique_ptr<Gatekeeper> gatekeeper;
+  if (principals_file.empty()) {
+    LogWarning(
+        "no --principals_file: every call is served as local-developer "
+        "(ADMIN); for local development only");
+    gatekeeper = Gatekeeper::LocalDevelopment();
+  } else {
+    absl::StatusOr<std::unique_ptr<PrincipalRegistry>> loaded =
+        PrincipalRegistry::Load(principals_file, &clock);
+    if (!loaded.ok()) {
+      LogError(loaded.status().message());
+      return 2;
+    }
+    principals = *std::move(loaded);
+    gatekeeper = std::make_unique<Gatekeeper>(principals.get());
+  }
   Deps deps{.storage = storage->get(),
             .clock = &clock,
             .ids = &ids,
-            .hasher = &*hasher};
+            .hasher = &*hasher,
+            .gatekeeper = gatekeeper.get()};
 
   if (absl::GetFlag(FLAGS_demo_data)) {
     absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(deps);
@@ -155,13 +232,18 @@ int Run() {
   options.follow_up.suppress_small_cells =
       absl::GetFlag(FLAGS_suppress_small_cells);
   absl::StatusOr<std::unique_ptr<Server>> server =
-      Server::Start(options, deps, grpc::InsecureServerCredentials());
+      Server::Start(options, deps, *credentials);
   if (!server.ok()) {
     LogError(server.status().message());
     return 1;
   }
   const int port = (*server)->port();
-  LogInfo("serving on port ", port, " (plaintext), data in ", data_dir);
+  LogInfo("serving on port ", port,
+          plaintext ? " (plaintext)"
+          : absl::GetFlag(FLAGS_tls_client_ca_file).empty()
+              ? " (TLS)"
+              : " (TLS, client certificates verified)",
+          ", data in ", data_dir);
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
       !port_file.empty()) {
     const std::string tmp = port_file + ".tmp";
@@ -181,13 +263,23 @@ int Run() {
   });
 
   // Signals were blocked in main() before any thread started, so only this
-  // thread receives them.
+  // thread receives them. SIGHUP reloads the principals file.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   int received = 0;
-  sigwait(&signals, &received);
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+    if (principals == nullptr) {
+      LogInfo("SIGHUP: no principals file to reload");
+    } else if (absl::Status s = principals->Reload(); s.ok()) {
+      LogInfo("SIGHUP: principals reloaded");
+    } else {
+      LogWarning("SIGHUP: principals kept, the file does not load: ",
+                 s.message());
+    }
+  }
   LogInfo("received ", received == SIGTERM ? "SIGTERM" : "SIGINT",
           ", shutting down");
   (*server)->Shutdown(
@@ -208,6 +300,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::SetProgramUsageMessage(
       "jobtrack gRPC server.\n  jobtrackd --data_dir=DIR --plaintext "

@@ -9,7 +9,8 @@ namespace jobtrack {
 
 class SupplierService final : public v1::SupplierService::CallbackService {
  public:
-  explicit SupplierService(Deps deps) : suppliers_(deps) {}
+  explicit SupplierService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), suppliers_(deps) {}
 
   grpc::ServerUnaryReactor* CreateSupplier(
       grpc::CallbackServerContext* context,
@@ -32,6 +33,7 @@ class SupplierService final : public v1::SupplierService::CallbackService {
       google::protobuf::Empty* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Suppliers suppliers_;
 };
 

@@ -7,84 +7,87 @@ namespace jobtrack {
 grpc::ServerUnaryReactor* TrackService::CreateTrack(
     grpc::CallbackServerContext* context, const v1::CreateTrackRequest* request,
     v1::Track* response) {
-  return Serve(context, response, [&] {
-    return tracks_.CreateTrack(ContextOf(context, "CreateTrack"), *request);
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return tracks_.CreateTrack(call, *request);
+               });
 }
 
 grpc::ServerUnaryReactor* TrackService::GetTrack(
     grpc::CallbackServerContext* context, const v1::GetTrackRequest* request,
     v1::Track* response) {
-  return Serve(context, response, [&] { return tracks_.Get(request->name()); });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&] { return tracks_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListTracks(
     grpc::CallbackServerContext* context, const v1::ListTracksRequest* request,
     v1::ListTracksResponse* response) {
-  return ServeList(context, request, response, tracks_,
+  return ServeList(*gatekeeper_, context, request, response, tracks_,
                    [](auto& r) { return r.add_tracks(); });
 }
 
 grpc::ServerUnaryReactor* TrackService::UpdateTrack(
     grpc::CallbackServerContext* context, const v1::UpdateTrackRequest* request,
     v1::Track* response) {
-  return Serve(context, response, [&] {
-    return tracks_.UpdateTrack(ContextOf(context, "UpdateTrack"), *request);
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return tracks_.UpdateTrack(call, *request);
+               });
 }
 
 grpc::ServerUnaryReactor* TrackService::DeleteTrack(
     grpc::CallbackServerContext* context, const v1::DeleteTrackRequest* request,
     google::protobuf::Empty* response) {
-  return Serve(context, response, [&] {
-    return tracks_.Delete(ContextOf(context, "DeleteTrack"), *request,
-                          request->name(), request->etag(),
-                          request->request_id());
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return tracks_.Delete(call, *request, request->name(),
+                                       request->etag(), request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* TrackService::CreateIntake(
     grpc::CallbackServerContext* context,
     const v1::CreateIntakeRequest* request, v1::Intake* response) {
-  return Serve(context, response, [&] {
-    return intakes_.Create(ContextOf(context, "CreateIntake"), *request,
-                           request->parent(), request->intake(),
-                           request->request_id());
-  });
+  return Serve(
+      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
+        return intakes_.Create(call, *request, request->parent(),
+                               request->intake(), request->request_id());
+      });
 }
 
 grpc::ServerUnaryReactor* TrackService::GetIntake(
     grpc::CallbackServerContext* context, const v1::GetIntakeRequest* request,
     v1::Intake* response) {
-  return Serve(context, response,
+  return Serve(*gatekeeper_, context, *request, response,
                [&] { return intakes_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListIntakes(
     grpc::CallbackServerContext* context, const v1::ListIntakesRequest* request,
     v1::ListIntakesResponse* response) {
-  return ServeList(context, request, response, intakes_,
+  return ServeList(*gatekeeper_, context, request, response, intakes_,
                    [](auto& r) { return r.add_intakes(); });
 }
 
 grpc::ServerUnaryReactor* TrackService::UpdateIntake(
     grpc::CallbackServerContext* context,
     const v1::UpdateIntakeRequest* request, v1::Intake* response) {
-  return Serve(context, response, [&] {
-    return intakes_.Update(ContextOf(context, "UpdateIntake"), *request,
-                           request->intake(), request->update_mask(),
-                           request->request_id());
-  });
+  return Serve(
+      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
+        return intakes_.Update(call, *request, request->intake(),
+                               request->update_mask(), request->request_id());
+      });
 }
 
 grpc::ServerUnaryReactor* TrackService::DeleteIntake(
     grpc::CallbackServerContext* context,
     const v1::DeleteIntakeRequest* request, google::protobuf::Empty* response) {
-  return Serve(context, response, [&] {
-    return intakes_.Delete(ContextOf(context, "DeleteIntake"), *request,
-                           request->name(), request->etag(),
-                           request->request_id());
-  });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) {
+                 return intakes_.Delete(call, *request, request->name(),
+                                        request->etag(), request->request_id());
+               });
 }
 
 }  // namespace jobtrack

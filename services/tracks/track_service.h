@@ -10,7 +10,8 @@ namespace jobtrack {
 
 class TrackService final : public v1::TrackService::CallbackService {
  public:
-  explicit TrackService(Deps deps) : tracks_(deps), intakes_(deps) {}
+  explicit TrackService(Deps deps)
+      : gatekeeper_(deps.gatekeeper), tracks_(deps), intakes_(deps) {}
 
   grpc::ServerUnaryReactor* CreateTrack(grpc::CallbackServerContext* context,
                                         const v1::CreateTrackRequest* request,
@@ -49,6 +50,7 @@ class TrackService final : public v1::TrackService::CallbackService {
       google::protobuf::Empty* response) override;
 
  private:
+  const Gatekeeper* const gatekeeper_;
   Tracks tracks_;
   Intakes intakes_;
 };

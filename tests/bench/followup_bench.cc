@@ -268,7 +268,7 @@ void RunReports(benchmark::State& state, const v1::GetReportRequest& request) {
   std::vector<double> micros;
   for (auto _ : state) {
     const absl::Time start = absl::Now();
-    auto report = follow_up.GetReport(request);
+    auto report = follow_up.GetReport(CallContext{}, request);
     micros.push_back(absl::ToDoubleMicroseconds(absl::Now() - start));
     if (!report.ok()) {
       state.SkipWithError(std::string(report.status().message()).c_str());

@@ -211,7 +211,8 @@ TEST_F(ParticipantsTest, UpdateRecordsAnEventOnlyWhenStatisticsChange) {
   auto events = EventsOf(p.name());
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[1].participant().municipality_code(), "1481");
-  EXPECT_EQ(events[1].actor(), "anonymous");
+  // The actor is the authenticated principal (in-process: the developer).
+  EXPECT_EQ(events[1].actor(), "local-developer");
   EXPECT_GT(events[1].sequence(), events[0].sequence());
 }
 

@@ -11,6 +11,7 @@
 #include "services/common/deps.h"
 #include "services/common/ids.h"
 #include "services/common/pii_hasher.h"
+#include "services/security/gatekeeper.h"
 #include "storage/storage.h"
 
 namespace jobtrack::testing {
@@ -39,7 +40,8 @@ class TestEnv {
     return Deps{.storage = storage_.get(),
                 .clock = &clock_,
                 .ids = &ids_,
-                .hasher = &hasher_};
+                .hasher = &hasher_,
+                .gatekeeper = gatekeeper_.get()};
   }
   storage::Storage& storage() { return *storage_; }
   ManualClock& clock() { return clock_; }
@@ -51,6 +53,9 @@ class TestEnv {
   ManualClock clock_;
   RandomIdGenerator ids_;
   PiiHasher hasher_;
+  // In-process servers serve every call as the local developer (ADMIN);
+  // security tests start servers with their own gatekeeper.
+  std::unique_ptr<Gatekeeper> gatekeeper_ = Gatekeeper::LocalDevelopment();
   std::unique_ptr<storage::Storage> storage_;
 };
 

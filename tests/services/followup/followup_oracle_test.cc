@@ -297,7 +297,7 @@ TEST_P(FollowUpOracleTest, RandomHistoriesGiveTheFiguresABruteForceCountGives) {
         absl::CivilDay(2026, 6, 15), kToday}) {
     v1::GetReportRequest request;
     *request.mutable_as_of() = ToDate(day);
-    auto report = follow_up.GetReport(request);
+    auto report = follow_up.GetReport(CallContext{}, request);
     ASSERT_TRUE(report.ok()) << report.status();
     std::map<std::string, std::string> got;
     for (const v1::Figure& f : report->figures()) {
@@ -310,7 +310,7 @@ TEST_P(FollowUpOracleTest, RandomHistoriesGiveTheFiguresABruteForceCountGives) {
       EXPECT_EQ(got[id], value)
           << id << " on " << day << ", seed " << GetParam();
     }
-    auto again = from_scratch.GetReport(request);
+    auto again = from_scratch.GetReport(CallContext{}, request);
     ASSERT_TRUE(again.ok()) << again.status();
     again->clear_compute_time();
     report->clear_compute_time();

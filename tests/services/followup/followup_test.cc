@@ -206,7 +206,7 @@ class FollowUpTest : public ::testing::Test {
     v1::GetReportRequest request;
     *request.mutable_as_of() = ToDate(day);
     *request.mutable_scope() = scope;
-    auto report = follow_up.GetReport(request);
+    auto report = follow_up.GetReport(CallContext{}, request);
     EXPECT_TRUE(report.ok()) << report.status();
     absl::flat_hash_map<std::string, std::string> figures;
     if (!report.ok()) return figures;
@@ -336,7 +336,7 @@ TEST_F(FollowUpTest, ACountyScopeCountsItsTracksAndItsResidentsOnly) {
 TEST_F(FollowUpTest, BadRequestsNameTheField) {
   FollowUp follow_up(env_.deps(), FollowUpConfig(), projection_.get());
   auto field_of = [&](const v1::GetReportRequest& r) {
-    auto report = follow_up.GetReport(r);
+    auto report = follow_up.GetReport(CallContext{}, r);
     EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument);
     return std::string(report.status().message());
   };
@@ -354,7 +354,7 @@ TEST_F(FollowUpTest, BadRequestsNameTheField) {
   EXPECT_NE(field_of(r).find("scope"), std::string::npos);
   // A period that exists gives the report for its date.
   r.clear_scope();
-  auto report = follow_up.GetReport(r);
+  auto report = follow_up.GetReport(CallContext{}, r);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->period(), "periods/2026-04-30");
   EXPECT_EQ(ToCivilDay(report->as_of()), absl::CivilDay(2026, 4, 30));
@@ -456,7 +456,7 @@ TEST_F(FollowUpTest, AClosedPeriodIsFrozenAndLaterCorrectionsAreRestated) {
     v1::GetReportRequest request;
     request.set_period(period);
     *request.mutable_scope() = scope;
-    auto report = follow_up.GetReport(request);
+    auto report = follow_up.GetReport(CallContext{}, request);
     EXPECT_TRUE(report.ok()) << report.status();
     return report.value_or(v1::Report());
   };

@@ -1,0 +1,32 @@
+// AccessPolicy: which roles may call which method (ruling 9.6), decided
+// before the handler reads anything.
+//
+// Every method of the API has a row in the table in access_policy.cc; a
+// method without a row is refused to everyone but ADMIN (deny by default),
+// and a test checks that every method of every service has a row.
+//
+// Scope (which municipalities, which supplier's participants, which
+// employer's tracks) narrows what a permitted role sees; where the scope
+// checks are not built yet, the table grants the personal-data methods to
+// ADMIN only, so that nothing is ever wider than the design.
+#ifndef JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_
+#define JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "services/common/principal.h"
+
+namespace jobtrack {
+
+// OK if `principal` may call `method` (the method's name, e.g.
+// "GetParticipant"); PERMISSION_DENIED naming the method and role otherwise.
+absl::Status CheckAccess(const Principal& principal, absl::string_view method);
+
+// The methods the table names, for the test that every method has a row.
+std::vector<absl::string_view> MethodsWithAccessRules();
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_

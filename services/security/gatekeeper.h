@@ -1,0 +1,55 @@
+// Gatekeeper: admits a call or refuses it, in one place, before its
+// handler reads anything (ruling 9.6): who calls (authentication, from the
+// `authorization: Bearer <token>` header or a verified client
+// certificate) and whether that principal may call the method
+// (AccessPolicy).
+//
+// Thread safety: immutable after construction; Admit may be called from
+// many threads.
+#ifndef JOBTRACK_SERVICES_SECURITY_GATEKEEPER_H_
+#define JOBTRACK_SERVICES_SECURITY_GATEKEEPER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+#include "services/common/mutation.h"
+#include "services/security/principal_registry.h"
+
+namespace jobtrack {
+
+class Gatekeeper {
+ public:
+  // Callers authenticate against `registry`, which must outlive this.
+  explicit Gatekeeper(const PrincipalRegistry* registry);
+
+  // Every call is made by "local-developer", an ADMIN. Only for plaintext
+  // serving on loopback without a principals file (the quick start) and
+  // for in-process tests.
+  static std::unique_ptr<Gatekeeper> LocalDevelopment();
+
+  // The context of a call of the method that takes `request` (every
+  // request message is named after its method: GetTrackRequest →
+  // GetTrack): UNAUTHENTICATED without valid credentials,
+  // PERMISSION_DENIED if the principal's role may not call the method.
+  absl::StatusOr<CallContext> Admit(
+      const grpc::ServerContextBase& context,
+      const google::protobuf::Message& request) const;
+
+  // The method a request message belongs to.
+  static std::string MethodOf(const google::protobuf::Message& request);
+
+ private:
+  Gatekeeper(const PrincipalRegistry* registry,
+             std::shared_ptr<const Principal> everyone);
+
+  const PrincipalRegistry* const registry_;
+  // LocalDevelopment's principal; null otherwise.
+  const std::shared_ptr<const Principal> everyone_;
+};
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_SECURITY_GATEKEEPER_H_

@@ -19,7 +19,7 @@ export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev librocksdb-dev libssl-dev
+  libabsl-dev librocksdb-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
 )

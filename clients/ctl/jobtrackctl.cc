@@ -13,8 +13,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,13 +26,16 @@
 #include "absl/flags/usage.h"
 #include "absl/random/random.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -43,6 +49,7 @@
 #include "jobtrack/v1/participation_service.grpc.pb.h"
 #include "jobtrack/v1/supplier.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
+#include "services/security/principal_registry.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(int, timeout_seconds, 30, "deadline of each call");
@@ -51,6 +58,26 @@ ABSL_FLAG(std::string, filter, "",
 ABSL_FLAG(std::string, parent, "", "list intakes: the track, tracks/{id}");
 ABSL_FLAG(int, page_size, 0, "list: page size (default 50)");
 ABSL_FLAG(bool, all, false, "list: follow page tokens to the end");
+ABSL_FLAG(std::string, token_file, "",
+          "file holding the bearer token (default: $JOBTRACK_TOKEN if set)");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "PEM CA of the server certificate: connect with TLS");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM client certificate for mutual TLS (with --tls_key_file)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM key of the client certificate");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "TLS: the name the server certificate must carry, if not the "
+          "host of --server");
+ABSL_FLAG(std::vector<std::string>, municipalities, {},
+          "principal: municipality codes in scope (CASE_OFFICER, "
+          "MUNICIPALITY_STAFF)");
+ABSL_FLAG(std::string, supplier, "", "principal: suppliers/{id} (SUPPLIER)");
+ABSL_FLAG(std::string, employer, "", "principal: employers/{id} (EMPLOYER)");
+ABSL_FLAG(bool, may_export, false, "principal: REPORTER may export");
+ABSL_FLAG(std::string, expire_time, "",
+          "principal: RFC 3339 expiry, e.g. 2027-06-30T00:00:00Z");
+ABSL_FLAG(std::string, certificate_identity, "",
+          "principal: client certificate common name (mutual TLS)");
 
 namespace {
 
@@ -143,17 +170,53 @@ void PrintError(const grpc::Status& status) {
   }
 }
 
+std::string ReadFileOrDie(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: cannot read " << path << "\n";
+    std::exit(2);
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// Plaintext, or TLS (with a client certificate for mutual TLS) when
+// --tls_ca_file is given.
+std::shared_ptr<grpc::ChannelCredentials> Credentials() {
+  const std::string ca = absl::GetFlag(FLAGS_tls_ca_file);
+  if (ca.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadFileOrDie(ca);
+  if (const std::string cert = absl::GetFlag(FLAGS_tls_cert_file);
+      !cert.empty()) {
+    options.pem_cert_chain = ReadFileOrDie(cert);
+    options.pem_private_key = ReadFileOrDie(absl::GetFlag(FLAGS_tls_key_file));
+  }
+  return grpc::SslCredentials(options);
+}
+
+// The bearer token from --token_file or $JOBTRACK_TOKEN ("" if none).
+std::string Token() {
+  std::string token;
+  if (const std::string file = absl::GetFlag(FLAGS_token_file); !file.empty()) {
+    token = ReadFileOrDie(file);
+  } else if (const char* env = std::getenv("JOBTRACK_TOKEN")) {
+    token = env;
+  }
+  return std::string(absl::StripAsciiWhitespace(token));
+}
+
 class Client {
  public:
   explicit Client(const std::string& server)
-      : channel_(
-            grpc::CreateChannel(server, grpc::InsecureChannelCredentials())),
-        stub_(channel_) {}
+      : token_(Token()), stub_(Channel(server)) {}
 
   // Calls `method` with `request`; fills `response`. Prints errors.
   bool Call(const MethodDescriptor* method, const Message& request,
             Message* response) {
     grpc::ClientContext context;
+    Authorize(context);
     context.set_deadline(
         std::chrono::system_clock::now() +
         std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
@@ -196,6 +259,7 @@ class Client {
               const Message& prototype,
               const std::function<bool(const Message&)>& on_message) {
     grpc::ClientContext context;
+    Authorize(context);
     grpc::CompletionQueue cq;
     auto call = stub_.PrepareCall(
         &context,
@@ -252,7 +316,21 @@ class Client {
   }
 
  private:
-  std::shared_ptr<grpc::Channel> channel_;
+  static std::shared_ptr<grpc::Channel> Channel(const std::string& server) {
+    grpc::ChannelArguments args;
+    if (const std::string name = absl::GetFlag(FLAGS_tls_server_name);
+        !name.empty()) {
+      args.SetSslTargetNameOverride(name);
+    }
+    return grpc::CreateCustomChannel(server, Credentials(), args);
+  }
+  void Authorize(grpc::ClientContext& context) const {
+    if (!token_.empty()) {
+      context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+    }
+  }
+
+  const std::string token_;
   grpc::GenericStub stub_;
 };
 
@@ -367,6 +445,46 @@ int ByName(Client& client, const char* verb, const std::string& name) {
   return CallMethod(client, method, absl::StrCat("{\"name\": \"", name, "\"}"));
 }
 
+// `principal ID ROLE`: a new token (to stderr, shown once) and the
+// principals-file entry with its hash (to stdout), checked as the server
+// would check it.
+int NewPrincipal(const std::string& id, const std::string& role_name) {
+  jobtrack::security::Role role;
+  if (!jobtrack::security::Role_Parse(role_name, &role)) {
+    std::cerr << "error: role must be one of ADMIN CASE_OFFICER "
+                 "MUNICIPALITY_STAFF SUPPLIER EMPLOYER REPORTER\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> token = jobtrack::PrincipalRegistry::NewToken();
+  if (!token.ok()) {
+    std::cerr << "error: " << token.status().message() << "\n";
+    return 1;
+  }
+  jobtrack::security::PrincipalsFile file;
+  jobtrack::security::PrincipalEntry& entry = *file.add_principals();
+  entry.set_id(id);
+  entry.set_role(role);
+  for (const std::string& m : absl::GetFlag(FLAGS_municipalities)) {
+    entry.add_municipality_codes(m);
+  }
+  entry.set_supplier(absl::GetFlag(FLAGS_supplier));
+  entry.set_employer(absl::GetFlag(FLAGS_employer));
+  entry.set_may_export(absl::GetFlag(FLAGS_may_export));
+  entry.set_expire_time(absl::GetFlag(FLAGS_expire_time));
+  entry.set_certificate_identity(absl::GetFlag(FLAGS_certificate_identity));
+  entry.set_token_sha256(jobtrack::PrincipalRegistry::HashToken(*token));
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(file, &text);
+  if (absl::Status s = jobtrack::PrincipalRegistry::Parse(text).status();
+      !s.ok()) {
+    std::cerr << "error: " << s.message() << "\n";
+    return 2;
+  }
+  std::cout << text;
+  std::cerr << *token << "\n";
+  return 0;
+}
+
 constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
 
   jobtrackctl [flags] methods
@@ -378,6 +496,15 @@ constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
   jobtrackctl [flags] delete NAME
   jobtrackctl [flags] call SERVICE.METHOD [JSON]
       e.g. call EmployerService.CreateEmployer '{"employer": {...}}'
+      (server-streaming methods print JSON Lines)
+  jobtrackctl principal ID ROLE [--municipalities=0180,0184] [--supplier=..]
+              [--employer=..] [--may_export] [--expire_time=..]
+      prints a principals-file entry (stdout) and its new token (stderr):
+        jobtrackctl principal anna CASE_OFFICER --municipalities=0180 \
+          >> principals.txtpb 2> anna.token
+
+Calls carry the token of --token_file (or $JOBTRACK_TOKEN); --tls_ca_file
+connects with TLS, --tls_cert_file/--tls_key_file add a client certificate.
 
 Filters are `field = value` joined by AND, e.g.
   --filter='municipality = "0180" AND kind = EMPLOYER_DIRECTED'
@@ -394,6 +521,9 @@ int main(int argc, char** argv) {
     return args.size() < 2 ? 2 : 0;
   }
   const std::string command = args[1];
+  if (command == "principal" && args.size() == 4) {
+    return NewPrincipal(args[2], args[3]);
+  }
   Client client(absl::GetFlag(FLAGS_server));
   if (command == "methods") {
     for (const char* service :

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,6 +96,11 @@ class Daemon {
   }
 
   std::string Log() const { return ReadFile(log_); }
+
+  // Sends `signal` without waiting (SIGHUP).
+  void Signal(int signal) {
+    if (pid_ > 0) kill(pid_, signal);
+  }
 
  private:
   std::string dir_, port_file_, log_;
@@ -475,6 +481,123 @@ TEST(JobtrackdTest,
   EXPECT_TRUE(tombstone[0].has_erased());
   // The planted personnummer is nowhere in the server's log.
   EXPECT_EQ(restarted.Log().find("811218"), std::string::npos);
+}
+
+// TLS end to end with certificates made here by openssl: a token over TLS,
+// a client certificate (mutual TLS) identifying a reporter, refusals
+// without credentials or without TLS, and a token revoked by SIGHUP.
+TEST(JobtrackdTest, TlsTokensAndClientCertificatesGuardEveryCall) {
+  testing::TempDir dir;
+  const std::string d = dir.path();
+  int code = 0;
+  RunCommand(
+      absl::StrCat(
+          "cd ", d,
+          " && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key "
+          "-out ca.pem -days 2 -subj '/CN=jobtrack test CA' 2>/dev/null"
+          " && openssl req -newkey rsa:2048 -nodes -keyout server.key "
+          "-out server.csr -subj '/CN=localhost' 2>/dev/null"
+          " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > san.ext"
+          " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+          "-CAcreateserial -out server.pem -days 2 -extfile san.ext "
+          "2>/dev/null"
+          " && openssl req -newkey rsa:2048 -nodes -keyout client.key "
+          "-out client.csr -subj '/CN=reporting.example' 2>/dev/null"
+          " && openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
+          "-CAcreateserial -out client.pem -days 2 2>/dev/null"
+          " && chmod 600 server.key"),
+      &code);
+  ASSERT_EQ(code, 0) << "openssl failed";
+  const std::string ctl = JOBTRACKCTL_PATH;
+  RunCommand(absl::StrCat(ctl, " principal admin ADMIN > ", d,
+                          "/principals.txtpb 2> ", d, "/admin.token"),
+             &code);
+  ASSERT_EQ(code, 0);
+  RunCommand(absl::StrCat(ctl,
+                          " principal reporting-job REPORTER "
+                          "--certificate_identity=reporting.example >> ",
+                          d, "/principals.txtpb 2>/dev/null"),
+             &code);
+  ASSERT_EQ(code, 0);
+  const std::string principals = ReadFile(d + "/principals.txtpb");
+  chmod((d + "/principals.txtpb").c_str(), 0600);
+
+  Daemon daemon(
+      d, {"--tls_cert_file=" + d + "/server.pem",
+          "--tls_key_file=" + d + "/server.key",
+          "--tls_client_ca_file=" + d + "/ca.pem",
+          "--principals_file=" + d + "/principals.txtpb", "--demo_data"});
+  const int port = daemon.WaitForPort();
+  ASSERT_GT(port, 0) << daemon.Log();
+  EXPECT_NE(daemon.Log().find("client certificates verified"),
+            std::string::npos);
+  const std::string tls =
+      absl::StrCat(ctl, " --server=127.0.0.1:", port, " --tls_ca_file=", d,
+                   "/ca.pem --tls_server_name=localhost");
+  auto run = [&](const std::string& flags, const std::string& command) {
+    return RunCommand(
+        absl::StrCat(tls, " ", flags, " ", command, " 2>", d, "/ctl.err"),
+        &code);
+  };
+  // A token over TLS.
+  const std::string modules =
+      run(absl::StrCat("--token_file=", d, "/admin.token"), "list modules");
+  EXPECT_EQ(code, 0) << ReadFile(d + "/ctl.err");
+  EXPECT_NE(modules.find("modules/"), std::string::npos) << modules;
+  // No credentials.
+  run("", "list modules");
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(ReadFile(d + "/ctl.err").find("UNAUTHENTICATED"),
+            std::string::npos);
+  // No TLS.
+  RunCommand(absl::StrCat(ctl, " --server=127.0.0.1:", port, " --token_file=",
+                          d, "/admin.token list modules 2>/dev/null"),
+             &code);
+  EXPECT_EQ(code, 1);
+  // The reporter, by its client certificate: reports, suppressed; no
+  // catalogue.
+  const std::string mtls = absl::StrCat(
+      "--tls_cert_file=", d, "/client.pem --tls_key_file=", d, "/client.key");
+  const std::string report =
+      run(mtls,
+          "call FollowUpService.GetReport "
+          "'{\"as_of\": {\"year\": 2026, \"month\": 11, \"day\": 1}}'");
+  EXPECT_EQ(code, 0) << ReadFile(d + "/ctl.err");
+  EXPECT_NE(report.find("\"small_cells_suppressed\": true"), std::string::npos)
+      << report;
+  run(mtls, "list modules");
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(ReadFile(d + "/ctl.err").find("PERMISSION_DENIED"),
+            std::string::npos);
+
+  // Revocation: the admin entry leaves the file; SIGHUP reloads it.
+  {
+    std::ofstream(d + "/principals.txtpb")
+        << principals.substr(principals.find("principals {", 1));
+  }
+  daemon.Signal(SIGHUP);
+  for (int i = 0;
+       i < 600 && daemon.Log().find("principals reloaded") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  run(absl::StrCat("--token_file=", d, "/admin.token"), "list modules");
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(ReadFile(d + "/ctl.err").find("UNAUTHENTICATED"),
+            std::string::npos);
+  EXPECT_EQ(daemon.Log().find(ReadFile(d + "/admin.token").substr(0, 64)),
+            std::string::npos)
+      << "a token reached the log";
+  daemon.Kill(SIGTERM);
+
+  // A principals file that others can read is refused at start.
+  chmod((d + "/principals.txtpb").c_str(), 0644);
+  Daemon refused(d, {"--tls_cert_file=" + d + "/server.pem",
+                     "--tls_key_file=" + d + "/server.key",
+                     "--principals_file=" + d + "/principals.txtpb"});
+  EXPECT_EQ(refused.WaitForPort(), 0);
+  EXPECT_EQ(WEXITSTATUS(refused.Wait()), 2);
+  EXPECT_NE(refused.Log().find("chmod 600"), std::string::npos);
 }
 
 TEST(JobtrackdTest, PlaintextMustBeAskedForAndStaysOnLoopback) {

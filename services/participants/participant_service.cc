@@ -7,11 +7,15 @@ namespace jobtrack {
 grpc::ServerUnaryReactor* ParticipantService::CreateParticipant(
     grpc::CallbackServerContext* context,
     const v1::CreateParticipantRequest* request, v1::Participant* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return participants_.Create(call, *request, "", request->participant(),
-                                    request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) -> absl::StatusOr<v1::Participant> {
+                 absl::StatusOr<v1::Participant> created = participants_.Create(
+                     call, *request, "", request->participant(),
+                     request->request_id());
+                 if (!created.ok())
+                   return gatekeeper_->Redact(call, created.status());
+                 return created;
+               });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::GetParticipant(
@@ -32,12 +36,15 @@ grpc::ServerUnaryReactor* ParticipantService::ListParticipants(
 grpc::ServerUnaryReactor* ParticipantService::UpdateParticipant(
     grpc::CallbackServerContext* context,
     const v1::UpdateParticipantRequest* request, v1::Participant* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return participants_.Update(call, *request, request->participant(),
-                                    request->update_mask(),
-                                    request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [&](const CallContext& call) -> absl::StatusOr<v1::Participant> {
+                 absl::StatusOr<v1::Participant> updated = participants_.Update(
+                     call, *request, request->participant(),
+                     request->update_mask(), request->request_id());
+                 if (!updated.ok())
+                   return gatekeeper_->Redact(call, updated.status());
+                 return updated;
+               });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::LookupParticipant(

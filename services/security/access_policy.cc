@@ -18,12 +18,14 @@ using security::SUPPLIER;
 struct Rule {
   const char* method;
   std::initializer_list<Role> roles;
+  // Request fields naming what a scoped caller must reach (ScopeTargets).
+  std::initializer_list<absl::string_view> targets = {};
 };
 
-// Who may call what. Methods on personal data (participants,
-// participations, matching, the change stream) and writes limited to a
-// municipality (tracks, intakes) are ADMIN-only until their scope checks
-// land (issue 6 continues); catalogue reads are open to the internal
+// Who may call what, and for scoped roles what they must reach. Methods
+// whose scope rules are not built yet (lists of personal data, matching,
+// the change stream, track writes limited to a municipality) are
+// ADMIN-only (issue 6 continues); catalogue reads are open to the internal
 // roles. EMPLOYER is granted nothing yet: all it may see is scoped.
 const Rule kRules[] = {
     // Catalogue: agreements, suppliers, modules, employers.
@@ -59,25 +61,55 @@ const Rule kRules[] = {
     {"ListIntakes", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     {"UpdateIntake", {ADMIN}},
     {"DeleteIntake", {ADMIN}},
-    // Personal data: ADMIN until the scope checks land.
-    {"CreateParticipant", {ADMIN}},
-    {"GetParticipant", {ADMIN}},
+    // Personal data: case officers and municipality staff for participants
+    // in their municipalities; suppliers report on the participations of
+    // participants assigned to them. Lists, look-ups and erasure stay
+    // ADMIN-only until lists are filtered by scope.
+    {"CreateParticipant",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"participant.municipality_code"}},
+    {"GetParticipant", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"name"}},
     {"ListParticipants", {ADMIN}},
-    {"UpdateParticipant", {ADMIN}},
+    {"UpdateParticipant",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"participant.name", "participant.municipality_code"}},
     {"LookupParticipant", {ADMIN}},
     {"EraseParticipant", {ADMIN}},
-    {"ProposeParticipation", {ADMIN}},
-    {"SelectParticipation", {ADMIN}},
-    {"DeclineParticipation", {ADMIN}},
-    {"EnrollParticipation", {ADMIN}},
-    {"ReportStepProgress", {ADMIN}},
-    {"CompleteParticipation", {ADMIN}},
-    {"InterruptParticipation", {ADMIN}},
-    {"RecordOutcome", {ADMIN}},
-    {"CorrectParticipationEvent", {ADMIN}},
-    {"GetParticipation", {ADMIN}},
+    {"ProposeParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"participant"}},
+    {"SelectParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"name"}},
+    {"DeclineParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"name"}},
+    {"EnrollParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"name"}},
+    {"ReportStepProgress",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
+    {"CompleteParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
+    {"InterruptParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
+    {"RecordOutcome",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
+    {"CorrectParticipationEvent",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
+    {"GetParticipation",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
     {"ListParticipations", {ADMIN}},
-    {"ListParticipationEvents", {ADMIN}},
+    {"ListParticipationEvents",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     {"name"}},
+    // Matching and the change stream: ADMIN until their scope rules land.
     {"ProposeTracks", {ADMIN}},
     {"ProposeCandidates", {ADMIN}},
     {"RecordProposals", {ADMIN}},
@@ -115,6 +147,12 @@ absl::Status CheckAccess(const Principal& principal, absl::string_view method) {
   return absl::PermissionDeniedError(
       absl::StrCat(principal.id, " (", security::Role_Name(principal.role),
                    ") may not call ", method));
+}
+
+std::vector<absl::string_view> ScopeTargets(absl::string_view method) {
+  auto it = RulesByMethod().find(method);
+  if (it == RulesByMethod().end()) return {};
+  return std::vector<absl::string_view>(it->second->targets);
 }
 
 std::vector<absl::string_view> MethodsWithAccessRules() {

@@ -6,8 +6,8 @@
 // and a test checks that every method of every service has a row.
 //
 // Scope (which municipalities, which supplier's participants, which
-// employer's tracks) narrows what a permitted role sees; where the scope
-// checks are not built yet, the table grants the personal-data methods to
+// employer's tracks) narrows what a permitted role reaches (ScopeTargets);
+// where the scope checks are not built yet, the table grants the method to
 // ADMIN only, so that nothing is ever wider than the design.
 #ifndef JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_
 #define JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_
@@ -23,6 +23,14 @@ namespace jobtrack {
 // OK if `principal` may call `method` (the method's name, e.g.
 // "GetParticipant"); PERMISSION_DENIED naming the method and role otherwise.
 absl::Status CheckAccess(const Principal& principal, absl::string_view method);
+
+// The request fields (dotted paths, e.g. "participant.name") naming what a
+// caller with a scoped role (not ADMIN or REPORTER) must reach to call
+// `method`: resource names (ResourceScope), or, for a path ending in
+// `municipality_code`, the municipality of a resource being created or
+// moved. Empty: the method works on national data (the catalogue,
+// reports) and has no scope check.
+std::vector<absl::string_view> ScopeTargets(absl::string_view method);
 
 // The methods the table names, for the test that every method has a row.
 std::vector<absl::string_view> MethodsWithAccessRules();

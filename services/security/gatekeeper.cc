@@ -1,8 +1,12 @@
 #include "services/security/gatekeeper.h"
 
-#include "absl/strings/strip.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "services/security/access_policy.h"
+#include "services/security/resource_scope.h"
 
 namespace jobtrack {
 namespace {
@@ -11,27 +15,101 @@ absl::string_view View(const grpc::string_ref& ref) {
   return absl::string_view(ref.data(), ref.size());
 }
 
+// The string at a dotted field path of `message` ("participant.name"), or
+// "" if a field on the way is missing or not a string.
+std::string FieldText(const google::protobuf::Message& message,
+                      absl::string_view path) {
+  const google::protobuf::Message* at = &message;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    const google::protobuf::FieldDescriptor* field =
+        at->GetDescriptor()->FindFieldByName(std::string(part));
+    if (field == nullptr || field->is_repeated()) return "";
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      at = &at->GetReflection()->GetMessage(*at, field);
+      continue;
+    }
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+      return "";
+    }
+    return at->GetReflection()->GetString(*at, field);
+  }
+  return "";
+}
+
 }  // namespace
 
-Gatekeeper::Gatekeeper(const PrincipalRegistry* registry)
-    : Gatekeeper(registry, nullptr) {}
+Gatekeeper::Gatekeeper(const PrincipalRegistry* registry,
+                       storage::Storage* storage)
+    : Gatekeeper(registry, storage, nullptr) {}
 
 Gatekeeper::Gatekeeper(const PrincipalRegistry* registry,
+                       storage::Storage* storage,
                        std::shared_ptr<const Principal> everyone)
-    : registry_(registry), everyone_(std::move(everyone)) {}
+    : registry_(registry), storage_(storage), everyone_(std::move(everyone)) {}
 
 std::unique_ptr<Gatekeeper> Gatekeeper::LocalDevelopment() {
   auto developer = std::make_shared<Principal>();
   developer->id = "local-developer";
   developer->role = security::ADMIN;
   return std::unique_ptr<Gatekeeper>(
-      new Gatekeeper(nullptr, std::move(developer)));
+      new Gatekeeper(nullptr, nullptr, std::move(developer)));
 }
 
 std::string Gatekeeper::MethodOf(const google::protobuf::Message& request) {
   absl::string_view name = request.GetDescriptor()->name();
   absl::ConsumeSuffix(&name, "Request");
   return std::string(name);
+}
+
+absl::Status Gatekeeper::CheckScope(
+    const Principal& principal, absl::string_view method,
+    const google::protobuf::Message& request) const {
+  if (principal.role == security::ADMIN ||
+      principal.role == security::REPORTER) {
+    return absl::OkStatus();
+  }
+  std::unique_ptr<storage::Reader> reader;
+  for (absl::string_view path : ScopeTargets(method)) {
+    const std::string value = FieldText(request, path);
+    if (value.empty()) continue;  // Not given: nothing to reach.
+    bool reached = false;
+    if (absl::EndsWith(path, "municipality_code")) {
+      reached = principal.municipalities.contains(value);
+    } else {
+      if (reader == nullptr) reader = storage_->Snapshot();
+      absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, value);
+      if (!scope.ok() && !absl::IsNotFound(scope.status()) &&
+          !absl::IsInvalidArgument(scope.status())) {
+        return scope.status();  // Storage trouble, not a refusal.
+      }
+      reached = scope.ok() && Reaches(principal, *scope);
+    }
+    if (!reached) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(principal.id, " may not reach ", value));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Gatekeeper::Redact(const CallContext& call,
+                                absl::Status status) const {
+  if (!absl::IsAlreadyExists(status) || call.who == nullptr ||
+      call.who->role == security::ADMIN) {
+    return status;
+  }
+  const absl::string_view message = status.message();
+  const size_t at = message.find("participants/");
+  if (at == absl::string_view::npos) return status;
+  const std::string name(message.substr(at));
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, name);
+  if (scope.ok() && Reaches(*call.who, *scope)) return status;
+  absl::Status redacted(status.code(), message.substr(0, at));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    redacted.SetPayload(url, payload);
+  });
+  return redacted;
 }
 
 absl::StatusOr<CallContext> Gatekeeper::Admit(
@@ -65,6 +143,9 @@ absl::StatusOr<CallContext> Gatekeeper::Admit(
     who = *std::move(found);
   }
   if (absl::Status s = CheckAccess(*who, call.method); !s.ok()) return s;
+  if (absl::Status s = CheckScope(*who, call.method, request); !s.ok()) {
+    return s;
+  }
   call.principal = who->id;
   call.who = std::move(who);
   return call;

@@ -17,13 +17,15 @@
 #include "google/protobuf/message.h"
 #include "services/common/mutation.h"
 #include "services/security/principal_registry.h"
+#include "storage/storage.h"
 
 namespace jobtrack {
 
 class Gatekeeper {
  public:
-  // Callers authenticate against `registry`, which must outlive this.
-  explicit Gatekeeper(const PrincipalRegistry* registry);
+  // Callers authenticate against `registry`; scopes are read from
+  // `storage`. Both must outlive this.
+  Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage);
 
   // Every call is made by "local-developer", an ADMIN. Only for plaintext
   // serving on loopback without a principals file (the quick start) and
@@ -33,19 +35,30 @@ class Gatekeeper {
   // The context of a call of the method that takes `request` (every
   // request message is named after its method: GetTrackRequest →
   // GetTrack): UNAUTHENTICATED without valid credentials,
-  // PERMISSION_DENIED if the principal's role may not call the method.
+  // PERMISSION_DENIED if the principal's role may not call the method or,
+  // for a scoped role, if a resource the request names is outside its
+  // scope — or does not exist: the answer is the same either way, so
+  // existence does not leak.
   absl::StatusOr<CallContext> Admit(
       const grpc::ServerContextBase& context,
       const google::protobuf::Message& request) const;
+
+  // `status` as the caller may see it: an ALREADY_EXISTS that names a
+  // participant the caller does not reach (a duplicate personnummer) loses
+  // the name (ruling 9.4). Everything else is returned unchanged.
+  absl::Status Redact(const CallContext& call, absl::Status status) const;
 
   // The method a request message belongs to.
   static std::string MethodOf(const google::protobuf::Message& request);
 
  private:
-  Gatekeeper(const PrincipalRegistry* registry,
+  Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage,
              std::shared_ptr<const Principal> everyone);
+  absl::Status CheckScope(const Principal& principal, absl::string_view method,
+                          const google::protobuf::Message& request) const;
 
   const PrincipalRegistry* const registry_;
+  storage::Storage* const storage_;
   // LocalDevelopment's principal; null otherwise.
   const std::shared_ptr<const Principal> everyone_;
 };

@@ -189,7 +189,7 @@ int Run() {
       return 2;
     }
     principals = *std::move(loaded);
-    gatekeeper = std::make_unique<Gatekeeper>(principals.get());
+    gatekeeper = std::make_unique<Gatekeeper>(principals.get(), storage->get());
   }
   Deps deps{.storage = storage->get(),
             .clock = &clock,

@@ -16,9 +16,15 @@
 #include "jobtrack/v1/followup.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
+#include "jobtrack/v1/participation_service.grpc.pb.h"
 #include "services/common/validation.h"
+#include "services/modules/modules.h"
+#include "services/participants/participants.h"
+#include "services/participations/participations.h"
 #include "services/security/access_policy.h"
 #include "services/server/server.h"
+#include "services/suppliers/suppliers.h"
+#include "services/tracks/tracks.h"
 #include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
@@ -40,7 +46,8 @@ class GatekeeperTest : public ::testing::Test {
         Entry("admin", security::ADMIN, admin_token_));
     chmod(path.c_str(), 0600);
     registry_ = *PrincipalRegistry::Load(path, &env_.clock());
-    gatekeeper_ = std::make_unique<Gatekeeper>(registry_.get());
+    gatekeeper_ =
+        std::make_unique<Gatekeeper>(registry_.get(), &env_.storage());
     Deps deps = env_.deps();
     deps.gatekeeper = gatekeeper_.get();
     ASSERT_TRUE(testing::StartInProcessServer(deps, &server_, &channel_).ok());
@@ -164,6 +171,163 @@ TEST_F(GatekeeperTest, RolesReachOnlyTheirMethods) {
     EXPECT_EQ(participants->GetParticipant(context.get(), get, &participant)
                   .error_code(),
               grpc::StatusCode::NOT_FOUND);
+  }
+}
+
+// Scoped roles reach only what is theirs, and a missing resource answers
+// the same as one out of scope.
+TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
+  const CallContext setup{.principal = "setup", .method = "Test"};
+  v1::Supplier s;
+  s.set_display_name("Rusta och matcha AB");
+  s.set_organisation_number("5560360793");
+  s.add_municipality_codes("0180");
+  const std::string supplier =
+      Suppliers(env_.deps()).Create(setup, s, "", s, "")->name();
+  auto person = [&](const char* reference, const char* municipality,
+                    const std::string& assigned, const char* pnr = "") {
+    v1::Participant p;
+    p.set_external_reference(reference);
+    p.set_personnummer(pnr);
+    p.set_birth_year(*pnr != '\0' ? 1981 : 1990);  // As the number says.
+    p.set_gender(*pnr != '\0' ? v1::MALE : v1::FEMALE);
+    p.set_municipality_code(municipality);
+    p.set_education_level(v1::UPPER_SECONDARY);
+    p.set_supplier(assigned);
+    auto created = Participants(env_.deps()).Create(setup, p, "", p, "");
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.value_or(v1::Participant());
+  };
+  const v1::Participant stockholm = person("sthlm", "0180", supplier);
+  const v1::Participant goteborg = person("gbg", "1480", "", "811218-9876");
+  v1::Module m;
+  m.set_display_name("AUB");
+  m.set_education_form(v1::AUB);
+  m.set_length_weeks(8);
+  m.set_hours_per_week(40);
+  const std::string module =
+      Modules(env_.deps()).Create(setup, m, "", m, "")->name();
+  v1::CreateTrackRequest track_request;
+  v1::Track& t = *track_request.mutable_track();
+  t.set_display_name("Förberedande");
+  t.set_kind(v1::Track::PREPARATORY);
+  t.add_municipality_codes("0180");
+  t.add_municipality_codes("1480");
+  t.set_status(v1::Track::OPEN);
+  t.mutable_chain()->add_stages()->add_steps()->set_module(module);
+  *track_request.mutable_effective_date() = ToDate(absl::CivilDay(2026, 1, 1));
+  const std::string track =
+      Tracks(env_.deps()).CreateTrack(setup, track_request)->name();
+  auto propose = [&](const v1::Participant& p) {
+    v1::ProposeParticipationRequest r;
+    r.set_participant(p.name());
+    r.set_track(track);
+    *r.mutable_effective_date() = ToDate(absl::CivilDay(2026, 11, 2));
+    return Participations(env_.deps()).Propose(setup, r)->name();
+  };
+  const std::string theirs = propose(stockholm);
+  const std::string others = propose(goteborg);
+
+  const std::string staff_token = *PrincipalRegistry::NewToken();
+  const std::string supplier_token = *PrincipalRegistry::NewToken();
+  {
+    const std::string path = dir_.path() + "/principals.txtpb";
+    std::ofstream(path, std::ios::app) << absl::StrCat(
+        Entry("goteborg-staff", security::MUNICIPALITY_STAFF, staff_token,
+              "municipality_codes: \"1480\""),
+        Entry("supplier", security::SUPPLIER, supplier_token,
+              absl::StrCat("supplier: \"", supplier, "\"").c_str()));
+    ASSERT_TRUE(registry_->Reload().ok());
+  }
+  auto participants = v1::ParticipantService::NewStub(channel_);
+  auto participations = v1::ParticipationService::NewStub(channel_);
+  auto get_participant = [&](const std::string& token,
+                             const std::string& name) {
+    v1::GetParticipantRequest r;
+    r.set_name(name);
+    v1::Participant out;
+    auto context = As(token);
+    return participants->GetParticipant(context.get(), r, &out).error_code();
+  };
+  auto get_participation = [&](const std::string& token,
+                               const std::string& name) {
+    v1::GetParticipationRequest r;
+    r.set_name(name);
+    v1::Participation out;
+    auto context = As(token);
+    return participations->GetParticipation(context.get(), r, &out)
+        .error_code();
+  };
+  using grpc::StatusCode;
+  // The Stockholm case officer.
+  EXPECT_EQ(get_participant(officer_token_, stockholm.name()), StatusCode::OK);
+  EXPECT_EQ(get_participant(officer_token_, goteborg.name()),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(get_participant(officer_token_, "participants/missing"),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(get_participation(officer_token_, theirs), StatusCode::OK);
+  EXPECT_EQ(get_participation(officer_token_, others),
+            StatusCode::PERMISSION_DENIED);
+  // Göteborg's staff, the other way round.
+  EXPECT_EQ(get_participant(staff_token, goteborg.name()), StatusCode::OK);
+  EXPECT_EQ(get_participation(staff_token, theirs),
+            StatusCode::PERMISSION_DENIED);
+  // The supplier: the participation of its participant, not the person's
+  // record, not others.
+  EXPECT_EQ(get_participation(supplier_token, theirs), StatusCode::OK);
+  EXPECT_EQ(get_participation(supplier_token, others),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(get_participant(supplier_token, stockholm.name()),
+            StatusCode::PERMISSION_DENIED);
+
+  // Creating or moving a participant outside one's municipalities.
+  v1::CreateParticipantRequest create;
+  create.mutable_participant()->set_external_reference("new");
+  create.mutable_participant()->set_birth_year(1985);
+  create.mutable_participant()->set_gender(v1::MALE);
+  create.mutable_participant()->set_municipality_code("1480");
+  create.mutable_participant()->set_education_level(v1::UPPER_SECONDARY);
+  v1::Participant created;
+  {
+    auto context = As(officer_token_);
+    EXPECT_EQ(participants->CreateParticipant(context.get(), create, &created)
+                  .error_code(),
+              StatusCode::PERMISSION_DENIED);
+  }
+  create.mutable_participant()->set_municipality_code("0180");
+  {
+    auto context = As(officer_token_);
+    grpc::Status s =
+        participants->CreateParticipant(context.get(), create, &created);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  // A duplicate personnummer names the existing participant only to those
+  // who reach it.
+  create.mutable_participant()->set_external_reference("duplicate");
+  create.mutable_participant()->set_personnummer("198112189876");
+  create.mutable_participant()->set_birth_year(1981);
+  for (const auto& [token, names] :
+       {std::pair{officer_token_, false}, std::pair{admin_token_, true}}) {
+    auto context = As(token);
+    grpc::Status s =
+        participants->CreateParticipant(context.get(), create, &created);
+    EXPECT_EQ(s.error_code(), StatusCode::ALREADY_EXISTS) << s.error_message();
+    EXPECT_EQ(s.error_message().find(goteborg.name()) != std::string::npos,
+              names)
+        << s.error_message();
+    EXPECT_EQ(s.error_message().find("9876"), std::string::npos);
+  }
+
+  v1::UpdateParticipantRequest move;
+  move.mutable_participant()->set_name(stockholm.name());
+  move.mutable_participant()->set_municipality_code("1480");
+  move.mutable_update_mask()->add_paths("municipality_code");
+  {
+    auto context = As(officer_token_);
+    v1::Participant out;
+    EXPECT_EQ(
+        participants->UpdateParticipant(context.get(), move, &out).error_code(),
+        StatusCode::PERMISSION_DENIED);
   }
 }
 

@@ -1,0 +1,36 @@
+// Where a resource belongs, for scope checks (ruling 9.6: reading a
+// resource to learn its scope is allowed; returning any of it is not).
+#ifndef JOBTRACK_SERVICES_SECURITY_RESOURCE_SCOPE_H_
+#define JOBTRACK_SERVICES_SECURITY_RESOURCE_SCOPE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/common/principal.h"
+#include "storage/storage.h"
+
+namespace jobtrack {
+
+struct ResourceScope {
+  // Participants: where they live; participations: their participant's.
+  std::vector<std::string> municipalities;
+  // Participants and participations: the assigned supplier, if any.
+  std::string supplier;
+};
+
+// The scope of `name`, `participants/{id}` or `participations/{id}`, read
+// from `reader`. NOT_FOUND if it does not exist; INVALID_ARGUMENT for a
+// name of another kind.
+absl::StatusOr<ResourceScope> ScopeOf(storage::Reader& reader,
+                                      absl::string_view name);
+
+// Whether `principal` reaches a resource of `scope`: ADMIN always;
+// CASE_OFFICER and MUNICIPALITY_STAFF if one of its municipalities is
+// theirs; SUPPLIER if it is assigned to them; nobody else.
+bool Reaches(const Principal& principal, const ResourceScope& scope);
+
+}  // namespace jobtrack
+
+#endif  // JOBTRACK_SERVICES_SECURITY_RESOURCE_SCOPE_H_

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <cstddef>
 #include <type_traits>
 #include <utility>
 
@@ -41,14 +42,19 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
 
 // Answers a standard List call: `domain.List` gives a page of resources
 // and the next page token; `add` appends an item to the response
-// (e.g. [](auto& r) { return r.add_employers(); }).
-template <typename Response, typename Request, typename Domain, typename Add>
+// (e.g. [](auto& r) { return r.add_employers(); }). With `visible`, a
+// predicate (const CallContext&, const Item&) -> StatusOr<bool>, items the
+// caller may not see are left out of the page (pages are maxima: one may
+// come back short, or empty with a next page token).
+template <typename Response, typename Request, typename Domain, typename Add,
+          typename Visible = std::nullptr_t>
 grpc::ServerUnaryReactor* ServeList(const Gatekeeper& gatekeeper,
                                     grpc::CallbackServerContext* context,
                                     const Request* request, Response* response,
-                                    Domain& domain, Add add) {
+                                    Domain& domain, Add add,
+                                    Visible visible = nullptr) {
   return Serve(gatekeeper, context, *request, response,
-               [&]() -> absl::StatusOr<Response> {
+               [&](const CallContext& call) -> absl::StatusOr<Response> {
                  std::string parent;
                  if constexpr (requires { request->parent(); }) {
                    parent = request->parent();
@@ -58,7 +64,14 @@ grpc::ServerUnaryReactor* ServeList(const Gatekeeper& gatekeeper,
                                  request->page_token(), request->filter());
                  if (!page.ok()) return page.status();
                  Response out;
-                 for (auto& item : page->first) *add(out) = std::move(item);
+                 for (auto& item : page->first) {
+                   if constexpr (!std::is_same_v<Visible, std::nullptr_t>) {
+                     absl::StatusOr<bool> shown = visible(call, item);
+                     if (!shown.ok()) return shown.status();
+                     if (!*shown) continue;
+                   }
+                   *add(out) = std::move(item);
+                 }
                  out.set_next_page_token(page->second);
                  return out;
                });

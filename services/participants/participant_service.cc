@@ -29,8 +29,12 @@ grpc::ServerUnaryReactor* ParticipantService::ListParticipants(
     grpc::CallbackServerContext* context,
     const v1::ListParticipantsRequest* request,
     v1::ListParticipantsResponse* response) {
-  return ServeList(*gatekeeper_, context, request, response, participants_,
-                   [](auto& r) { return r.add_participants(); });
+  return ServeList(
+      *gatekeeper_, context, request, response, participants_,
+      [](auto& r) { return r.add_participants(); },
+      [this](const CallContext& call, const auto& item) {
+        return gatekeeper_->Reaches(call, item.name());
+      });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::UpdateParticipant(

@@ -37,8 +37,12 @@ grpc::ServerUnaryReactor* ParticipationService::ListParticipations(
     grpc::CallbackServerContext* context,
     const v1::ListParticipationsRequest* request,
     v1::ListParticipationsResponse* response) {
-  return ServeList(*gatekeeper_, context, request, response, participations_,
-                   [](auto& r) { return r.add_participations(); });
+  return ServeList(
+      *gatekeeper_, context, request, response, participations_,
+      [](auto& r) { return r.add_participations(); },
+      [this](const CallContext& call, const auto& item) {
+        return gatekeeper_->Reaches(call, item.name());
+      });
 }
 
 grpc::ServerUnaryReactor* ParticipationService::ListParticipationEvents(

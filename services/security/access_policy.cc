@@ -63,13 +63,14 @@ const Rule kRules[] = {
     {"DeleteIntake", {ADMIN}},
     // Personal data: case officers and municipality staff for participants
     // in their municipalities; suppliers report on the participations of
-    // participants assigned to them. Lists, look-ups and erasure stay
-    // ADMIN-only until lists are filtered by scope.
+    // participants assigned to them. Look-ups by personnummer and erasure
+    // stay ADMIN-only.
     {"CreateParticipant",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
      {"participant.municipality_code"}},
     {"GetParticipant", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"name"}},
-    {"ListParticipants", {ADMIN}},
+    // Lists leave out what the caller does not reach (ServeList).
+    {"ListParticipants", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
     {"UpdateParticipant",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
      {"participant.name", "participant.municipality_code"}},
@@ -105,7 +106,7 @@ const Rule kRules[] = {
     {"GetParticipation",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
      {"name"}},
-    {"ListParticipations", {ADMIN}},
+    {"ListParticipations", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     {"ListParticipationEvents",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
      {"name"}},

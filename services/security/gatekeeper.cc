@@ -82,7 +82,7 @@ absl::Status Gatekeeper::CheckScope(
           !absl::IsInvalidArgument(scope.status())) {
         return scope.status();  // Storage trouble, not a refusal.
       }
-      reached = scope.ok() && Reaches(principal, *scope);
+      reached = scope.ok() && jobtrack::Reaches(principal, *scope);
     }
     if (!reached) {
       return absl::PermissionDeniedError(
@@ -90,6 +90,16 @@ absl::Status Gatekeeper::CheckScope(
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Gatekeeper::Reaches(const CallContext& call,
+                                         absl::string_view name) const {
+  if (call.who == nullptr || call.who->role == security::ADMIN) return true;
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, name);
+  if (absl::IsNotFound(scope.status())) return false;
+  if (!scope.ok()) return scope.status();
+  return jobtrack::Reaches(*call.who, *scope);
 }
 
 absl::Status Gatekeeper::Redact(const CallContext& call,
@@ -104,7 +114,7 @@ absl::Status Gatekeeper::Redact(const CallContext& call,
   const std::string name(message.substr(at));
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, name);
-  if (scope.ok() && Reaches(*call.who, *scope)) return status;
+  if (scope.ok() && jobtrack::Reaches(*call.who, *scope)) return status;
   absl::Status redacted(status.code(), message.substr(0, at));
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     redacted.SetPayload(url, payload);

@@ -43,6 +43,12 @@ class Gatekeeper {
       const grpc::ServerContextBase& context,
       const google::protobuf::Message& request) const;
 
+  // Whether the caller reaches the resource `name` (participants/…,
+  // participations/…): always for ADMIN; a scoped role by its scope. For
+  // lists, which leave out what the caller may not see.
+  absl::StatusOr<bool> Reaches(const CallContext& call,
+                               absl::string_view name) const;
+
   // `status` as the caller may see it: an ALREADY_EXISTS that names a
   // participant the caller does not reach (a duplicate personnummer) loses
   // the name (ruling 9.4). Everything else is returned unchanged.

@@ -280,6 +280,35 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
   EXPECT_EQ(get_participant(supplier_token, stockholm.name()),
             StatusCode::PERMISSION_DENIED);
 
+  // Lists leave out what the caller does not reach.
+  auto list_participations = [&](const std::string& token) {
+    v1::ListParticipationsResponse out;
+    auto context = As(token);
+    EXPECT_TRUE(
+        participations->ListParticipations(context.get(), {}, &out).ok());
+    std::vector<std::string> names;
+    for (const auto& p : out.participations()) names.push_back(p.name());
+    return names;
+  };
+  EXPECT_EQ(list_participations(supplier_token),
+            std::vector<std::string>{theirs});
+  EXPECT_EQ(list_participations(staff_token), std::vector<std::string>{others});
+  EXPECT_EQ(list_participations(admin_token_).size(), 2u);
+  {
+    v1::ListParticipantsResponse out;
+    auto context = As(officer_token_);
+    ASSERT_TRUE(participants->ListParticipants(context.get(), {}, &out).ok());
+    ASSERT_EQ(out.participants_size(), 1);
+    EXPECT_EQ(out.participants(0).name(), stockholm.name());
+  }
+  {
+    v1::ListParticipantsResponse out;
+    auto context = As(supplier_token);
+    EXPECT_EQ(
+        participants->ListParticipants(context.get(), {}, &out).error_code(),
+        StatusCode::PERMISSION_DENIED);
+  }
+
   // Creating or moving a participant outside one's municipalities.
   v1::CreateParticipantRequest create;
   create.mutable_participant()->set_external_reference("new");

@@ -9,12 +9,41 @@
 
 namespace jobtrack {
 
+absl::Status NarrowToScope(const Principal& principal, ChangeFilter& filter) {
+  switch (principal.role) {
+    case security::ADMIN:
+      return absl::OkStatus();
+    case security::CASE_OFFICER:
+    case security::MUNICIPALITY_STAFF:
+      for (const std::string& m : filter.municipalities) {
+        if (!principal.municipalities.contains(m)) {
+          return absl::PermissionDeniedError(
+              absl::StrCat(principal.id, " may not watch municipality ", m));
+        }
+      }
+      if (filter.municipalities.empty()) {
+        filter.municipalities = principal.municipalities;
+      }
+      return absl::OkStatus();
+    case security::SUPPLIER:
+      if (!filter.supplier.empty() && filter.supplier != principal.supplier) {
+        return absl::PermissionDeniedError(
+            absl::StrCat(principal.id, " may not watch ", filter.supplier));
+      }
+      filter.supplier = principal.supplier;
+      return absl::OkStatus();
+    default:
+      return absl::PermissionDeniedError(
+          absl::StrCat(principal.id, " may not watch changes"));
+  }
+}
+
 grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
     grpc::CallbackServerContext* context,
     const v1::WatchChangesRequest* request) {
-  if (absl::Status admitted = gatekeeper_->Admit(*context, *request).status();
-      !admitted.ok()) {
-    return ProducerStream<v1::Event>::Refuse(admitted);
+  absl::StatusOr<CallContext> admitted = gatekeeper_->Admit(*context, *request);
+  if (!admitted.ok()) {
+    return ProducerStream<v1::Event>::Refuse(admitted.status());
   }
   FieldViolations violations;
   if (request->after_sequence() < 0) {
@@ -34,6 +63,11 @@ grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
   }
   if (!violations.empty()) {
     return ProducerStream<v1::Event>::Refuse(violations.ToStatus());
+  }
+  if (admitted->who != nullptr) {
+    if (absl::Status s = NarrowToScope(*admitted->who, filter); !s.ok()) {
+      return ProducerStream<v1::Event>::Refuse(s);
+    }
   }
   const uint64_t after = static_cast<uint64_t>(request->after_sequence());
   return new ProducerStream<v1::Event>([deps = deps_,

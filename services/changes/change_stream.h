@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "jobtrack/v1/change_service.pb.h"
 #include "services/common/deps.h"
+#include "services/common/principal.h"
 #include "services/common/producer_stream.h"
 
 namespace jobtrack {
@@ -19,6 +20,11 @@ struct ChangeFilter {
   absl::flat_hash_set<std::string> municipalities;  // Empty: all.
   std::string supplier;                             // Empty: all.
 };
+
+// Narrows `filter` to what `principal` may watch: a case officer's or
+// municipality staff's municipalities (PERMISSION_DENIED for one outside
+// them), a supplier's own participants; ADMIN as asked.
+absl::Status NarrowToScope(const Principal& principal, ChangeFilter& filter);
 
 // Sends the event log after `after_sequence`, filtered, then follows new
 // commits, until the call ends (or a storage error, returned). Runs on a

@@ -110,11 +110,13 @@ const Rule kRules[] = {
     {"ListParticipationEvents",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
      {"name"}},
-    // Matching and the change stream: ADMIN until their scope rules land.
+    // Matching: ADMIN until its scope rules land.
     {"ProposeTracks", {ADMIN}},
     {"ProposeCandidates", {ADMIN}},
     {"RecordProposals", {ADMIN}},
-    {"WatchChanges", {ADMIN}},
+    // The change stream narrows its filter to the caller's scope
+    // (NarrowToScope).
+    {"WatchChanges", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     // Follow-up: reporters get suppressed figures (FollowUp), exports only
     // if granted (CheckAccess).
     {"GetReport", {ADMIN, REPORTER}},

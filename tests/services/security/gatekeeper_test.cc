@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/descriptor.h"
+#include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/followup.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
@@ -330,6 +332,7 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
         participants->CreateParticipant(context.get(), create, &created);
     EXPECT_TRUE(s.ok()) << s.error_message();
   }
+  const std::string created_name = created.name();
   // A duplicate personnummer names the existing participant only to those
   // who reach it.
   create.mutable_participant()->set_external_reference("duplicate");
@@ -345,6 +348,52 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
               names)
         << s.error_message();
     EXPECT_EQ(s.error_message().find("9876"), std::string::npos);
+  }
+
+  // The change stream narrows to the caller's scope: read until an event
+  // that comes after every out-of-scope one.
+  auto watch_until = [&](const std::string& token,
+                         const v1::WatchChangesRequest& request,
+                         const std::string& last) {
+    auto changes = v1::ChangeService::NewStub(channel_);
+    auto context = As(token);
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(60));
+    auto reader = changes->WatchChanges(context.get(), request);
+    std::vector<std::string> seen;
+    v1::Event event;
+    while (reader->Read(&event)) {
+      seen.push_back(event.resource());
+      if (event.resource() == last) break;
+    }
+    context->TryCancel();
+    reader->Finish().IgnoreError();
+    return seen;
+  };
+  const std::vector<std::string> officer_sees =
+      watch_until(officer_token_, {}, created_name);
+  ASSERT_FALSE(officer_sees.empty());
+  EXPECT_EQ(officer_sees.back(), created_name);
+  for (const std::string& resource : officer_sees) {
+    EXPECT_NE(resource, goteborg.name());
+    EXPECT_NE(resource, others);
+  }
+  const std::vector<std::string> supplier_sees =
+      watch_until(supplier_token, {}, theirs);
+  ASSERT_FALSE(supplier_sees.empty());
+  EXPECT_EQ(supplier_sees.back(), theirs);
+  for (const std::string& resource : supplier_sees) {
+    EXPECT_TRUE(resource == stockholm.name() || resource == theirs) << resource;
+  }
+  {
+    v1::WatchChangesRequest elsewhere;
+    elsewhere.add_municipality_codes("1480");
+    auto changes = v1::ChangeService::NewStub(channel_);
+    auto context = As(officer_token_);
+    auto reader = changes->WatchChanges(context.get(), elsewhere);
+    v1::Event event;
+    EXPECT_FALSE(reader->Read(&event));
+    EXPECT_EQ(reader->Finish().error_code(), StatusCode::PERMISSION_DENIED);
   }
 
   v1::UpdateParticipantRequest move;

@@ -1,5 +1,6 @@
 #include "services/participants/participant_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/common/handler.h"
 
 namespace jobtrack {
@@ -55,7 +56,26 @@ grpc::ServerUnaryReactor* ParticipantService::LookupParticipant(
     grpc::CallbackServerContext* context,
     const v1::LookupParticipantRequest* request, v1::Participant* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return participants_.Lookup(request->personnummer()); });
+               [&](const CallContext& call) -> absl::StatusOr<v1::Participant> {
+                 absl::StatusOr<v1::Participant> found =
+                     participants_.Lookup(request->personnummer());
+                 if (!found.ok() && !absl::IsNotFound(found.status()))
+                   return found;
+                 // A scoped caller learns nothing of a person out of its scope,
+                 // not even whether the number is known.
+                 absl::StatusOr<bool> reached =
+                     found.ok() ? gatekeeper_->Reaches(call, found->name())
+                                : absl::StatusOr<bool>(call.who == nullptr ||
+                                                       call.who->role ==
+                                                           security::ADMIN);
+                 if (!reached.ok()) return reached.status();
+                 if (!*reached) {
+                   return absl::PermissionDeniedError(absl::StrCat(
+                       call.principal,
+                       " may not look up a personnummer outside its scope"));
+                 }
+                 return found;
+               });
 }
 
 grpc::ServerUnaryReactor* ParticipantService::EraseParticipant(

@@ -63,8 +63,7 @@ const Rule kRules[] = {
     {"DeleteIntake", {ADMIN}},
     // Personal data: case officers and municipality staff for participants
     // in their municipalities; suppliers report on the participations of
-    // participants assigned to them. Look-ups by personnummer and erasure
-    // stay ADMIN-only.
+    // participants assigned to them. Erasure stays ADMIN-only.
     {"CreateParticipant",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
      {"participant.municipality_code"}},
@@ -74,7 +73,9 @@ const Rule kRules[] = {
     {"UpdateParticipant",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
      {"participant.name", "participant.municipality_code"}},
-    {"LookupParticipant", {ADMIN}},
+    // The handler answers PERMISSION_DENIED for a person out of scope and
+    // for an unknown number alike.
+    {"LookupParticipant", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
     {"EraseParticipant", {ADMIN}},
     {"ProposeParticipation",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
@@ -110,10 +111,15 @@ const Rule kRules[] = {
     {"ListParticipationEvents",
      {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
      {"name"}},
-    // Matching: ADMIN until its scope rules land.
-    {"ProposeTracks", {ADMIN}},
+    // Matching: proposals for participants in scope; candidates (which
+    // list persons) stay ADMIN-only until they are filtered by scope.
+    {"ProposeTracks",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"participant"}},
     {"ProposeCandidates", {ADMIN}},
-    {"RecordProposals", {ADMIN}},
+    {"RecordProposals",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"participant"}},
     // The change stream narrows its filter to the caller's scope
     // (NarrowToScope).
     {"WatchChanges", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},

@@ -16,6 +16,7 @@
 #include "google/protobuf/descriptor.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/followup.grpc.pb.h"
+#include "jobtrack/v1/matching.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "jobtrack/v1/participation_service.grpc.pb.h"
@@ -348,6 +349,36 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
               names)
         << s.error_message();
     EXPECT_EQ(s.error_message().find("9876"), std::string::npos);
+  }
+
+  // Look-up by personnummer: within scope only, and an unknown number
+  // answers like a person out of scope.
+  auto lookup = [&](const std::string& token, const char* pnr) {
+    v1::LookupParticipantRequest r;
+    r.set_personnummer(pnr);
+    v1::Participant out;
+    auto context = As(token);
+    return participants->LookupParticipant(context.get(), r, &out).error_code();
+  };
+  EXPECT_EQ(lookup(staff_token, "811218-9876"), StatusCode::OK);
+  EXPECT_EQ(lookup(officer_token_, "811218-9876"),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(lookup(officer_token_, "19900101-0017"),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(lookup(admin_token_, "19900101-0017"), StatusCode::NOT_FOUND);
+  // Proposals for participants in scope only.
+  {
+    auto matching = v1::MatchingService::NewStub(channel_);
+    for (const auto& [who, expected] :
+         {std::pair{stockholm.name(), StatusCode::OK},
+          std::pair{goteborg.name(), StatusCode::PERMISSION_DENIED}}) {
+      v1::ProposeTracksRequest r;
+      r.set_participant(who);
+      v1::ProposeTracksResponse out;
+      auto context = As(officer_token_);
+      grpc::Status s = matching->ProposeTracks(context.get(), r, &out);
+      EXPECT_EQ(s.error_code(), expected) << who << ": " << s.error_message();
+    }
   }
 
   // The change stream narrows to the caller's scope: read until an event

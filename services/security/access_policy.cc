@@ -49,18 +49,26 @@ const Rule kRules[] = {
     {"ListEmployers", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
     {"UpdateEmployer", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
     {"DeleteEmployer", {ADMIN}},
-    // Tracks and intakes: read by the internal roles; written by ADMIN
-    // until writes are checked against the writer's municipalities.
-    {"CreateTrack", {ADMIN}},
+    // Tracks and intakes: read by the internal roles (the catalogue is
+    // national); written by case officers and municipality staff whose
+    // municipalities include all of the track's (deleting a track, which
+    // has a history, is for ADMIN).
+    {"CreateTrack",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"track.municipality_codes"}},
     {"GetTrack", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     {"ListTracks", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"UpdateTrack", {ADMIN}},
+    {"UpdateTrack",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"track.name", "track.municipality_codes"}},
     {"DeleteTrack", {ADMIN}},
-    {"CreateIntake", {ADMIN}},
+    {"CreateIntake", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"parent"}},
     {"GetIntake", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     {"ListIntakes", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"UpdateIntake", {ADMIN}},
-    {"DeleteIntake", {ADMIN}},
+    {"UpdateIntake",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
+     {"intake.name"}},
+    {"DeleteIntake", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"name"}},
     // Personal data: case officers and municipality staff for participants
     // in their municipalities; suppliers report on the participations of
     // participants assigned to them. Erasure stays ADMIN-only.

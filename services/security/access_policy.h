@@ -27,7 +27,7 @@ absl::Status CheckAccess(const Principal& principal, absl::string_view method);
 // The request fields (dotted paths, e.g. "participant.name") naming what a
 // caller with a scoped role (not ADMIN or REPORTER) must reach to call
 // `method`: resource names (ResourceScope), or, for a path ending in
-// `municipality_code`, the municipality of a resource being created or
+// `municipality_code(s)`, the municipalities of a resource being created or
 // moved. Empty: the method works on national data (the catalogue,
 // reports) and has no scope check.
 std::vector<absl::string_view> ScopeTargets(absl::string_view method);

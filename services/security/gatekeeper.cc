@@ -1,5 +1,7 @@
 #include "services/security/gatekeeper.h"
 
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -15,25 +17,33 @@ absl::string_view View(const grpc::string_ref& ref) {
   return absl::string_view(ref.data(), ref.size());
 }
 
-// The string at a dotted field path of `message` ("participant.name"), or
-// "" if a field on the way is missing or not a string.
-std::string FieldText(const google::protobuf::Message& message,
-                      absl::string_view path) {
+// The strings at a dotted field path of `message` ("participant.name",
+// "track.municipality_codes"): one, every element of a repeated last
+// field, or none if a field on the way is missing or not a string.
+std::vector<std::string> FieldTexts(const google::protobuf::Message& message,
+                                    absl::string_view path) {
   const google::protobuf::Message* at = &message;
   for (absl::string_view part : absl::StrSplit(path, '.')) {
     const google::protobuf::FieldDescriptor* field =
         at->GetDescriptor()->FindFieldByName(std::string(part));
-    if (field == nullptr || field->is_repeated()) return "";
+    if (field == nullptr) return {};
+    const google::protobuf::Reflection* reflection = at->GetReflection();
     if (field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
-      at = &at->GetReflection()->GetMessage(*at, field);
+      if (field->is_repeated()) return {};
+      at = &reflection->GetMessage(*at, field);
       continue;
     }
     if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
-      return "";
+      return {};
     }
-    return at->GetReflection()->GetString(*at, field);
+    if (!field->is_repeated()) return {reflection->GetString(*at, field)};
+    std::vector<std::string> values;
+    for (int i = 0; i < reflection->FieldSize(*at, field); ++i) {
+      values.push_back(reflection->GetRepeatedString(*at, field, i));
+    }
+    return values;
   }
-  return "";
+  return {};
 }
 
 }  // namespace
@@ -70,23 +80,25 @@ absl::Status Gatekeeper::CheckScope(
   }
   std::unique_ptr<storage::Reader> reader;
   for (absl::string_view path : ScopeTargets(method)) {
-    const std::string value = FieldText(request, path);
-    if (value.empty()) continue;  // Not given: nothing to reach.
-    bool reached = false;
-    if (absl::EndsWith(path, "municipality_code")) {
-      reached = principal.municipalities.contains(value);
-    } else {
-      if (reader == nullptr) reader = storage_->Snapshot();
-      absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, value);
-      if (!scope.ok() && !absl::IsNotFound(scope.status()) &&
-          !absl::IsInvalidArgument(scope.status())) {
-        return scope.status();  // Storage trouble, not a refusal.
+    for (const std::string& value : FieldTexts(request, path)) {
+      if (value.empty()) continue;  // Not given: nothing to reach.
+      bool reached = false;
+      if (absl::EndsWith(path, "municipality_code") ||
+          absl::EndsWith(path, "municipality_codes")) {
+        reached = principal.municipalities.contains(value);
+      } else {
+        if (reader == nullptr) reader = storage_->Snapshot();
+        absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, value);
+        if (!scope.ok() && !absl::IsNotFound(scope.status()) &&
+            !absl::IsInvalidArgument(scope.status())) {
+          return scope.status();  // Storage trouble, not a refusal.
+        }
+        reached = scope.ok() && jobtrack::Reaches(principal, *scope);
       }
-      reached = scope.ok() && jobtrack::Reaches(principal, *scope);
-    }
-    if (!reached) {
-      return absl::PermissionDeniedError(
-          absl::StrCat(principal.id, " may not reach ", value));
+      if (!reached) {
+        return absl::PermissionDeniedError(
+            absl::StrCat(principal.id, " may not reach ", value));
+      }
     }
   }
   return absl::OkStatus();

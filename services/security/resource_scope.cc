@@ -1,8 +1,11 @@
 #include "services/security/resource_scope.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/participation.pb.h"
+#include "jobtrack/v1/track.pb.h"
 #include "services/common/errors.h"
 #include "services/common/record_table.h"
 
@@ -33,6 +36,23 @@ absl::StatusOr<ResourceScope> ScopeOf(storage::Reader& reader,
     if (!p.ok()) return p.status();
     return ParticipantScope(reader, p->participant());
   }
+  if (absl::StartsWith(name, "tracks/")) {
+    const absl::string_view track = name.substr(0, name.find("/intakes/"));
+    absl::StatusOr<v1::Track> t =
+        RecordTable<v1::Track>(nullptr).Get(reader, track);
+    if (!t.ok()) return t.status();
+    if (track.size() != name.size()) {
+      // The intake must exist too.
+      absl::Status intake =
+          RecordTable<v1::Intake>(nullptr).Get(reader, name).status();
+      if (!intake.ok()) return intake;
+    }
+    ResourceScope scope;
+    scope.municipalities.assign(t->municipality_codes().begin(),
+                                t->municipality_codes().end());
+    scope.all_municipalities = true;
+    return scope;
+  }
   return absl::InvalidArgumentError(
       absl::StrCat(name, " has no scope of its own"));
 }
@@ -43,6 +63,14 @@ bool Reaches(const Principal& principal, const ResourceScope& scope) {
       return true;
     case security::CASE_OFFICER:
     case security::MUNICIPALITY_STAFF:
+      if (scope.all_municipalities) {
+        return !scope.municipalities.empty() &&
+               std::all_of(scope.municipalities.begin(),
+                           scope.municipalities.end(),
+                           [&](const std::string& m) {
+                             return principal.municipalities.contains(m);
+                           });
+      }
       for (const std::string& m : scope.municipalities) {
         if (principal.municipalities.contains(m)) return true;
       }

@@ -14,21 +14,27 @@
 namespace jobtrack {
 
 struct ResourceScope {
-  // Participants: where they live; participations: their participant's.
+  // Participants: where they live; participations: their participant's;
+  // tracks and their intakes: where the track can be used.
   std::vector<std::string> municipalities;
+  // A track (or an intake of one): reached only by a caller whose
+  // municipalities include all of the track's, since changing it changes
+  // it for every municipality that uses it.
+  bool all_municipalities = false;
   // Participants and participations: the assigned supplier, if any.
   std::string supplier;
 };
 
-// The scope of `name`, `participants/{id}` or `participations/{id}`, read
-// from `reader`. NOT_FOUND if it does not exist; INVALID_ARGUMENT for a
-// name of another kind.
+// The scope of `name` — `participants/{id}`, `participations/{id}`,
+// `tracks/{id}` or `tracks/{id}/intakes/{id}` — read from `reader`. NOT_FOUND
+// if it does not exist; INVALID_ARGUMENT for a name of another kind.
 absl::StatusOr<ResourceScope> ScopeOf(storage::Reader& reader,
                                       absl::string_view name);
 
 // Whether `principal` reaches a resource of `scope`: ADMIN always;
 // CASE_OFFICER and MUNICIPALITY_STAFF if one of its municipalities is
-// theirs; SUPPLIER if it is assigned to them; nobody else.
+// theirs (all of them, for a track); SUPPLIER if it is assigned to them; nobody
+// else.
 bool Reaches(const Principal& principal, const ResourceScope& scope);
 
 }  // namespace jobtrack

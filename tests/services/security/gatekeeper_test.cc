@@ -20,6 +20,7 @@
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "jobtrack/v1/participation_service.grpc.pb.h"
+#include "jobtrack/v1/track.grpc.pb.h"
 #include "services/common/validation.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
@@ -179,7 +180,7 @@ TEST_F(GatekeeperTest, RolesReachOnlyTheirMethods) {
 
 // Scoped roles reach only what is theirs, and a missing resource answers
 // the same as one out of scope.
-TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
+TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
   const CallContext setup{.principal = "setup", .method = "Test"};
   v1::Supplier s;
   s.set_display_name("Rusta och matcha AB");
@@ -378,6 +379,78 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyTheirParticipantsAndParticipations) {
       auto context = As(officer_token_);
       grpc::Status s = matching->ProposeTracks(context.get(), r, &out);
       EXPECT_EQ(s.error_code(), expected) << who << ": " << s.error_message();
+    }
+  }
+
+  // Track writes need every municipality of the track in scope.
+  {
+    auto tracks = v1::TrackService::NewStub(channel_);
+    v1::CreateTrackRequest own = track_request;
+    own.mutable_track()->clear_municipality_codes();
+    own.mutable_track()->add_municipality_codes("0180");
+    v1::Track mine;
+    {
+      auto context = As(officer_token_);
+      grpc::Status s = tracks->CreateTrack(context.get(), own, &mine);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+    {
+      auto context = As(officer_token_);
+      v1::Track out;
+      EXPECT_EQ(
+          tracks->CreateTrack(context.get(), track_request, &out).error_code(),
+          StatusCode::PERMISSION_DENIED);  // 0180 and 1480.
+    }
+    auto update = [&](const std::string& name,
+                      std::vector<std::string> municipalities) {
+      v1::UpdateTrackRequest r;
+      r.mutable_track()->set_name(name);
+      r.mutable_track()->set_display_name("Nytt namn");
+      for (auto& m : municipalities) {
+        r.mutable_track()->add_municipality_codes(m);
+      }
+      r.mutable_update_mask()->add_paths("display_name");
+      if (!municipalities.empty()) {
+        r.mutable_update_mask()->add_paths("municipality_codes");
+      }
+      v1::Track out;
+      auto context = As(officer_token_);
+      return tracks->UpdateTrack(context.get(), r, &out).error_code();
+    };
+    EXPECT_EQ(update(mine.name(), {}), StatusCode::OK);
+    EXPECT_EQ(update(mine.name(), {"0180", "1480"}),
+              StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(update(track, {}), StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(update("tracks/missing", {}), StatusCode::PERMISSION_DENIED);
+    auto intake = [&](const std::string& token, const std::string& parent) {
+      v1::CreateIntakeRequest r;
+      r.set_parent(parent);
+      r.mutable_intake()->set_start_type(v1::Intake::ROLLING);
+      *r.mutable_intake()->mutable_start_date() =
+          ToDate(absl::CivilDay(2026, 12, 1));
+      r.mutable_intake()->set_seats(10);
+      v1::Intake out;
+      auto context = As(token);
+      grpc::Status s = tracks->CreateIntake(context.get(), r, &out);
+      return std::pair{s.error_code(), out.name()};
+    };
+    const auto [created_code, own_intake] = intake(officer_token_, mine.name());
+    EXPECT_EQ(created_code, StatusCode::OK);
+    EXPECT_EQ(intake(officer_token_, track).first,
+              StatusCode::PERMISSION_DENIED);
+    v1::DeleteIntakeRequest remove;
+    remove.set_name(own_intake);
+    google::protobuf::Empty empty;
+    {
+      auto context = As(staff_token);
+      EXPECT_EQ(
+          tracks->DeleteIntake(context.get(), remove, &empty).error_code(),
+          StatusCode::PERMISSION_DENIED);
+    }
+    {
+      auto context = As(officer_token_);
+      grpc::Status s = tracks->DeleteIntake(context.get(), remove, &empty);
+      EXPECT_TRUE(s.ok()) << s.error_message();
     }
   }
 

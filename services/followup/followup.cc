@@ -254,15 +254,19 @@ std::vector<v1::Figure> FollowUp::FiguresFrom(
 }
 
 absl::StatusOr<std::vector<v1::Figure>> FollowUp::FiguresKnownAt(
-    storage::Reader& reader, absl::CivilDay day, const ResolvedScope& scope,
-    uint64_t known_at) const {
-  absl::StatusOr<FollowUpData> data = LoadFollowUpData(reader);
-  if (!data.ok()) return data.status();
-  return ComputeFigures(*data, day, scope, known_at, config_.report);
+    storage::Reader& reader, std::optional<FollowUpData>& log,
+    absl::CivilDay day, const ResolvedScope& scope, uint64_t known_at) const {
+  if (!log) {
+    absl::StatusOr<FollowUpData> data = LoadFollowUpData(reader);
+    if (!data.ok()) return data.status();
+    log = *std::move(data);
+  }
+  return ComputeFigures(*log, day, scope, known_at, config_.report);
 }
 
 absl::StatusOr<std::vector<v1::Restatement>> FollowUp::Restate(
-    storage::Reader& reader, const followup::ClosedPeriod& previous,
+    storage::Reader& reader, std::optional<FollowUpData>& log,
+    const followup::ClosedPeriod& previous,
     const v1::ReportScope& request_scope, const ResolvedScope& scope,
     const std::vector<v1::Figure>& now) const {
   std::vector<v1::Figure> old;
@@ -270,7 +274,7 @@ absl::StatusOr<std::vector<v1::Restatement>> FollowUp::Restate(
     old.assign(stored->figures().begin(), stored->figures().end());
   } else {
     absl::StatusOr<std::vector<v1::Figure>> then = FiguresKnownAt(
-        reader, *ToCivilDay(previous.period().as_of()), scope,
+        reader, log, *ToCivilDay(previous.period().as_of()), scope,
         static_cast<uint64_t>(previous.period().known_at_sequence()));
     if (!then.ok()) return then.status();
     old = *std::move(then);
@@ -303,6 +307,8 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
   uint64_t known_at = 0;
   std::vector<v1::Figure> figures;
   std::vector<v1::Restatement> restatements;
+  // The whole log, read at most once, for replays "as known at" a cut-off.
+  std::optional<FollowUpData> log;
   if (const auto* stored =
           frozen != nullptr ? StoredFor(*frozen, request.scope()) : nullptr) {
     // A closed period as stored.
@@ -315,15 +321,16 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
     // its cut-off (rare; reads the whole log).
     known_at = static_cast<uint64_t>(frozen->period().known_at_sequence());
     absl::StatusOr<std::vector<v1::Figure>> replayed =
-        FiguresKnownAt(*reader, when->day, *scope, known_at);
+        FiguresKnownAt(*reader, log, when->day, *scope, known_at);
     if (!replayed.ok()) return replayed.status();
     figures = *std::move(replayed);
     if (previous != nullptr) {
-      absl::StatusOr<std::vector<v1::Figure>> now = FiguresKnownAt(
-          *reader, *ToCivilDay(previous->period().as_of()), *scope, known_at);
+      absl::StatusOr<std::vector<v1::Figure>> now =
+          FiguresKnownAt(*reader, log, *ToCivilDay(previous->period().as_of()),
+                         *scope, known_at);
       if (!now.ok()) return now.status();
       absl::StatusOr<std::vector<v1::Restatement>> r =
-          Restate(*reader, *previous, request.scope(), *scope, *now);
+          Restate(*reader, log, *previous, request.scope(), *scope, *now);
       if (!r.ok()) return r.status();
       restatements = *std::move(r);
     }
@@ -346,8 +353,8 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
         });
     if (!s.ok()) return s;
     if (previous != nullptr) {
-      absl::StatusOr<std::vector<v1::Restatement>> r =
-          Restate(*reader, *previous, request.scope(), *scope, previous_now);
+      absl::StatusOr<std::vector<v1::Restatement>> r = Restate(
+          *reader, log, *previous, request.scope(), *scope, previous_now);
       if (!r.ok()) return r.status();
       restatements = *std::move(r);
     }
@@ -464,9 +471,13 @@ absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
             });
         if (!s.ok()) return s;
         if (previous != nullptr) {
+          // The previous period stored every scope closed here; the log is
+          // read only if it somehow did not.
+          std::optional<FollowUpData> log;
           for (size_t i = 0; i < scopes.size(); ++i) {
-            absl::StatusOr<std::vector<v1::Restatement>> r = Restate(
-                *reader, *previous, scopes[i], resolved[i], previous_now[i]);
+            absl::StatusOr<std::vector<v1::Restatement>> r =
+                Restate(*reader, log, *previous, scopes[i], resolved[i],
+                        previous_now[i]);
             if (!r.ok()) return r.status();
             for (v1::Restatement& restatement : *r) {
               *record.mutable_reports(static_cast<int>(i))->add_restatements() =

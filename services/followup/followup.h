@@ -6,6 +6,7 @@
 #ifndef JOBTRACK_SERVICES_FOLLOWUP_FOLLOWUP_H_
 #define JOBTRACK_SERVICES_FOLLOWUP_FOLLOWUP_H_
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -80,16 +81,18 @@ class FollowUp {
                                       absl::CivilDay day,
                                       const ResolvedScope& scope) const;
   // The figures as known at sequence `known_at`, replayed from the whole
-  // log (closed periods in scopes they did not store).
+  // log (closed periods in scopes they did not store). `log` holds the log
+  // once read from `reader`, so one call reads it at most once.
   absl::StatusOr<std::vector<v1::Figure>> FiguresKnownAt(
-      storage::Reader& reader, absl::CivilDay day, const ResolvedScope& scope,
-      uint64_t known_at) const;
+      storage::Reader& reader, std::optional<FollowUpData>& log,
+      absl::CivilDay day, const ResolvedScope& scope, uint64_t known_at) const;
   // The restatements of `previous` (the closed period before a report's
   // period) for `scope`: its figures as frozen (stored, or replayed as
   // known at its cut-off) against `now`, its figures as known at the
   // report's cut-off. Small cells are marked, not yet withheld.
   absl::StatusOr<std::vector<v1::Restatement>> Restate(
-      storage::Reader& reader, const followup::ClosedPeriod& previous,
+      storage::Reader& reader, std::optional<FollowUpData>& log,
+      const followup::ClosedPeriod& previous,
       const v1::ReportScope& request_scope, const ResolvedScope& scope,
       const std::vector<v1::Figure>& now) const;
 

@@ -88,12 +88,9 @@ absl::Status Gatekeeper::CheckScope(
         reached = principal.municipalities.contains(value);
       } else {
         if (reader == nullptr) reader = storage_->Snapshot();
-        absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, value);
-        if (!scope.ok() && !absl::IsNotFound(scope.status()) &&
-            !absl::IsInvalidArgument(scope.status())) {
-          return scope.status();  // Storage trouble, not a refusal.
-        }
-        reached = scope.ok() && jobtrack::Reaches(principal, *scope);
+        absl::StatusOr<bool> reaches = ReachesName(*reader, principal, value);
+        if (!reaches.ok()) return reaches.status();  // Not a refusal.
+        reached = *reaches;
       }
       if (!reached) {
         return absl::PermissionDeniedError(
@@ -106,12 +103,10 @@ absl::Status Gatekeeper::CheckScope(
 
 absl::StatusOr<bool> Gatekeeper::Reaches(const CallContext& call,
                                          absl::string_view name) const {
+  // ADMIN needs no read (and LocalDevelopment has no storage).
   if (call.who == nullptr || call.who->role == security::ADMIN) return true;
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
-  absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, name);
-  if (absl::IsNotFound(scope.status())) return false;
-  if (!scope.ok()) return scope.status();
-  return jobtrack::Reaches(*call.who, *scope);
+  return ReachesName(*reader, *call.who, name);
 }
 
 absl::Status Gatekeeper::Redact(const CallContext& call,
@@ -123,10 +118,8 @@ absl::Status Gatekeeper::Redact(const CallContext& call,
   const absl::string_view message = status.message();
   const size_t at = message.find("participants/");
   if (at == absl::string_view::npos) return status;
-  const std::string name(message.substr(at));
-  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
-  absl::StatusOr<ResourceScope> scope = ScopeOf(*reader, name);
-  if (scope.ok() && jobtrack::Reaches(*call.who, *scope)) return status;
+  absl::StatusOr<bool> reached = Reaches(call, message.substr(at));
+  if (reached.ok() && *reached) return status;
   absl::Status redacted(status.code(), message.substr(0, at));
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     redacted.SetPayload(url, payload);

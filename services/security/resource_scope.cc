@@ -82,4 +82,17 @@ bool Reaches(const Principal& principal, const ResourceScope& scope) {
   }
 }
 
+absl::StatusOr<bool> ReachesName(storage::Reader& reader,
+                                 const Principal& principal,
+                                 absl::string_view name) {
+  if (principal.role == security::ADMIN) return true;
+  absl::StatusOr<ResourceScope> scope = ScopeOf(reader, name);
+  if (absl::IsNotFound(scope.status()) ||
+      absl::IsInvalidArgument(scope.status())) {
+    return false;
+  }
+  if (!scope.ok()) return scope.status();
+  return Reaches(principal, *scope);
+}
+
 }  // namespace jobtrack

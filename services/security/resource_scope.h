@@ -37,6 +37,13 @@ absl::StatusOr<ResourceScope> ScopeOf(storage::Reader& reader,
 // else.
 bool Reaches(const Principal& principal, const ResourceScope& scope);
 
+// Whether `principal` reaches the resource `name`, read from `reader`:
+// false for a name that does not exist or has no scope (the caller learns
+// nothing more); an error only for storage trouble. ADMIN without a read.
+absl::StatusOr<bool> ReachesName(storage::Reader& reader,
+                                 const Principal& principal,
+                                 absl::string_view name);
+
 }  // namespace jobtrack
 
 #endif  // JOBTRACK_SERVICES_SECURITY_RESOURCE_SCOPE_H_

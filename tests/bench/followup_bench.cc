@@ -48,20 +48,13 @@ double PeakRssMb() {
   return static_cast<double>(usage.ru_maxrss) / 1024;
 }
 
-struct Dataset {
-  testing::TempDir dir;
-  ManualClock clock{testing::DefaultTestTime()};
-  RandomIdGenerator ids;
-  PiiHasher hasher{std::string(32, 'k')};
-  std::unique_ptr<storage::Storage> storage;
+struct Dataset : bench::BenchEnv {
+  // Loading reads what it checks (seats, duplicates) from SSTs; with the
+  // default 64 MB cache most of the load time goes to decompressing the
+  // same blocks again (perf at 500 000: snappy ≈ 30 %).
+  Dataset() : BenchEnv(size_t{2} << 30) {}
   std::unique_ptr<ReportProjection> projection;
   int64_t participations = 0;
-  Deps deps() {
-    return {.storage = storage.get(),
-            .clock = &clock,
-            .ids = &ids,
-            .hasher = &hasher};
-  }
 };
 
 int EnvInt(const char* name, int fallback) {
@@ -71,19 +64,8 @@ int EnvInt(const char* name, int fallback) {
 
 Dataset* Build(int64_t target) {
   auto* d = new Dataset;
-  if (!LoadSwedishTimeZone().ok()) std::abort();
-  storage::Options options;
-  options.path = d->dir.path() + "/db";
-  options.sync = false;  // Loading only; the benchmark reads.
-  // Loading reads what it checks (seats, duplicates) from SSTs; with the
-  // default 64 MB cache most of the load time goes to decompressing the
-  // same blocks again (perf at 500 000: snappy ≈ 30 %).
-  options.block_cache_bytes = size_t{2} << 30;
-  d->storage = *storage::Storage::Open(options);
   std::mt19937 random(5);
-  std::vector<int> weights;
-  for (const auto& p : bench::kPlaces) weights.push_back(p.second);
-  std::discrete_distribution<int> place(weights.begin(), weights.end());
+  std::discrete_distribution<int> place = bench::PlaceDistribution();
   auto uniform = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(random);
   };
@@ -130,12 +112,7 @@ Dataset* Build(int64_t target) {
     if (track->kind() == v1::Track::EMPLOYER_DIRECTED) {
       v1::Employer e;
       e.set_display_name(absl::StrCat("Arbetsgivare ", t));
-      std::string orgnr = absl::StrCat(5560000000LL + t * 10LL);
-      for (char c = '0'; c <= '9'; ++c) {
-        orgnr.back() = c;
-        if (LuhnValid(orgnr)) break;
-      }
-      e.set_organisation_number(orgnr);
+      e.set_organisation_number(bench::OrganisationNumber(t));
       e.set_sector(t % 3 ? v1::Employer::PRIVATE : v1::Employer::MUNICIPAL);
       e.set_sni_code(sni[t % 5]);
       e.set_municipality_code(home);

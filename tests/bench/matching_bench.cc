@@ -41,36 +41,18 @@ constexpr const char* kSsyk[] = {"5321", "8331", "4322", "5120", "9412",
 constexpr const char* kSni[] = {"87301", "49311", "52100", "56100", "56100",
                                 "41200", "88101", "86101", "52100", "56100"};
 
-struct Dataset {
-  testing::TempDir dir;
-  ManualClock clock{testing::DefaultTestTime()};
-  RandomIdGenerator ids;
-  PiiHasher hasher{std::string(32, 'k')};
-  std::unique_ptr<storage::Storage> storage;
+struct Dataset : bench::BenchEnv {
   std::vector<std::string> participants;
   std::unique_ptr<MatchingIndex> index;
   int completed = 0;
   int enrolled = 0;
-  Deps deps() {
-    return {.storage = storage.get(),
-            .clock = &clock,
-            .ids = &ids,
-            .hasher = &hasher};
-  }
 };
 
 Dataset* Build(int scale) {
   auto* d = new Dataset;
-  if (!LoadSwedishTimeZone().ok()) std::abort();
-  storage::Options options;
-  options.path = d->dir.path() + "/db";
-  options.sync = false;  // Loading only; the benchmark reads.
-  d->storage = *storage::Storage::Open(options);
   d->index = *MatchingIndex::Open(d->storage.get());
   std::mt19937 random(42);
-  std::vector<int> weights;
-  for (const auto& p : kPlaces) weights.push_back(p.second);
-  std::discrete_distribution<int> place(weights.begin(), weights.end());
+  std::discrete_distribution<int> place = bench::PlaceDistribution();
   const CallContext context{.principal = "bench", .method = "Load"};
   Employers employers(d->deps());
   Modules modules(d->deps());
@@ -101,12 +83,7 @@ Dataset* Build(int scale) {
     const int kind = t % 10;
     v1::Employer e;
     e.set_display_name(absl::StrCat("Arbetsgivare ", t));
-    std::string orgnr = absl::StrCat(5560000000LL + t * 10LL);
-    for (char c = '0'; c <= '9'; ++c) {
-      orgnr.back() = c;
-      if (LuhnValid(orgnr)) break;
-    }
-    e.set_organisation_number(orgnr);
+    e.set_organisation_number(bench::OrganisationNumber(t));
     e.set_sector(v1::Employer::PRIVATE);
     e.set_sni_code(kSni[kind]);
     const char* home = kPlaces[place(random)].first;

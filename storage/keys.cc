@@ -93,6 +93,16 @@ std::string AggregateEventPrefix(absl::string_view aggregate) {
   return IndexPrefix("events", aggregate);
 }
 
+std::string AuditKey(int64_t unix_micros, uint64_t sequence) {
+  return absl::StrCat(EventKey(unix_micros < 0 ? 0 : unix_micros),
+                      EventKey(sequence));
+}
+
+uint64_t AuditKeySequence(absl::string_view key) {
+  if (key.size() != 16) return 0;
+  return EventKeySequence(key.substr(8));
+}
+
 std::string RequestKey(absl::string_view principal, absl::string_view method,
                        absl::string_view request_id) {
   return absl::StrCat(principal, kSep, method, kSep, request_id);

@@ -15,6 +15,12 @@
 //             erasure can forget them; expires with them
 //   events    <sequence: 8 bytes big-endian>        -> serialized event
 //   index     "events" 0x00 <aggregate> 0x00 <sequence: 8 bytes BE> -> ""
+//   audit     <time: 8 bytes BE µs> <sequence: 8 bytes BE> -> v1.AuditEvent
+//   index     "auditEvents" 0x00 "resource=" <name> 0x00 <hex audit key> -> ""
+//
+// The audit column family was added after schema version 1 without a
+// version change: it is created empty when missing, and nothing else
+// changed.
 //
 // Event sequences are the commit order: gap-free, starting at 1.
 //
@@ -70,6 +76,12 @@ uint64_t EventKeySequence(absl::string_view key);
 // Index entry tying an event to its aggregate (e.g. a participation's name).
 std::string AggregateEventKey(absl::string_view aggregate, uint64_t sequence);
 std::string AggregateEventPrefix(absl::string_view aggregate);
+
+// An audit entry's key: recorded time (µs since the epoch; earlier times
+// count as 0) and sequence, both 8 bytes big-endian, so keys sort by time.
+std::string AuditKey(int64_t unix_micros, uint64_t sequence);
+// The sequence of an audit key; 0 if the key is not one.
+uint64_t AuditKeySequence(absl::string_view key);
 
 std::string RequestKey(absl::string_view principal, absl::string_view method,
                        absl::string_view request_id);

@@ -23,7 +23,7 @@ namespace {
 
 // Names of the column families, in Column order.
 constexpr const char* kColumnNames[] = {"default", "records", "index",
-                                        "requests", "events"};
+                                        "requests", "events", "audit"};
 constexpr size_t kColumnCount = std::size(kColumnNames);
 
 // Drops request-id records whose time to live has passed.
@@ -312,9 +312,9 @@ rocksdb::ColumnFamilyHandle* Storage::Handle(Column column) const {
   return handles_[static_cast<size_t>(column)];
 }
 
-std::unique_ptr<Transaction> Storage::Begin() {
+std::unique_ptr<Transaction> Storage::Begin(Durability durability) {
   rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
+  write_options.sync = options_.sync && durability == Durability::kConfigured;
   rocksdb::TransactionOptions txn_options;
   txn_options.deadlock_detect = true;
   txn_options.lock_timeout = absl::ToInt64Milliseconds(options_.lock_timeout);
@@ -325,6 +325,15 @@ std::unique_ptr<Transaction> Storage::Begin() {
 
 std::unique_ptr<Reader> Storage::Snapshot() {
   return std::make_unique<SnapshotReader>(this);
+}
+
+absl::StatusOr<std::optional<std::string>> Storage::LastKey(Column column) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), Handle(column)));
+  it->SeekToLast();
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  if (!it->Valid()) return std::nullopt;
+  return std::string(View(it->key()));
 }
 
 uint64_t Storage::LastSequence() const {

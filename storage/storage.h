@@ -38,7 +38,17 @@ class TransactionDB;
 
 namespace jobtrack::storage {
 
-enum class Column { kMeta, kRecords, kIndex, kRequests, kEvents };
+enum class Column { kMeta, kRecords, kIndex, kRequests, kEvents, kAudit };
+
+// Whether a commit waits for the write-ahead log to reach the disk.
+enum class Durability {
+  // As Options::sync says (the default for every write).
+  kConfigured,
+  // Written to the WAL but not synced before Commit returns: survives a
+  // crash of the process, not of the machine, until the next synced commit
+  // (which syncs everything before it). For the audit entries of reads.
+  kBuffered,
+};
 
 // The schema version this build writes. Bump it, and add a Migration, when
 // the stored layout changes.
@@ -148,9 +158,13 @@ class Storage {
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 
-  std::unique_ptr<Transaction> Begin();
+  std::unique_ptr<Transaction> Begin(
+      Durability durability = Durability::kConfigured);
   // A consistent read-only view as of now.
   std::unique_ptr<Reader> Snapshot();
+
+  // The greatest key of `column`, or nullopt if it is empty.
+  absl::StatusOr<std::optional<std::string>> LastKey(Column column);
 
   // The sequence of the last committed event (0 if none).
   uint64_t LastSequence() const;

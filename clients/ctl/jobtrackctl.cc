@@ -40,6 +40,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "jobtrack/v1/agreement.grpc.pb.h"
+#include "jobtrack/v1/audit.grpc.pb.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
 #include "jobtrack/v1/followup.grpc.pb.h"
@@ -103,6 +104,9 @@ constexpr Collection kCollections[] = {
     {"participants", "ParticipantService", "Participant", "Participants"},
     {"participations", "ParticipationService", "Participation",
      "Participations"},
+    // List only (no GetAuditEvent): `list auditEvents --filter='resource =
+    // participants/…'`.
+    {"auditEvents", "AuditService", "AuditEvent", "AuditEvents"},
 };
 
 const Collection* FindCollection(absl::string_view plural) {
@@ -131,6 +135,7 @@ void LinkServices() {
   (void)jobtrack::v1::ProposeTracksRequest::descriptor();
   (void)jobtrack::v1::WatchChangesRequest::descriptor();
   (void)jobtrack::v1::GetReportRequest::descriptor();
+  (void)jobtrack::v1::ListAuditEventsRequest::descriptor();
 }
 
 std::string NewUuid() {
@@ -442,6 +447,11 @@ int ByName(Client& client, const char* verb, const std::string& name) {
   }
   const MethodDescriptor* method =
       FindMethod(absl::StrCat(c->service, ".", verb, c->singular));
+  if (method == nullptr) {
+    std::cerr << "error: " << c->plural << " cannot be " << verb
+              << " by name; use `list " << c->plural << "`\n";
+    return 2;
+  }
   return CallMethod(client, method, absl::StrCat("{\"name\": \"", name, "\"}"));
 }
 
@@ -491,7 +501,7 @@ constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
       every service method
   jobtrackctl [flags] list COLLECTION [--filter=EXPR] [--parent=tracks/ID] [--all]
       COLLECTION: employers suppliers agreements modules tracks intakes
-              participants participations
+              participants participations auditEvents (ADMIN)
   jobtrackctl [flags] get NAME          e.g. get tracks/abc123
   jobtrackctl [flags] delete NAME
   jobtrackctl [flags] call SERVICE.METHOD [JSON]
@@ -530,7 +540,7 @@ int main(int argc, char** argv) {
          {"EmployerService", "SupplierService", "AgreementService",
           "ModuleService", "TrackService", "ParticipantService",
           "ParticipationService", "MatchingService", "ChangeService",
-          "FollowUpService"}) {
+          "FollowUpService", "AuditService"}) {
       const auto* descriptor =
           google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
               absl::StrCat(kPackage, service));

@@ -61,14 +61,14 @@ grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
     }
     filter.supplier = request->supplier();
   }
-  if (!violations.empty()) {
-    return ProducerStream<v1::Event>::Refuse(violations.ToStatus());
+  absl::Status opened = violations.ToStatus();
+  if (opened.ok() && admitted->who != nullptr) {
+    opened = NarrowToScope(*admitted->who, filter);
   }
-  if (admitted->who != nullptr) {
-    if (absl::Status s = NarrowToScope(*admitted->who, filter); !s.ok()) {
-      return ProducerStream<v1::Event>::Refuse(s);
-    }
-  }
+  // A stream is audited when it opens (or is refused), not when it ends:
+  // a watch may last for days.
+  opened = gatekeeper_->Audit(*admitted, *request, nullptr, opened);
+  if (!opened.ok()) return ProducerStream<v1::Event>::Refuse(opened);
   const uint64_t after = static_cast<uint64_t>(request->after_sequence());
   return new ProducerStream<v1::Event>([deps = deps_,
                                         filter = std::move(filter),

@@ -1,5 +1,5 @@
 // What the domain code is given from outside: storage, time, ids, the
-// keyed hasher, and the gatekeeper of the handlers. Injected so that tests
+// keyed hasher, the gatekeeper of the handlers and the audit log. Injected so that tests
 // control each of them.
 #ifndef JOBTRACK_SERVICES_COMMON_DEPS_H_
 #define JOBTRACK_SERVICES_COMMON_DEPS_H_
@@ -11,6 +11,7 @@
 
 namespace jobtrack {
 
+class AuditLog;
 class Gatekeeper;
 
 // Non-owning; everything must outlive the services that use it.
@@ -22,6 +23,9 @@ struct Deps {
   // Admits calls at the API's edge (handlers only; the domain code never
   // reads it).
   const Gatekeeper* gatekeeper = nullptr;
+  // The audit log the gatekeeper writes, read by AuditService (null: the
+  // server keeps none, and ListAuditEvents answers FAILED_PRECONDITION).
+  const AuditLog* audit = nullptr;
 };
 
 }  // namespace jobtrack

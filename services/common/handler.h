@@ -35,8 +35,13 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
   } else {
     result = std::forward<Call>(call)();
   }
-  if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
+  absl::Status status = result.status();
+  if (admitted.ok()) {
+    status = gatekeeper.Audit(*admitted, request,
+                              result.ok() ? &*result : nullptr, status);
+  }
+  if (status.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 

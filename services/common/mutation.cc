@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "services/audit/audit_entry.h"
+#include "services/audit/audit_log.h"
 #include "services/common/errors.h"
 #include "services/common/resource.h"
 #include "storage/keys.h"
@@ -118,7 +120,14 @@ absl::Status RunMutationImpl(
       }
     }
   }
-  return txn->Commit();
+  if (context.audit != nullptr) {
+    absl::Status s = context.audit->AddToCommit(
+        *txn, AuditEntryFor(context, request, response, absl::OkStatus()));
+    if (!s.ok()) return s;
+  }
+  if (absl::Status s = txn->Commit(); !s.ok()) return s;
+  context.audit_committed = context.audit != nullptr;
+  return absl::OkStatus();
 }
 
 }  // namespace jobtrack

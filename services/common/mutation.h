@@ -18,12 +18,20 @@
 
 namespace jobtrack {
 
+class AuditLog;
+
 // Who is calling what. Request ids are scoped by both.
 struct CallContext {
   std::string principal = "anonymous";
   std::string method;
   // The authenticated caller (null in domain tests that call directly).
   std::shared_ptr<const Principal> who = nullptr;
+  // Where the call is audited, if it must be (it reads or writes personal
+  // data); null otherwise.
+  const AuditLog* audit = nullptr;
+  // Set by RunMutation once the call's audit entry was committed with its
+  // writes, so that the handler does not append a second one.
+  mutable bool audit_committed = false;
 };
 
 // True for a UUID in its 8-4-4-4-12 hex form.
@@ -40,6 +48,9 @@ bool IsUuid(absl::string_view text);
 // concurrent calls with one id exactly one runs `body`; the other waits and
 // returns its response (or ABORTED if the wait times out). The response record
 // is written in the same commit as `body`'s writes. Failed calls store nothing.
+//
+// With `context.audit`, the call's audit entry (AuditEntryFor) is written in
+// that same commit too, and `context.audit_committed` is set.
 absl::Status RunMutationImpl(
     const Deps& deps, const CallContext& context,
     const google::protobuf::Message& request, absl::string_view request_id,

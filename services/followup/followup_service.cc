@@ -34,9 +34,15 @@ grpc::ServerWriteReactor<v1::ParticipationRow>*
 FollowUpService::ExportParticipations(
     grpc::CallbackServerContext* context,
     const v1::ExportParticipationsRequest* request) {
-  if (absl::Status admitted = gatekeeper_->Admit(*context, *request).status();
-      !admitted.ok()) {
-    return ProducerStream<v1::ParticipationRow>::Refuse(admitted);
+  absl::StatusOr<CallContext> admitted = gatekeeper_->Admit(*context, *request);
+  if (!admitted.ok()) {
+    return ProducerStream<v1::ParticipationRow>::Refuse(admitted.status());
+  }
+  // Audited when the export starts (the rows name no resources).
+  if (absl::Status s =
+          gatekeeper_->Audit(*admitted, *request, nullptr, absl::OkStatus());
+      !s.ok()) {
+    return ProducerStream<v1::ParticipationRow>::Refuse(s);
   }
   return new ProducerStream<v1::ParticipationRow>(
       [this, request = *request](StreamSink<v1::ParticipationRow>& sink) {

@@ -137,6 +137,25 @@ const Rule kRules[] = {
     {"ListPeriods", {ADMIN, REPORTER}},
     {"ClosePeriod", {ADMIN}},
     {"ExportParticipations", {ADMIN, REPORTER}},
+    // The audit log itself.
+    {"ListAuditEvents", {ADMIN}},
+};
+
+// Methods that read or write personal data (DESIGN 6): participants and
+// what is tied to them, and employers and suppliers, whose
+// organisationsnummer is a personnummer for a sole trader (ruling 9.2).
+// Every call of these is audited.
+const absl::string_view kPersonalDataMethods[] = {
+    "CreateEmployer", "GetEmployer", "ListEmployers", "UpdateEmployer",
+    "DeleteEmployer", "CreateSupplier", "GetSupplier", "ListSuppliers",
+    "UpdateSupplier", "DeleteSupplier", "CreateParticipant", "GetParticipant",
+    "ListParticipants", "UpdateParticipant", "LookupParticipant",
+    "EraseParticipant", "ProposeParticipation", "SelectParticipation",
+    "DeclineParticipation", "EnrollParticipation", "ReportStepProgress",
+    "CompleteParticipation", "InterruptParticipation", "RecordOutcome",
+    "CorrectParticipationEvent", "GetParticipation", "ListParticipations",
+    "ListParticipationEvents", "ProposeTracks", "ProposeCandidates",
+    "RecordProposals", "WatchChanges", "ExportParticipations",
 };
 
 const absl::flat_hash_map<absl::string_view, const Rule*>& RulesByMethod() {
@@ -170,6 +189,13 @@ std::vector<absl::string_view> ScopeTargets(absl::string_view method) {
   auto it = RulesByMethod().find(method);
   if (it == RulesByMethod().end()) return {};
   return std::vector<absl::string_view>(it->second->targets);
+}
+
+bool IsPersonalDataMethod(absl::string_view method) {
+  for (absl::string_view personal : kPersonalDataMethods) {
+    if (personal == method) return true;
+  }
+  return false;
 }
 
 std::vector<absl::string_view> MethodsWithAccessRules() {

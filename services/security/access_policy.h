@@ -32,6 +32,10 @@ absl::Status CheckAccess(const Principal& principal, absl::string_view method);
 // reports) and has no scope check.
 std::vector<absl::string_view> ScopeTargets(absl::string_view method);
 
+// Whether `method` reads or writes personal data, so that every call of it
+// is audited.
+bool IsPersonalDataMethod(absl::string_view method);
+
 // The methods the table names, for the test that every method has a row.
 std::vector<absl::string_view> MethodsWithAccessRules();
 

@@ -7,6 +7,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "services/audit/audit_entry.h"
+#include "services/common/log.h"
 #include "services/security/access_policy.h"
 #include "services/security/resource_scope.h"
 
@@ -49,20 +51,24 @@ std::vector<std::string> FieldTexts(const google::protobuf::Message& message,
 }  // namespace
 
 Gatekeeper::Gatekeeper(const PrincipalRegistry* registry,
-                       storage::Storage* storage)
-    : Gatekeeper(registry, storage, nullptr) {}
+                       storage::Storage* storage, const AuditLog* audit)
+    : Gatekeeper(registry, storage, audit, nullptr) {}
 
 Gatekeeper::Gatekeeper(const PrincipalRegistry* registry,
-                       storage::Storage* storage,
+                       storage::Storage* storage, const AuditLog* audit,
                        std::shared_ptr<const Principal> everyone)
-    : registry_(registry), storage_(storage), everyone_(std::move(everyone)) {}
+    : registry_(registry),
+      storage_(storage),
+      audit_(audit),
+      everyone_(std::move(everyone)) {}
 
-std::unique_ptr<Gatekeeper> Gatekeeper::LocalDevelopment() {
+std::unique_ptr<Gatekeeper> Gatekeeper::LocalDevelopment(
+    const AuditLog* audit) {
   auto developer = std::make_shared<Principal>();
   developer->id = "local-developer";
   developer->role = security::ADMIN;
   return std::unique_ptr<Gatekeeper>(
-      new Gatekeeper(nullptr, nullptr, std::move(developer)));
+      new Gatekeeper(nullptr, nullptr, audit, std::move(developer)));
 }
 
 std::string Gatekeeper::MethodOf(const google::protobuf::Message& request) {
@@ -157,13 +163,38 @@ absl::StatusOr<CallContext> Gatekeeper::Admit(
     if (!found.ok()) return found.status();
     who = *std::move(found);
   }
-  if (absl::Status s = CheckAccess(*who, call.method); !s.ok()) return s;
-  if (absl::Status s = CheckScope(*who, call.method, request); !s.ok()) {
-    return s;
-  }
   call.principal = who->id;
   call.who = std::move(who);
+  absl::Status allowed = CheckAccess(*call.who, call.method);
+  if (allowed.ok()) allowed = CheckScope(*call.who, call.method, request);
+  if (absl::IsPermissionDenied(allowed)) {
+    if (audit_ != nullptr) {
+      // The refusal stands even if it cannot be recorded.
+      absl::Status s =
+          audit_->Append(AuditEntryFor(call, request, nullptr, allowed));
+      if (!s.ok()) LogWarning("audit entry not written: ", s.ToString());
+    }
+    return allowed;
+  }
+  if (!allowed.ok()) return allowed;
+  if (audit_ != nullptr && IsPersonalDataMethod(call.method)) {
+    call.audit = audit_;
+  }
   return call;
+}
+
+absl::Status Gatekeeper::Audit(const CallContext& call,
+                               const google::protobuf::Message& request,
+                               const google::protobuf::Message* response,
+                               absl::Status result) const {
+  if (call.audit == nullptr || call.audit_committed) return result;
+  absl::Status s = call.audit->Append(
+      AuditEntryFor(call, request, result.ok() ? response : nullptr, result));
+  if (!s.ok()) {
+    return absl::Status(
+        s.code(), absl::StrCat("the call could not be audited: ", s.message()));
+  }
+  return result;
 }
 
 }  // namespace jobtrack

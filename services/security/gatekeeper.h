@@ -2,7 +2,8 @@
 // handler reads anything (ruling 9.6): who calls (authentication, from the
 // `authorization: Bearer <token>` header or a verified client
 // certificate) and whether that principal may call the method
-// (AccessPolicy).
+// (AccessPolicy). It also keeps the audit log of the calls it admits or
+// refuses (AuditLog).
 //
 // Thread safety: immutable after construction; Admit may be called from
 // many threads.
@@ -15,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "services/audit/audit_log.h"
 #include "services/common/mutation.h"
 #include "services/security/principal_registry.h"
 #include "storage/storage.h"
@@ -24,13 +26,16 @@ namespace jobtrack {
 class Gatekeeper {
  public:
   // Callers authenticate against `registry`; scopes are read from
-  // `storage`. Both must outlive this.
-  Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage);
+  // `storage`; calls are audited in `audit` (none if null). All must
+  // outlive this.
+  Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage,
+             const AuditLog* audit = nullptr);
 
   // Every call is made by "local-developer", an ADMIN. Only for plaintext
   // serving on loopback without a principals file (the quick start) and
   // for in-process tests.
-  static std::unique_ptr<Gatekeeper> LocalDevelopment();
+  static std::unique_ptr<Gatekeeper> LocalDevelopment(
+      const AuditLog* audit = nullptr);
 
   // The context of a call of the method that takes `request` (every
   // request message is named after its method: GetTrackRequest →
@@ -38,10 +43,21 @@ class Gatekeeper {
   // PERMISSION_DENIED if the principal's role may not call the method or,
   // for a scoped role, if a resource the request names is outside its
   // scope — or does not exist: the answer is the same either way, so
-  // existence does not leak.
+  // existence does not leak. A refusal of an authenticated caller is
+  // audited; an admitted call of a method with personal data carries the
+  // audit log in its context (CallContext::audit).
   absl::StatusOr<CallContext> Admit(
       const grpc::ServerContextBase& context,
       const google::protobuf::Message& request) const;
+
+  // Audits how an admitted call ended (with `response` if it succeeded),
+  // unless it needs no entry or its entry was committed with its writes.
+  // Returns `result`, or the audit log's error when the entry cannot be
+  // written: then the call must answer that error, not its data.
+  absl::Status Audit(const CallContext& call,
+                     const google::protobuf::Message& request,
+                     const google::protobuf::Message* response,
+                     absl::Status result) const;
 
   // Whether the caller reaches the resource `name` (participants/…,
   // participations/…): always for ADMIN; a scoped role by its scope. For
@@ -59,12 +75,13 @@ class Gatekeeper {
 
  private:
   Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage,
-             std::shared_ptr<const Principal> everyone);
+             const AuditLog* audit, std::shared_ptr<const Principal> everyone);
   absl::Status CheckScope(const Principal& principal, absl::string_view method,
                           const google::protobuf::Message& request) const;
 
   const PrincipalRegistry* const registry_;
   storage::Storage* const storage_;
+  const AuditLog* const audit_;
   // LocalDevelopment's principal; null otherwise.
   const std::shared_ptr<const Principal> everyone_;
 };

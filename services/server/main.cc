@@ -25,6 +25,7 @@
 #include "services/common/log.h"
 #include "services/common/pii_hasher.h"
 #include "services/common/secret_file.h"
+#include "services/audit/audit_log.h"
 #include "services/security/gatekeeper.h"
 #include "services/security/principal_registry.h"
 #include "services/server/demo_data.h"
@@ -174,13 +175,19 @@ int Run() {
     LogError("cannot open ", data_dir, ": ", storage.status().ToString());
     return 1;
   }
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(storage->get(), &clock);
+  if (!audit.ok()) {
+    LogError("cannot open the audit log: ", audit.status().ToString());
+    return 1;
+  }
   std::unique_ptr<PrincipalRegistry> principals;
   std::unique_ptr<Gatekeeper> gatekeeper;
   if (principals_file.empty()) {
     LogWarning(
         "no --principals_file: every call is served as local-developer "
         "(ADMIN); for local development only");
-    gatekeeper = Gatekeeper::LocalDevelopment();
+    gatekeeper = Gatekeeper::LocalDevelopment(audit->get());
   } else {
     absl::StatusOr<std::unique_ptr<PrincipalRegistry>> loaded =
         PrincipalRegistry::Load(principals_file, &clock);
@@ -189,13 +196,15 @@ int Run() {
       return 2;
     }
     principals = *std::move(loaded);
-    gatekeeper = std::make_unique<Gatekeeper>(principals.get(), storage->get());
+    gatekeeper = std::make_unique<Gatekeeper>(principals.get(), storage->get(),
+                                              audit->get());
   }
   Deps deps{.storage = storage->get(),
             .clock = &clock,
             .ids = &ids,
             .hasher = &*hasher,
-            .gatekeeper = gatekeeper.get()};
+            .gatekeeper = gatekeeper.get(),
+            .audit = audit->get()};
 
   if (absl::GetFlag(FLAGS_demo_data)) {
     absl::StatusOr<bool> seeded = SeedDemoDataIfEmpty(deps);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/agreements/agreement_service.h"
+#include "services/audit/audit_service.h"
 #include "services/changes/change_service.h"
 #include "services/employers/employer_service.h"
 #include "services/followup/followup_service.h"
@@ -44,6 +45,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       deps, options.matching, server->matching_index_.get()));
   server->services_.push_back(std::make_unique<FollowUpService>(
       deps, options.follow_up, server->report_projection_.get()));
+  server->services_.push_back(std::make_unique<AuditService>(deps));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

@@ -34,6 +34,8 @@ TestEnv::TestEnv() : clock_(DefaultTestTime()), hasher_(std::string(32, 'k')) {
 }
 
 void TestEnv::Reopen() {
+  gatekeeper_.reset();
+  audit_.reset();
   storage_.reset();
   storage::Options options;
   options.path = dir_.path() + "/db";
@@ -46,6 +48,14 @@ void TestEnv::Reopen() {
     std::abort();
   }
   storage_ = *std::move(opened);
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit =
+      AuditLog::Open(storage_.get(), &clock_);
+  if (!audit.ok()) {
+    ADD_FAILURE() << audit.status();
+    std::abort();
+  }
+  audit_ = *std::move(audit);
+  gatekeeper_ = Gatekeeper::LocalDevelopment(audit_.get());
 }
 
 std::vector<std::string> IndexKeysFor(storage::Storage& storage,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "services/audit/audit_log.h"
 #include "services/common/clock.h"
 #include "services/common/deps.h"
 #include "services/common/ids.h"
@@ -41,7 +42,8 @@ class TestEnv {
                 .clock = &clock_,
                 .ids = &ids_,
                 .hasher = &hasher_,
-                .gatekeeper = gatekeeper_.get()};
+                .gatekeeper = gatekeeper_.get(),
+                .audit = audit_.get()};
   }
   storage::Storage& storage() { return *storage_; }
   ManualClock& clock() { return clock_; }
@@ -53,10 +55,12 @@ class TestEnv {
   ManualClock clock_;
   RandomIdGenerator ids_;
   PiiHasher hasher_;
-  // In-process servers serve every call as the local developer (ADMIN);
-  // security tests start servers with their own gatekeeper.
-  std::unique_ptr<Gatekeeper> gatekeeper_ = Gatekeeper::LocalDevelopment();
   std::unique_ptr<storage::Storage> storage_;
+  // Reopened with the storage. In-process servers serve every call as the
+  // local developer (ADMIN), audited; security tests start servers with
+  // their own gatekeeper.
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<Gatekeeper> gatekeeper_;
 };
 
 // Every index entry (index column family) whose key ends in `id`.

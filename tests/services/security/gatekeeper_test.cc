@@ -51,7 +51,8 @@ class GatekeeperTest : public ::testing::Test {
     chmod(path.c_str(), 0600);
     registry_ = *PrincipalRegistry::Load(path, &env_.clock());
     gatekeeper_ =
-        std::make_unique<Gatekeeper>(registry_.get(), &env_.storage());
+        std::make_unique<Gatekeeper>(registry_.get(), &env_.storage(),
+                                     env_.deps().audit);
     Deps deps = env_.deps();
     deps.gatekeeper = gatekeeper_.get();
     ASSERT_TRUE(testing::StartInProcessServer(deps, &server_, &channel_).ok());
@@ -517,7 +518,7 @@ TEST(AccessPolicyTest, EveryMethodHasARuleAndItsRequestIsNamedAfterIt) {
   const std::vector<absl::string_view> ruled = MethodsWithAccessRules();
   int methods = 0;
   for (const char* service :
-       {"AgreementService", "ChangeService", "EmployerService",
+       {"AgreementService", "AuditService", "ChangeService", "EmployerService",
         "FollowUpService", "MatchingService", "ModuleService",
         "ParticipantService", "ParticipationService", "SupplierService",
         "TrackService"}) {

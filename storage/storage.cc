@@ -22,8 +22,8 @@ namespace jobtrack::storage {
 namespace {
 
 // Names of the column families, in Column order.
-constexpr const char* kColumnNames[] = {"default", "records", "index",
-                                        "requests", "events", "audit"};
+constexpr const char* kColumnNames[] = {"default",  "records", "index",
+                                        "requests", "events",  "audit"};
 constexpr size_t kColumnCount = std::size(kColumnNames);
 
 // Drops request-id records whose time to live has passed.

@@ -14,9 +14,8 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 // Collections whose names an entry records.
-constexpr absl::string_view kAudited[] = {"participants/", "participations/",
-                                          "tracks/", "employers/",
-                                          "suppliers/"};
+constexpr absl::string_view kAudited[] = {
+    "participants/", "participations/", "tracks/", "employers/", "suppliers/"};
 
 bool IsAuditedName(absl::string_view value) {
   if (value.size() > 300) return false;
@@ -58,8 +57,7 @@ class NameCollector {
           continue;
         }
         for (int j = 0; j < reflection->FieldSize(message, field); ++j) {
-          Collect(reflection->GetRepeatedMessage(message, field, j),
-                  depth + 1);
+          Collect(reflection->GetRepeatedMessage(message, field, j), depth + 1);
         }
       }
     }

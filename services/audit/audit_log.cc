@@ -90,8 +90,8 @@ absl::Status AuditLog::Write(storage::Transaction& txn,
   const std::string id = absl::BytesToHexString(key);
   entry.set_name(absl::StrCat(kCollection, "/", id));
   *entry.mutable_time() = ToTimestamp(now);
-  if (absl::Status s = txn.Put(storage::Column::kAudit, key,
-                               entry.SerializeAsString());
+  if (absl::Status s =
+          txn.Put(storage::Column::kAudit, key, entry.SerializeAsString());
       !s.ok()) {
     return s;
   }
@@ -131,7 +131,8 @@ absl::StatusOr<v1::ListAuditEventsResponse> AuditLog::List(
     std::optional<int64_t> micros = Micros(request.end_time());
     if (!micros) return InvalidField("end_time", "is not a valid time");
     end = *micros;
-    if (end <= start) return InvalidField("end_time", "must be after start_time");
+    if (end <= start)
+      return InvalidField("end_time", "must be after start_time");
   }
   const std::vector<FilterField> fields = {
       {"principal", [](absl::string_view v) { return Bounded(v, 200); }},
@@ -151,8 +152,8 @@ absl::StatusOr<v1::ListAuditEventsResponse> AuditLog::List(
       return InvalidField("page_token", "is not a token this service issued");
     }
   } else if (start > 0) {
-    after_key = storage::AuditKey(start - 1,
-                                  std::numeric_limits<uint64_t>::max());
+    after_key =
+        storage::AuditKey(start - 1, std::numeric_limits<uint64_t>::max());
   }
   std::optional<std::string> resource;
   for (const std::string& term : query->terms) {

@@ -6,6 +6,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
 #include "services/security/gatekeeper.h"
+#include "services/security/response_filter.h"
 
 namespace jobtrack {
 
@@ -37,6 +38,27 @@ absl::Status NarrowToScope(const Principal& principal, ChangeFilter& filter) {
           absl::StrCat(principal.id, " may not watch changes"));
   }
 }
+
+namespace {
+
+// Passes events on with only the fields the caller's role may read.
+class MinimizingSink : public StreamSink<v1::Event> {
+ public:
+  MinimizingSink(StreamSink<v1::Event>& sink, security::Role role)
+      : sink_(sink), role_(role) {}
+  bool Send(const v1::Event& event) override {
+    v1::Event minimal = event;
+    MinimizeForRole(role_, &minimal);
+    return sink_.Send(minimal);
+  }
+  bool Ended() override { return sink_.Ended(); }
+
+ private:
+  StreamSink<v1::Event>& sink_;
+  const security::Role role_;
+};
+
+}  // namespace
 
 grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
     grpc::CallbackServerContext* context,
@@ -70,10 +92,14 @@ grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
   opened = gatekeeper_->Audit(*admitted, *request, nullptr, opened);
   if (!opened.ok()) return ProducerStream<v1::Event>::Refuse(opened);
   const uint64_t after = static_cast<uint64_t>(request->after_sequence());
+  const security::Role role = admitted->who != nullptr
+                                  ? admitted->who->role
+                                  : security::ROLE_UNSPECIFIED;
   return new ProducerStream<v1::Event>([deps = deps_,
-                                        filter = std::move(filter),
-                                        after](StreamSink<v1::Event>& sink) {
-    return StreamChanges(deps, filter, after, sink);
+                                        filter = std::move(filter), after,
+                                        role](StreamSink<v1::Event>& sink) {
+    MinimizingSink minimal(sink, role);
+    return StreamChanges(deps, filter, after, minimal);
   });
 }
 

@@ -1,6 +1,6 @@
 // What the domain code is given from outside: storage, time, ids, the
-// keyed hasher, the gatekeeper of the handlers and the audit log. Injected so that tests
-// control each of them.
+// keyed hasher, the gatekeeper of the handlers and the audit log. Injected so
+// that tests control each of them.
 #ifndef JOBTRACK_SERVICES_COMMON_DEPS_H_
 #define JOBTRACK_SERVICES_COMMON_DEPS_H_
 

@@ -13,6 +13,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/mutation.h"
 #include "services/security/gatekeeper.h"
+#include "services/security/response_filter.h"
 
 namespace jobtrack {
 
@@ -36,6 +37,9 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
     result = std::forward<Call>(call)();
   }
   absl::Status status = result.status();
+  if (admitted.ok() && result.ok() && admitted->who != nullptr) {
+    MinimizeForRole(admitted->who->role, &*result);
+  }
   if (admitted.ok()) {
     status = gatekeeper.Audit(*admitted, request,
                               result.ok() ? &*result : nullptr, status);

@@ -356,7 +356,8 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
 }
 
 absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
-    const v1::ProposeCandidatesRequest& request) {
+    const v1::ProposeCandidatesRequest& request,
+    const absl::flat_hash_set<std::string>* only_municipalities) {
   if (absl::Status s =
           CheckNestedName(request.intake(), "tracks", "intakes", "intake");
       !s.ok()) {
@@ -395,6 +396,10 @@ absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
   std::vector<ParticipantFacts> facts;
   const RecordTable<v1::Participant> participants(nullptr);
   for (const std::string& municipality : track.municipality_codes()) {
+    if (only_municipalities != nullptr &&
+        !only_municipalities->contains(municipality)) {
+      continue;
+    }
     absl::StatusOr<std::vector<v1::Participant>> residents =
         participants.WithTerm(*reader, "participants",
                               Term("municipality", municipality));

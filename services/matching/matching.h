@@ -15,6 +15,7 @@
 #include <optional>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "jobtrack/v1/matching.pb.h"
 #include "services/common/deps.h"
 #include "services/common/mutation.h"
@@ -31,8 +32,11 @@ class Matching {
 
   absl::StatusOr<v1::ProposeTracksResponse> ProposeTracks(
       const v1::ProposeTracksRequest& request);
+  // Candidates among the residents of the track's municipalities — of
+  // those in `only_municipalities` too, if not null (a caller's scope).
   absl::StatusOr<v1::ProposeCandidatesResponse> ProposeCandidates(
-      const v1::ProposeCandidatesRequest& request);
+      const v1::ProposeCandidatesRequest& request,
+      const absl::flat_hash_set<std::string>* only_municipalities = nullptr);
   absl::StatusOr<v1::RecordProposalsResponse> RecordProposals(
       const CallContext& context, const v1::RecordProposalsRequest& request);
 

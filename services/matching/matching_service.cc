@@ -16,8 +16,15 @@ grpc::ServerUnaryReactor* MatchingService::ProposeCandidates(
     grpc::CallbackServerContext* context,
     const v1::ProposeCandidatesRequest* request,
     v1::ProposeCandidatesResponse* response) {
+  // The gatekeeper admitted a scoped caller for a track that touches its
+  // municipalities; the candidates come from those municipalities only.
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return matching_.ProposeCandidates(*request); });
+               [&](const CallContext& call) {
+                 const bool scoped =
+                     call.who != nullptr && call.who->role != security::ADMIN;
+                 return matching_.ProposeCandidates(
+                     *request, scoped ? &call.who->municipalities : nullptr);
+               });
 }
 
 grpc::ServerUnaryReactor* MatchingService::RecordProposals(

@@ -10,6 +10,7 @@ namespace {
 
 using security::ADMIN;
 using security::CASE_OFFICER;
+using security::EMPLOYER;
 using security::MUNICIPALITY_STAFF;
 using security::REPORTER;
 using security::Role;
@@ -20,13 +21,21 @@ struct Rule {
   std::initializer_list<Role> roles;
   // Request fields naming what a scoped caller must reach (ScopeTargets).
   std::initializer_list<absl::string_view> targets = {};
+  // Whether a track (or intake) target must lie wholly in the caller's
+  // municipalities (changes to a track change it for every municipality)
+  // rather than touch them (reads).
+  bool whole_track = false;
+  // Fields an EMPLOYER must reach on a method that is national for the
+  // other roles (the catalogue).
+  std::initializer_list<absl::string_view> employer_targets = {};
 };
 
-// Who may call what, and for scoped roles what they must reach. Methods
-// whose scope rules are not built yet (lists of personal data, matching,
-// the change stream, track writes limited to a municipality) are
-// ADMIN-only (issue 6 continues); catalogue reads are open to the internal
-// roles. EMPLOYER is granted nothing yet: all it may see is scoped.
+constexpr std::initializer_list<Role> kInternal = {ADMIN, CASE_OFFICER,
+                                                   MUNICIPALITY_STAFF};
+
+// Who may call what, and for scoped roles what they must reach. Catalogue
+// reads are open to the internal roles; an EMPLOYER reaches its own record,
+// its tracks and intakes, and the participations on its tracks.
 const Rule kRules[] = {
     // Catalogue: agreements, suppliers, modules, employers.
     {"CreateAgreement", {ADMIN}},
@@ -35,99 +44,120 @@ const Rule kRules[] = {
     {"UpdateAgreement", {ADMIN}},
     {"DeleteAgreement", {ADMIN}},
     {"CreateSupplier", {ADMIN}},
-    {"GetSupplier", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
-    {"ListSuppliers", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
+    {"GetSupplier", kInternal},
+    {"ListSuppliers", kInternal},
     {"UpdateSupplier", {ADMIN}},
     {"DeleteSupplier", {ADMIN}},
-    {"CreateModule", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
+    {"CreateModule", kInternal},
     {"GetModule", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     {"ListModules", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"UpdateModule", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
+    {"UpdateModule", kInternal},
     {"DeleteModule", {ADMIN}},
-    {"CreateEmployer", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
-    {"GetEmployer", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
-    {"ListEmployers", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
-    {"UpdateEmployer", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
+    {"CreateEmployer", kInternal},
+    {.method = "GetEmployer",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, EMPLOYER},
+     .employer_targets = {"name"}},
+    {"ListEmployers", kInternal},
+    {"UpdateEmployer", kInternal},
     {"DeleteEmployer", {ADMIN}},
-    // Tracks and intakes: read by the internal roles (the catalogue is
-    // national); written by case officers and municipality staff whose
-    // municipalities include all of the track's (deleting a track, which
-    // has a history, is for ADMIN).
-    {"CreateTrack",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"track.municipality_codes"}},
-    {"GetTrack", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"ListTracks", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"UpdateTrack",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"track.name", "track.municipality_codes"}},
+    // Tracks and intakes: read by the internal roles and suppliers (the
+    // catalogue is national) and by an employer for its own; written by
+    // case officers and municipality staff whose municipalities include
+    // all of the track's (deleting a track, which has a history, is for
+    // ADMIN).
+    {.method = "CreateTrack",
+     .roles = kInternal,
+     .targets = {"track.municipality_codes"}},
+    {.method = "GetTrack",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER, EMPLOYER},
+     .employer_targets = {"name"}},
+    // An employer's list leaves out other tracks (ServeList).
+    {"ListTracks",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER, EMPLOYER}},
+    {.method = "UpdateTrack",
+     .roles = kInternal,
+     .targets = {"track.name", "track.municipality_codes"},
+     .whole_track = true},
     {"DeleteTrack", {ADMIN}},
-    {"CreateIntake", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"parent"}},
-    {"GetIntake", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"ListIntakes", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"UpdateIntake",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"intake.name"}},
-    {"DeleteIntake", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"name"}},
+    {.method = "CreateIntake",
+     .roles = kInternal,
+     .targets = {"parent"},
+     .whole_track = true},
+    {.method = "GetIntake",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER, EMPLOYER},
+     .employer_targets = {"name"}},
+    {.method = "ListIntakes",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER, EMPLOYER},
+     .employer_targets = {"parent"}},
+    {.method = "UpdateIntake",
+     .roles = kInternal,
+     .targets = {"intake.name"},
+     .whole_track = true},
+    {.method = "DeleteIntake",
+     .roles = kInternal,
+     .targets = {"name"},
+     .whole_track = true},
     // Personal data: case officers and municipality staff for participants
-    // in their municipalities; suppliers report on the participations of
-    // participants assigned to them. Erasure stays ADMIN-only.
-    {"CreateParticipant",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"participant.municipality_code"}},
-    {"GetParticipant", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}, {"name"}},
+    // in their municipalities; suppliers read the participants assigned to
+    // them (minimal fields, see response_filter) and report on their
+    // participations; an employer reads (minimal fields), selects and
+    // declines the participations on its tracks. Erasure stays ADMIN-only.
+    {.method = "CreateParticipant",
+     .roles = kInternal,
+     .targets = {"participant.municipality_code"}},
+    {.method = "GetParticipant",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
     // Lists leave out what the caller does not reach (ServeList).
-    {"ListParticipants", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
-    {"UpdateParticipant",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"participant.name", "participant.municipality_code"}},
+    {"ListParticipants", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
+    {.method = "UpdateParticipant",
+     .roles = kInternal,
+     .targets = {"participant.name", "participant.municipality_code"}},
     // The handler answers PERMISSION_DENIED for a person out of scope and
     // for an unknown number alike.
-    {"LookupParticipant", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF}},
+    {"LookupParticipant", kInternal},
     {"EraseParticipant", {ADMIN}},
-    {"ProposeParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"participant"}},
-    {"SelectParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"name"}},
-    {"DeclineParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"name"}},
-    {"EnrollParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"name"}},
-    {"ReportStepProgress",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    {"CompleteParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    {"InterruptParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    {"RecordOutcome",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    {"CorrectParticipationEvent",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    {"GetParticipation",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    {"ListParticipations", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
-    {"ListParticipationEvents",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
-     {"name"}},
-    // Matching: proposals for participants in scope; candidates (which
-    // list persons) stay ADMIN-only until they are filtered by scope.
-    {"ProposeTracks",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"participant"}},
-    {"ProposeCandidates", {ADMIN}},
-    {"RecordProposals",
-     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF},
-     {"participant"}},
+    {.method = "ProposeParticipation",
+     .roles = kInternal,
+     .targets = {"participant"}},
+    {.method = "SelectParticipation",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, EMPLOYER},
+     .targets = {"name"}},
+    {.method = "DeclineParticipation",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, EMPLOYER},
+     .targets = {"name"}},
+    {.method = "EnrollParticipation", .roles = kInternal, .targets = {"name"}},
+    {.method = "ReportStepProgress",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
+    {.method = "CompleteParticipation",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
+    {.method = "InterruptParticipation",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
+    {.method = "RecordOutcome",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
+    {.method = "CorrectParticipationEvent",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
+    {.method = "GetParticipation",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER, EMPLOYER},
+     .targets = {"name"}},
+    {"ListParticipations",
+     {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER, EMPLOYER}},
+    {.method = "ListParticipationEvents",
+     .roles = {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER},
+     .targets = {"name"}},
+    // Matching: proposals for participants in scope; candidates for an
+    // intake of a track that touches the caller's municipalities, drawn
+    // from the residents of those municipalities only (MatchingService).
+    {.method = "ProposeTracks", .roles = kInternal, .targets = {"participant"}},
+    {.method = "ProposeCandidates", .roles = kInternal, .targets = {"intake"}},
+    {.method = "RecordProposals",
+     .roles = kInternal,
+     .targets = {"participant"}},
     // The change stream narrows its filter to the caller's scope
     // (NarrowToScope).
     {"WatchChanges", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
@@ -146,16 +176,39 @@ const Rule kRules[] = {
 // organisationsnummer is a personnummer for a sole trader (ruling 9.2).
 // Every call of these is audited.
 const absl::string_view kPersonalDataMethods[] = {
-    "CreateEmployer", "GetEmployer", "ListEmployers", "UpdateEmployer",
-    "DeleteEmployer", "CreateSupplier", "GetSupplier", "ListSuppliers",
-    "UpdateSupplier", "DeleteSupplier", "CreateParticipant", "GetParticipant",
-    "ListParticipants", "UpdateParticipant", "LookupParticipant",
-    "EraseParticipant", "ProposeParticipation", "SelectParticipation",
-    "DeclineParticipation", "EnrollParticipation", "ReportStepProgress",
-    "CompleteParticipation", "InterruptParticipation", "RecordOutcome",
-    "CorrectParticipationEvent", "GetParticipation", "ListParticipations",
-    "ListParticipationEvents", "ProposeTracks", "ProposeCandidates",
-    "RecordProposals", "WatchChanges", "ExportParticipations",
+    "CreateEmployer",
+    "GetEmployer",
+    "ListEmployers",
+    "UpdateEmployer",
+    "DeleteEmployer",
+    "CreateSupplier",
+    "GetSupplier",
+    "ListSuppliers",
+    "UpdateSupplier",
+    "DeleteSupplier",
+    "CreateParticipant",
+    "GetParticipant",
+    "ListParticipants",
+    "UpdateParticipant",
+    "LookupParticipant",
+    "EraseParticipant",
+    "ProposeParticipation",
+    "SelectParticipation",
+    "DeclineParticipation",
+    "EnrollParticipation",
+    "ReportStepProgress",
+    "CompleteParticipation",
+    "InterruptParticipation",
+    "RecordOutcome",
+    "CorrectParticipationEvent",
+    "GetParticipation",
+    "ListParticipations",
+    "ListParticipationEvents",
+    "ProposeTracks",
+    "ProposeCandidates",
+    "RecordProposals",
+    "WatchChanges",
+    "ExportParticipations",
 };
 
 const absl::flat_hash_map<absl::string_view, const Rule*>& RulesByMethod() {
@@ -185,10 +238,19 @@ absl::Status CheckAccess(const Principal& principal, absl::string_view method) {
                    ") may not call ", method));
 }
 
-std::vector<absl::string_view> ScopeTargets(absl::string_view method) {
+ScopeRequirement ScopeTargets(absl::string_view method, Role role) {
   auto it = RulesByMethod().find(method);
   if (it == RulesByMethod().end()) return {};
-  return std::vector<absl::string_view>(it->second->targets);
+  const Rule& rule = *it->second;
+  ScopeRequirement required;
+  required.targets.assign(rule.targets.begin(), rule.targets.end());
+  if (role == security::EMPLOYER) {
+    required.targets.insert(required.targets.end(),
+                            rule.employer_targets.begin(),
+                            rule.employer_targets.end());
+  }
+  required.whole_track = rule.whole_track;
+  return required;
 }
 
 bool IsPersonalDataMethod(absl::string_view method) {

@@ -6,9 +6,7 @@
 // and a test checks that every method of every service has a row.
 //
 // Scope (which municipalities, which supplier's participants, which
-// employer's tracks) narrows what a permitted role reaches (ScopeTargets);
-// where the scope checks are not built yet, the table grants the method to
-// ADMIN only, so that nothing is ever wider than the design.
+// employer's tracks) narrows what a permitted role reaches (ScopeTargets).
 #ifndef JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_
 #define JOBTRACK_SERVICES_SECURITY_ACCESS_POLICY_H_
 
@@ -24,13 +22,21 @@ namespace jobtrack {
 // "GetParticipant"); PERMISSION_DENIED naming the method and role otherwise.
 absl::Status CheckAccess(const Principal& principal, absl::string_view method);
 
-// The request fields (dotted paths, e.g. "participant.name") naming what a
-// caller with a scoped role (not ADMIN or REPORTER) must reach to call
-// `method`: resource names (ResourceScope), or, for a path ending in
-// `municipality_code(s)`, the municipalities of a resource being created or
-// moved. Empty: the method works on national data (the catalogue,
-// reports) and has no scope check.
-std::vector<absl::string_view> ScopeTargets(absl::string_view method);
+// What a caller with a scoped role (not ADMIN or REPORTER) must reach to
+// call a method.
+struct ScopeRequirement {
+  // Request fields (dotted paths, e.g. "participant.name") naming resources
+  // (ResourceScope), or, for a path ending in `municipality_code(s)`, the
+  // municipalities of a resource being created or moved. Empty: the method
+  // works on national data (the catalogue, reports) for that role.
+  std::vector<absl::string_view> targets;
+  // A track or intake must lie wholly within the caller's municipalities
+  // (a change), not merely touch them (a read).
+  bool whole_track = false;
+};
+
+// The requirement for `role` calling `method`.
+ScopeRequirement ScopeTargets(absl::string_view method, security::Role role);
 
 // Whether `method` reads or writes personal data, so that every call of it
 // is audited.

@@ -85,7 +85,8 @@ absl::Status Gatekeeper::CheckScope(
     return absl::OkStatus();
   }
   std::unique_ptr<storage::Reader> reader;
-  for (absl::string_view path : ScopeTargets(method)) {
+  const ScopeRequirement required = ScopeTargets(method, principal.role);
+  for (absl::string_view path : required.targets) {
     for (const std::string& value : FieldTexts(request, path)) {
       if (value.empty()) continue;  // Not given: nothing to reach.
       bool reached = false;
@@ -94,7 +95,8 @@ absl::Status Gatekeeper::CheckScope(
         reached = principal.municipalities.contains(value);
       } else {
         if (reader == nullptr) reader = storage_->Snapshot();
-        absl::StatusOr<bool> reaches = ReachesName(*reader, principal, value);
+        absl::StatusOr<bool> reaches =
+            ReachesName(*reader, principal, value, required.whole_track);
         if (!reaches.ok()) return reaches.status();  // Not a refusal.
         reached = *reaches;
       }

@@ -23,8 +23,19 @@ grpc::ServerUnaryReactor* TrackService::GetTrack(
 grpc::ServerUnaryReactor* TrackService::ListTracks(
     grpc::CallbackServerContext* context, const v1::ListTracksRequest* request,
     v1::ListTracksResponse* response) {
-  return ServeList(*gatekeeper_, context, request, response, tracks_,
-                   [](auto& r) { return r.add_tracks(); });
+  // The catalogue is national, except to an employer, which sees the
+  // tracks that name it.
+  return ServeList(
+      *gatekeeper_, context, request, response, tracks_,
+      [](auto& r) { return r.add_tracks(); },
+      [](const CallContext& call,
+         const v1::Track& track) -> absl::StatusOr<bool> {
+        if (call.who == nullptr || call.who->role != security::EMPLOYER) {
+          return true;
+        }
+        return std::find(track.employers().begin(), track.employers().end(),
+                         call.who->employer) != track.employers().end();
+      });
 }
 
 grpc::ServerUnaryReactor* TrackService::UpdateTrack(

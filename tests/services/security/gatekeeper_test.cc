@@ -50,9 +50,8 @@ class GatekeeperTest : public ::testing::Test {
         Entry("admin", security::ADMIN, admin_token_));
     chmod(path.c_str(), 0600);
     registry_ = *PrincipalRegistry::Load(path, &env_.clock());
-    gatekeeper_ =
-        std::make_unique<Gatekeeper>(registry_.get(), &env_.storage(),
-                                     env_.deps().audit);
+    gatekeeper_ = std::make_unique<Gatekeeper>(registry_.get(), &env_.storage(),
+                                               env_.deps().audit);
     Deps deps = env_.deps();
     deps.gatekeeper = gatekeeper_.get();
     ASSERT_TRUE(testing::StartInProcessServer(deps, &server_, &channel_).ok());
@@ -277,13 +276,27 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
   EXPECT_EQ(get_participant(staff_token, goteborg.name()), StatusCode::OK);
   EXPECT_EQ(get_participation(staff_token, theirs),
             StatusCode::PERMISSION_DENIED);
-  // The supplier: the participation of its participant, not the person's
-  // record, not others.
+  // The supplier: its participant (minimal fields) and that person's
+  // participation, nobody else's.
   EXPECT_EQ(get_participation(supplier_token, theirs), StatusCode::OK);
   EXPECT_EQ(get_participation(supplier_token, others),
             StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(get_participant(supplier_token, stockholm.name()),
+  EXPECT_EQ(get_participant(supplier_token, stockholm.name()), StatusCode::OK);
+  EXPECT_EQ(get_participant(supplier_token, goteborg.name()),
             StatusCode::PERMISSION_DENIED);
+  {
+    v1::GetParticipantRequest r;
+    r.set_name(stockholm.name());
+    v1::Participant minimal;
+    auto context = As(supplier_token);
+    ASSERT_TRUE(participants->GetParticipant(context.get(), r, &minimal).ok());
+    v1::Participant expected;
+    expected.set_name(stockholm.name());
+    expected.set_external_reference("sthlm");
+    expected.set_municipality_code("0180");
+    expected.set_supplier(supplier);
+    EXPECT_EQ(minimal.DebugString(), expected.DebugString());
+  }
 
   // Lists leave out what the caller does not reach.
   auto list_participations = [&](const std::string& token) {
@@ -309,9 +322,10 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
   {
     v1::ListParticipantsResponse out;
     auto context = As(supplier_token);
-    EXPECT_EQ(
-        participants->ListParticipants(context.get(), {}, &out).error_code(),
-        StatusCode::PERMISSION_DENIED);
+    ASSERT_TRUE(participants->ListParticipants(context.get(), {}, &out).ok());
+    ASSERT_EQ(out.participants_size(), 1);
+    EXPECT_EQ(out.participants(0).name(), stockholm.name());
+    EXPECT_EQ(out.participants(0).birth_year(), 0);  // Minimal fields.
   }
 
   // Creating or moving a participant outside one's municipalities.

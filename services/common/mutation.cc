@@ -121,8 +121,10 @@ absl::Status RunMutationImpl(
     }
   }
   if (context.audit != nullptr) {
-    absl::Status s = context.audit->AddToCommit(
-        *txn, AuditEntryFor(context, request, response, absl::OkStatus()));
+    v1::AuditEvent entry =
+        AuditEntryFor(context, request, response, absl::OkStatus());
+    entry.set_committed_with_write(true);
+    absl::Status s = context.audit->AddToCommit(*txn, std::move(entry));
     if (!s.ok()) return s;
   }
   if (absl::Status s = txn->Commit(); !s.ok()) return s;

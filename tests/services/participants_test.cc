@@ -1,6 +1,7 @@
 // ParticipantService through an in-process server: personnummer rules,
 // duplicates, look-up, erasure, events, and a planted personnummer that must
-// never appear in a response, an error, the log or the data directory.
+// never appear in a response, an error, the change stream, an export, a
+// report, the audit log, the server's log or the data directory.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,10 +11,14 @@
 #include <set>
 #include <sstream>
 
+#include "jobtrack/v1/audit.grpc.pb.h"
+#include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/event.pb.h"
+#include "jobtrack/v1/followup.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "jobtrack/v1/supplier.grpc.pb.h"
 #include "services/common/events.h"
+#include "services/common/validation.h"
 #include "services/server/server.h"
 #include "storage/keys.h"
 #include "tests/support/grpc_support.h"
@@ -281,12 +286,70 @@ TEST_F(ParticipantsTest,
        PlantedPersonnummerNeverReachesTheLogOrTheDataDirectory) {
   v1::Participant p;
   ASSERT_TRUE(Create(Request("af-1001", kPnr12), &p).ok());
+  const std::string planted = p.name();
   Create(Request("af-1002", kPnrHyphen), &p).ok();      // Duplicate.
   Create(Request("af-1003", "198112189875"), &p).ok();  // Bad check digit.
   v1::CreateParticipantRequest retry = Request("af-1004", "199001010017");
   retry.set_request_id("5f0b6c1e-8a2d-4c3b-9e7f-0a1b2c3d4e5f");
   Create(retry, &p).ok();
   Create(retry, &p).ok();
+  // Everything that could carry it out again: a look-up, the change
+  // stream, an export, a report and the audit log.
+  {
+    v1::LookupParticipantRequest lookup;
+    lookup.set_personnummer(kPnr12);
+    v1::Participant found;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->LookupParticipant(&context, lookup, &found).ok());
+    responses_ += found.SerializeAsString();
+  }
+  {
+    auto changes = v1::ChangeService::NewStub(channel_);
+    grpc::ClientContext context;
+    auto reader = changes->WatchChanges(&context, {});
+    v1::Event event;
+    while (reader->Read(&event)) {
+      responses_ += event.SerializeAsString();
+      if (static_cast<uint64_t>(event.sequence()) >=
+          env_.storage().LastSequence()) {
+        context.TryCancel();
+      }
+    }
+    reader->Finish().IgnoreError();
+  }
+  auto follow_up = v1::FollowUpService::NewStub(channel_);
+  {
+    v1::ExportParticipationsRequest request;
+    *request.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 23));
+    grpc::ClientContext context;
+    auto reader = follow_up->ExportParticipations(&context, request);
+    v1::ParticipationRow row;
+    while (reader->Read(&row)) responses_ += row.SerializeAsString();
+    grpc::Status s = reader->Finish();
+    responses_ += s.error_message() + s.error_details();
+  }
+  {
+    v1::GetReportRequest request;
+    *request.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 23));
+    v1::Report report;
+    grpc::ClientContext context;
+    ASSERT_TRUE(follow_up->GetReport(&context, request, &report).ok());
+    responses_ += report.SerializeAsString();
+  }
+  {
+    auto audit = v1::AuditService::NewStub(channel_);
+    v1::ListAuditEventsResponse entries;
+    grpc::ClientContext context;
+    ASSERT_TRUE(audit->ListAuditEvents(&context, {}, &entries).ok());
+    responses_ += entries.SerializeAsString();
+    // The look-up is there, naming the person found, not the number.
+    bool lookup_audited = false;
+    for (const v1::AuditEvent& e : entries.audit_events()) {
+      lookup_audited |= e.method() == "LookupParticipant" &&
+                        e.resources_size() == 1 && e.resources(0) == planted;
+    }
+    EXPECT_TRUE(lookup_audited) << entries.DebugString();
+  }
   ASSERT_TRUE(env_.storage().Flush().ok());
   EXPECT_FALSE(ContainsPersonnummer(responses_));
   std::ifstream log(log_path_);

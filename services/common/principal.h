@@ -14,7 +14,8 @@ namespace jobtrack {
 struct Principal {
   std::string id;
   security::Role role = security::ROLE_UNSPECIFIED;
-  // CASE_OFFICER and MUNICIPALITY_STAFF: the municipalities in scope.
+  // CASE_OFFICER and MUNICIPALITY_STAFF: the municipalities in scope;
+  // REPORTER: those its reports are limited to (none: national).
   absl::flat_hash_set<std::string> municipalities;
   // SUPPLIER: `suppliers/{id}`; EMPLOYER: `employers/{id}`.
   std::string supplier;

@@ -2,15 +2,28 @@
 
 #include "services/common/handler.h"
 #include "services/common/producer_stream.h"
+#include "services/security/report_scope.h"
 
 namespace jobtrack {
+
+absl::Status FollowUpService::Narrow(const CallContext& call,
+                                     v1::ReportScope* scope) const {
+  if (call.who == nullptr) return absl::OkStatus();
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  return NarrowReportScope(*reader, *call.who, scope);
+}
 
 grpc::ServerUnaryReactor* FollowUpService::GetReport(
     grpc::CallbackServerContext* context, const v1::GetReportRequest* request,
     v1::Report* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
-                 return follow_up_.GetReport(call, *request);
+               [&](const CallContext& call) -> absl::StatusOr<v1::Report> {
+                 v1::GetReportRequest narrowed = *request;
+                 if (absl::Status s = Narrow(call, narrowed.mutable_scope());
+                     !s.ok()) {
+                   return s;
+                 }
+                 return follow_up_.GetReport(call, narrowed);
                });
 }
 
@@ -38,14 +51,14 @@ FollowUpService::ExportParticipations(
   if (!admitted.ok()) {
     return ProducerStream<v1::ParticipationRow>::Refuse(admitted.status());
   }
+  v1::ExportParticipationsRequest narrowed = *request;
+  absl::Status opened = Narrow(*admitted, narrowed.mutable_scope());
   // Audited when the export starts (the rows name no resources).
-  if (absl::Status s =
-          gatekeeper_->Audit(*admitted, *request, nullptr, absl::OkStatus());
-      !s.ok()) {
-    return ProducerStream<v1::ParticipationRow>::Refuse(s);
-  }
+  opened = gatekeeper_->Audit(*admitted, *request, nullptr, opened);
+  if (!opened.ok()) return ProducerStream<v1::ParticipationRow>::Refuse(opened);
   return new ProducerStream<v1::ParticipationRow>(
-      [this, request = *request](StreamSink<v1::ParticipationRow>& sink) {
+      [this,
+       request = std::move(narrowed)](StreamSink<v1::ParticipationRow>& sink) {
         return follow_up_.ExportParticipations(
             request,
             [&](const v1::ParticipationRow& row) { return sink.Send(row); });

@@ -13,6 +13,7 @@ class FollowUpService final : public v1::FollowUpService::CallbackService {
   FollowUpService(Deps deps, FollowUpConfig config,
                   ReportProjection* projection)
       : gatekeeper_(deps.gatekeeper),
+        storage_(deps.storage),
         follow_up_(deps, std::move(config), projection) {}
 
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
@@ -30,7 +31,12 @@ class FollowUpService final : public v1::FollowUpService::CallbackService {
       const v1::ExportParticipationsRequest* request) override;
 
  private:
+  // The scope of a report or export as the caller may have it
+  // (NarrowReportScope).
+  absl::Status Narrow(const CallContext& call, v1::ReportScope* scope) const;
+
   const Gatekeeper* const gatekeeper_;
+  storage::Storage* const storage_;
   // Shared with export streams, which may outlive a call into this object
   // but not the server.
   FollowUp follow_up_;

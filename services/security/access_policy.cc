@@ -162,9 +162,11 @@ const Rule kRules[] = {
     // (NarrowToScope).
     {"WatchChanges", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, SUPPLIER}},
     // Follow-up: reporters get suppressed figures (FollowUp), exports only
-    // if granted (CheckAccess).
-    {"GetReport", {ADMIN, REPORTER}},
-    {"ListPeriods", {ADMIN, REPORTER}},
+    // if granted (CheckAccess); case officers and municipality staff get
+    // the figures of their municipalities, suppressed. A scoped caller's
+    // report scope is narrowed by FollowUpService (NarrowReportScope).
+    {"GetReport", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, REPORTER}},
+    {"ListPeriods", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, REPORTER}},
     {"ClosePeriod", {ADMIN}},
     {"ExportParticipations", {ADMIN, REPORTER}},
     // The audit log itself.

@@ -189,8 +189,12 @@ absl::Status Gatekeeper::Audit(const CallContext& call,
                                const google::protobuf::Message& request,
                                const google::protobuf::Message* response,
                                absl::Status result) const {
-  if (call.audit == nullptr || call.audit_committed) return result;
-  absl::Status s = call.audit->Append(
+  if (call.audit_committed) return result;
+  // A method without personal data is audited only when it is refused.
+  const AuditLog* audit = call.audit;
+  if (audit == nullptr && absl::IsPermissionDenied(result)) audit = audit_;
+  if (audit == nullptr) return result;
+  absl::Status s = audit->Append(
       AuditEntryFor(call, request, result.ok() ? response : nullptr, result));
   if (!s.ok()) {
     return absl::Status(

@@ -50,8 +50,10 @@ class Gatekeeper {
       const grpc::ServerContextBase& context,
       const google::protobuf::Message& request) const;
 
-  // Audits how an admitted call ended (with `response` if it succeeded),
-  // unless it needs no entry or its entry was committed with its writes.
+  // Audits how an admitted call ended (with `response` if it succeeded):
+  // a call with personal data unless its entry was committed with its
+  // writes, and any call refused with PERMISSION_DENIED after admission (a
+  // scope narrowed by the handler).
   // Returns `result`, or the audit log's error when the entry cannot be
   // written: then the call must answer that error, not its data.
   absl::Status Audit(const CallContext& call,

@@ -95,11 +95,11 @@ absl::StatusOr<security::PrincipalsFile> PrincipalRegistry::Parse(
     if (by_municipality && p.municipality_codes().empty()) {
       problems.Add(absl::StrCat(at, ".municipality_codes: name at least one"));
     }
-    if (!by_municipality && !p.municipality_codes().empty()) {
-      problems.Add(
-          absl::StrCat(at,
-                       ".municipality_codes: only for CASE_OFFICER and "
-                       "MUNICIPALITY_STAFF"));
+    if (!by_municipality && p.role() != security::REPORTER &&
+        !p.municipality_codes().empty()) {
+      problems.Add(absl::StrCat(at,
+                                ".municipality_codes: only for CASE_OFFICER, "
+                                "MUNICIPALITY_STAFF and REPORTER"));
     }
     for (const std::string& m : p.municipality_codes()) {
       if (!ref.IsMunicipality(m)) {

@@ -295,16 +295,22 @@ const Row kMatrix[] = {
    {OK, OK, __}, {OK, PD, __}, {OK, PD, __}, {OK, PD, __}, {PD, PD, __},
    {PD, PD, __}},
 
-  // ---- Follow-up: reporters and ADMIN; exports for a reporter granted
-  // them.
-  {"GetReport", R"(as_of { year: 2026 month: 11 day: 1 })",
-   kAllOk, kDenied, kDenied, kDenied, kDenied, kAllOk},
+  // ---- Follow-up: ADMIN and a national reporter anywhere; case officers
+  // and staff on their municipalities; exports for a reporter granted them.
+  {"GetReport",
+   R"(as_of { year: 2026 month: 11 day: 1 }
+      scope { municipality_codes: "{MUNI}" })",
+   {OK, OK, __}, {OK, PD, __}, {OK, PD, __}, {PD, PD, __}, {PD, PD, __},
+   {OK, OK, __}},
   {"ListPeriods", "",
-   kAllOk, kDenied, kDenied, kDenied, kDenied, kAllOk},
+   kAllOk, kAllOk, kAllOk, kDenied, kDenied, kAllOk},
   {"ClosePeriod", R"(name: "periods/2026-09-30")",
    kAllOk, kDenied, kDenied, kDenied, kDenied, kDenied},
-  {"ExportParticipations", R"(as_of { year: 2026 month: 11 day: 1 })",
-   kAllOk, kDenied, kDenied, kDenied, kDenied, kAllOk},
+  {"ExportParticipations",
+   R"(as_of { year: 2026 month: 11 day: 1 }
+      scope { municipality_codes: "{MUNI}" })",
+   {OK, OK, __}, {PD, PD, __}, {PD, PD, __}, {PD, PD, __}, {PD, PD, __},
+   {OK, OK, __}},
 
   // ---- The audit log.
   {"ListAuditEvents", "",

@@ -528,6 +528,129 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
   }
 }
 
+// Reports and exports filter by scope: a scoped caller's report covers its
+// municipalities, whatever it asks for.
+TEST_F(GatekeeperTest, ReportsAndExportsCoverOnlyTheCallersMunicipalities) {
+  const CallContext setup{.principal = "setup", .method = "Test"};
+  v1::Module m;
+  m.set_display_name("AUB");
+  m.set_education_form(v1::AUB);
+  m.set_length_weeks(8);
+  m.set_hours_per_week(40);
+  const std::string module =
+      Modules(env_.deps()).Create(setup, m, "", m, "")->name();
+  auto track_in = [&](const char* municipality) {
+    v1::CreateTrackRequest r;
+    v1::Track& t = *r.mutable_track();
+    t.set_display_name(absl::StrCat("Förberedande ", municipality));
+    t.set_kind(v1::Track::PREPARATORY);
+    t.add_municipality_codes(municipality);
+    t.set_status(v1::Track::OPEN);
+    t.mutable_chain()->add_stages()->add_steps()->set_module(module);
+    *r.mutable_effective_date() = ToDate(absl::CivilDay(2026, 1, 1));
+    return Tracks(env_.deps()).CreateTrack(setup, r)->name();
+  };
+  const std::string stockholm_track = track_in("0180");
+  const std::string goteborg_track = track_in("1480");
+  for (const auto& [municipality, track] :
+       {std::pair{"0180", stockholm_track},
+        std::pair{"1480", goteborg_track}}) {
+    v1::Participant p;
+    p.set_external_reference(municipality);
+    p.set_birth_year(1990);
+    p.set_gender(v1::FEMALE);
+    p.set_municipality_code(municipality);
+    p.set_education_level(v1::UPPER_SECONDARY);
+    const std::string person =
+        Participants(env_.deps()).Create(setup, p, "", p, "")->name();
+    v1::ProposeParticipationRequest r;
+    r.set_participant(person);
+    r.set_track(track);
+    *r.mutable_effective_date() = ToDate(absl::CivilDay(2026, 11, 2));
+    ASSERT_TRUE(Participations(env_.deps()).Propose(setup, r).ok());
+  }
+  const std::string local_reporter = *PrincipalRegistry::NewToken();
+  {
+    const std::string path = dir_.path() + "/principals.txtpb";
+    std::ofstream(path, std::ios::app)
+        << Entry("stockholm-reporter", security::REPORTER, local_reporter,
+                 "municipality_codes: \"0180\" may_export: true");
+    ASSERT_TRUE(registry_->Reload().ok());
+  }
+  auto follow_up = v1::FollowUpService::NewStub(channel_);
+  auto report = [&](const std::string& token, const v1::ReportScope& scope,
+                    v1::Report* out) {
+    v1::GetReportRequest r;
+    *r.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 23));
+    *r.mutable_scope() = scope;
+    auto context = As(token);
+    return follow_up->GetReport(context.get(), r, out).error_code();
+  };
+  // No scope: the caller's municipalities, the same figures as asking for
+  // them.
+  v1::Report narrowed;
+  ASSERT_EQ(report(officer_token_, {}, &narrowed), grpc::StatusCode::OK);
+  EXPECT_EQ(
+      std::vector<std::string>(narrowed.scope().municipality_codes().begin(),
+                               narrowed.scope().municipality_codes().end()),
+      std::vector<std::string>{"0180"});
+  EXPECT_TRUE(narrowed.small_cells_suppressed());
+  v1::ReportScope stockholm;
+  stockholm.add_municipality_codes("0180");
+  v1::Report asked;
+  ASSERT_EQ(report(officer_token_, stockholm, &asked), grpc::StatusCode::OK);
+  ASSERT_EQ(asked.figures_size(), narrowed.figures_size());
+  for (int i = 0; i < asked.figures_size(); ++i) {
+    EXPECT_EQ(asked.figures(i).DebugString(),
+              narrowed.figures(i).DebugString());
+  }
+  // Wider than theirs, or another municipality's, is refused; so is a track
+  // that does not exist (the admin learns that it does not).
+  v1::ReportScope county;
+  county.set_county_code("01");
+  v1::ReportScope both = stockholm;
+  both.add_municipality_codes("1480");
+  v1::ReportScope theirs_track;
+  theirs_track.set_track(stockholm_track);
+  v1::ReportScope other_track;
+  other_track.set_track(goteborg_track);
+  v1::ReportScope no_track;
+  no_track.set_track("tracks/absent");
+  v1::Report out;
+  for (const std::string* token : {&officer_token_, &local_reporter}) {
+    EXPECT_EQ(report(*token, county, &out),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(report(*token, both, &out), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(report(*token, other_track, &out),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(report(*token, no_track, &out),
+              grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(report(*token, theirs_track, &out), grpc::StatusCode::OK);
+  }
+  EXPECT_EQ(report(admin_token_, no_track, &out), grpc::StatusCode::NOT_FOUND);
+  // A national reporter is not narrowed.
+  ASSERT_EQ(report(reporter_token_, {}, &out), grpc::StatusCode::OK);
+  EXPECT_EQ(out.scope().municipality_codes_size(), 0);
+
+  // Exports: the local reporter's national export holds Stockholm's rows
+  // only; the national exporter's, both.
+  auto export_rows = [&](const std::string& token) {
+    v1::ExportParticipationsRequest r;
+    *r.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 23));
+    auto context = As(token);
+    auto reader = follow_up->ExportParticipations(context.get(), r);
+    std::vector<std::string> homes;
+    v1::ParticipationRow row;
+    while (reader->Read(&row)) homes.push_back(row.home_municipality_code());
+    EXPECT_TRUE(reader->Finish().ok());
+    std::sort(homes.begin(), homes.end());
+    return homes;
+  };
+  EXPECT_EQ(export_rows(local_reporter), std::vector<std::string>{"0180"});
+  EXPECT_EQ(export_rows(exporter_token_),
+            (std::vector<std::string>{"0180", "1480"}));
+}
+
 TEST(AccessPolicyTest, EveryMethodHasARuleAndItsRequestIsNamedAfterIt) {
   const std::vector<absl::string_view> ruled = MethodsWithAccessRules();
   int methods = 0;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "jobtrack/v1/audit.grpc.pb.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/employer.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
@@ -479,6 +480,25 @@ TEST(JobtrackdTest,
   ASSERT_EQ(tombstone.size(), 1u);
   EXPECT_EQ(tombstone[0].sequence(), before.back().sequence() + 1);
   EXPECT_TRUE(tombstone[0].has_erased());
+  // The audit log kept every call on the participation, across the
+  // SIGKILL, and no number.
+  auto audit = v1::AuditService::NewStub(channel);
+  v1::ListAuditEventsRequest about;
+  about.set_filter(absl::StrCat("resource = \"", participation, "\""));
+  v1::ListAuditEventsResponse log;
+  grpc::ClientContext ac;
+  ASSERT_TRUE(audit->ListAuditEvents(&ac, about, &log).ok());
+  std::vector<std::string> methods;
+  for (const v1::AuditEvent& e : log.audit_events()) {
+    methods.push_back(e.method());
+    EXPECT_EQ(e.principal(), "local-developer");
+    EXPECT_EQ(e.SerializeAsString().find("811218"), std::string::npos);
+  }
+  EXPECT_EQ(methods,
+            (std::vector<std::string>{
+                "ProposeParticipation", "SelectParticipation",
+                "EnrollParticipation", "ReportStepProgress",
+                "CompleteParticipation", "RecordOutcome", "GetParticipation"}));
   // The planted personnummer is nowhere in the server's log.
   EXPECT_EQ(restarted.Log().find("811218"), std::string::npos);
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "services/security/principal_registry.h"
 
 namespace jobtrack::testing {
 
@@ -17,6 +18,21 @@ absl::Status StartInProcessServer(Deps deps, std::unique_ptr<Server>* server,
   *channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
                                  grpc::InsecureChannelCredentials());
   return absl::OkStatus();
+}
+
+std::unique_ptr<grpc::ClientContext> WithBearer(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  }
+  return context;
+}
+
+std::string PrincipalEntry(absl::string_view id, absl::string_view role,
+                           const std::string& token, absl::string_view extra) {
+  return absl::StrCat("principals { id: \"", id, "\" role: ", role,
+                      " token_sha256: \"", PrincipalRegistry::HashToken(token),
+                      "\" ", extra, " }\n");
 }
 
 std::set<std::string> ViolatedFields(const grpc::Status& status) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "services/common/deps.h"
 #include "services/server/server.h"
 
@@ -19,6 +20,17 @@ namespace jobtrack::testing {
 // and connects `channel` to it.
 absl::Status StartInProcessServer(Deps deps, std::unique_ptr<Server>* server,
                                   std::shared_ptr<grpc::Channel>* channel);
+
+// A client context carrying `authorization: Bearer <token>` (no header if
+// `token` is empty).
+std::unique_ptr<grpc::ClientContext> WithBearer(const std::string& token);
+
+// A principals-file entry (text format) for `id` with `role` (a
+// security.Role name), authenticated by `token`; `extra` adds fields, e.g.
+// `municipality_codes: "0180"`.
+std::string PrincipalEntry(absl::string_view id, absl::string_view role,
+                           const std::string& token,
+                           absl::string_view extra = "");
 
 // The google.rpc.BadRequest field paths in a failed call's details.
 std::set<std::string> ViolatedFields(const grpc::Status& status);

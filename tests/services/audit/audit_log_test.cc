@@ -207,11 +207,11 @@ class AuditSessionTest : public ::testing::Test {
 
     const std::string path = dir_.path() + "/principals.txtpb";
     std::ofstream(path) << absl::StrCat(
-        Principal("admin", "ADMIN", admin_),
-        Principal("officer", "CASE_OFFICER", officer_,
-                  "municipality_codes: \"0180\""),
-        Principal("supplier", "SUPPLIER", supplier_token_,
-                  absl::StrCat("supplier: \"", supplier_, "\"")));
+        testing::PrincipalEntry("admin", "ADMIN", admin_),
+        testing::PrincipalEntry("officer", "CASE_OFFICER", officer_,
+                                "municipality_codes: \"0180\""),
+        testing::PrincipalEntry("supplier", "SUPPLIER", supplier_token_,
+                                absl::StrCat("supplier: \"", supplier_, "\"")));
     chmod(path.c_str(), 0600);
     registry_ = *PrincipalRegistry::Load(path, &env_.clock());
     gatekeeper_ = std::make_unique<Gatekeeper>(registry_.get(), &env_.storage(),
@@ -221,18 +221,8 @@ class AuditSessionTest : public ::testing::Test {
     ASSERT_TRUE(testing::StartInProcessServer(deps, &server_, &channel_).ok());
   }
 
-  static std::string Principal(const char* id, const char* role,
-                               const std::string& token,
-                               const std::string& extra = "") {
-    return absl::StrCat(
-        "principals { id: \"", id, "\" role: ", role, " token_sha256: \"",
-        PrincipalRegistry::HashToken(token), "\" ", extra, " }\n");
-  }
-
   static std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    return context;
+    return testing::WithBearer(token);
   }
 
   testing::TestEnv env_;

@@ -49,6 +49,7 @@
 #include "services/suppliers/suppliers.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -534,10 +535,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
 
   std::string Entry(const char* id, Role role, const std::string& extra) {
     tokens_[role] = *PrincipalRegistry::NewToken();
-    return absl::StrCat("principals { id: \"", id,
-                        "\" role: ", kRoleNames[role], " token_sha256: \"",
-                        PrincipalRegistry::HashToken(tokens_[role]), "\" ",
-                        extra, " }\n");
+    return testing::PrincipalEntry(id, kRoleNames[role], tokens_[role], extra);
   }
 
   Deps MakeDeps() {

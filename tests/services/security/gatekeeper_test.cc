@@ -58,20 +58,24 @@ class GatekeeperTest : public ::testing::Test {
   }
 
   static std::string Entry(const char* id, security::Role role,
-                           const std::string& token, const char* extra = "") {
-    return absl::StrCat(
-        "principals { id: \"", id, "\" role: ", security::Role_Name(role),
-        " token_sha256: \"", PrincipalRegistry::HashToken(token), "\" ", extra,
-        " }\n");
+                           const std::string& token,
+                           absl::string_view extra = "") {
+    return testing::PrincipalEntry(id, security::Role_Name(role), token, extra);
   }
 
-  // A client context carrying `token` (none if empty).
   static std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty()) {
-      context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    }
-    return context;
+    return testing::WithBearer(token);
+  }
+
+  // A module for chains (the catalogue's own).
+  std::string NewModule() {
+    v1::Module m;
+    m.set_display_name("AUB");
+    m.set_education_form(v1::AUB);
+    m.set_length_weeks(8);
+    m.set_hours_per_week(40);
+    const CallContext setup{.principal = "setup", .method = "Test"};
+    return Modules(env_.deps()).Create(setup, m, "", m, "")->name();
   }
 
   testing::TestEnv env_;
@@ -204,13 +208,7 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
   };
   const v1::Participant stockholm = person("sthlm", "0180", supplier);
   const v1::Participant goteborg = person("gbg", "1480", "", "811218-9876");
-  v1::Module m;
-  m.set_display_name("AUB");
-  m.set_education_form(v1::AUB);
-  m.set_length_weeks(8);
-  m.set_hours_per_week(40);
-  const std::string module =
-      Modules(env_.deps()).Create(setup, m, "", m, "")->name();
+  const std::string module = NewModule();
   v1::CreateTrackRequest track_request;
   v1::Track& t = *track_request.mutable_track();
   t.set_display_name("Förberedande");
@@ -236,11 +234,11 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
   const std::string supplier_token = *PrincipalRegistry::NewToken();
   {
     const std::string path = dir_.path() + "/principals.txtpb";
-    std::ofstream(path, std::ios::app) << absl::StrCat(
-        Entry("goteborg-staff", security::MUNICIPALITY_STAFF, staff_token,
-              "municipality_codes: \"1480\""),
-        Entry("supplier", security::SUPPLIER, supplier_token,
-              absl::StrCat("supplier: \"", supplier, "\"").c_str()));
+    std::ofstream(path, std::ios::app)
+        << absl::StrCat(Entry("goteborg-staff", security::MUNICIPALITY_STAFF,
+                              staff_token, "municipality_codes: \"1480\""),
+                        Entry("supplier", security::SUPPLIER, supplier_token,
+                              absl::StrCat("supplier: \"", supplier, "\"")));
     ASSERT_TRUE(registry_->Reload().ok());
   }
   auto participants = v1::ParticipantService::NewStub(channel_);
@@ -532,13 +530,7 @@ TEST_F(GatekeeperTest, ScopedRolesReachOnlyWhatIsTheirs) {
 // municipalities, whatever it asks for.
 TEST_F(GatekeeperTest, ReportsAndExportsCoverOnlyTheCallersMunicipalities) {
   const CallContext setup{.principal = "setup", .method = "Test"};
-  v1::Module m;
-  m.set_display_name("AUB");
-  m.set_education_form(v1::AUB);
-  m.set_length_weeks(8);
-  m.set_hours_per_week(40);
-  const std::string module =
-      Modules(env_.deps()).Create(setup, m, "", m, "")->name();
+  const std::string module = NewModule();
   auto track_in = [&](const char* municipality) {
     v1::CreateTrackRequest r;
     v1::Track& t = *r.mutable_track();

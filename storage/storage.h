@@ -54,6 +54,7 @@ enum class Durability {
 // the stored layout changes.
 inline constexpr int kSchemaVersion = 1;
 
+class Backups;
 class Storage;
 
 // Upgrades the stored data from `to_version - 1` to `to_version`. Runs at
@@ -199,6 +200,7 @@ class Storage {
  private:
   friend class Transaction;
   friend class SnapshotReader;
+  friend class Backups;
   explicit Storage(Options options);
   absl::Status Init();
   absl::Status CheckSchema();

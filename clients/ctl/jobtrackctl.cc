@@ -39,6 +39,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "jobtrack/v1/admin.grpc.pb.h"
 #include "jobtrack/v1/agreement.grpc.pb.h"
 #include "jobtrack/v1/audit.grpc.pb.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
@@ -136,6 +137,7 @@ void LinkServices() {
   (void)jobtrack::v1::WatchChangesRequest::descriptor();
   (void)jobtrack::v1::GetReportRequest::descriptor();
   (void)jobtrack::v1::ListAuditEventsRequest::descriptor();
+  (void)jobtrack::v1::CreateBackupRequest::descriptor();
 }
 
 std::string NewUuid() {
@@ -540,7 +542,7 @@ int main(int argc, char** argv) {
          {"EmployerService", "SupplierService", "AgreementService",
           "ModuleService", "TrackService", "ParticipantService",
           "ParticipationService", "MatchingService", "ChangeService",
-          "FollowUpService", "AuditService"}) {
+          "FollowUpService", "AuditService", "AdminService"}) {
       const auto* descriptor =
           google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
               absl::StrCat(kPackage, service));

@@ -169,8 +169,11 @@ const Rule kRules[] = {
     {"ListPeriods", {ADMIN, CASE_OFFICER, MUNICIPALITY_STAFF, REPORTER}},
     {"ClosePeriod", {ADMIN}},
     {"ExportParticipations", {ADMIN, REPORTER}},
-    // The audit log itself.
+    // The audit log itself, and backups.
     {"ListAuditEvents", {ADMIN}},
+    {"CreateBackup", {ADMIN}},
+    {"ListBackups", {ADMIN}},
+    {"VerifyBackup", {ADMIN}},
 };
 
 // Methods that read or write personal data (DESIGN 6): participants and

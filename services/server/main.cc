@@ -30,6 +30,7 @@
 #include "services/security/principal_registry.h"
 #include "services/server/demo_data.h"
 #include "services/server/server.h"
+#include "storage/backup.h"
 #include "storage/storage.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -53,6 +54,11 @@ ABSL_FLAG(std::string, pii_key_file, "",
           "personal identifiers; default <data_dir>.pii.key beside the data "
           "directory, created if "
           "missing");
+ABSL_FLAG(std::string, backup_dir, "",
+          "where AdminService.CreateBackup puts backups (none: backups off)");
+ABSL_FLAG(int, restore_backup, 0,
+          "restore backup ID from --backup_dir into --data_dir (which must "
+          "be empty or absent), then exit without serving");
 ABSL_FLAG(bool, demo_data, false, "seed demo data if the database is empty");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
@@ -125,6 +131,21 @@ int Run() {
   if (data_dir.empty()) {
     LogError("--data_dir is required");
     return 2;
+  }
+  const std::string backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  if (const int id = absl::GetFlag(FLAGS_restore_backup); id != 0) {
+    if (backup_dir.empty() || id < 0) {
+      LogError("--restore_backup needs --backup_dir and a backup id >= 1");
+      return 2;
+    }
+    storage::Backups backups(backup_dir);
+    if (absl::Status s = backups.Restore(static_cast<uint32_t>(id), data_dir);
+        !s.ok()) {
+      LogError("restore: ", s.ToString());
+      return 1;
+    }
+    LogInfo("restored backup ", id, " from ", backup_dir, " into ", data_dir);
+    return 0;
   }
   const bool plaintext = absl::GetFlag(FLAGS_plaintext);
   if (plaintext && !IsLoopback(listen)) {
@@ -218,6 +239,7 @@ int Run() {
 
   ServerOptions options;
   options.listen_address = listen;
+  options.backup_dir = backup_dir;
   if (absl::Status s = ParseMatchingWeights(
           absl::GetFlag(FLAGS_matching_weights), &options.matching);
       !s.ok()) {

@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/admin/admin_service.h"
 #include "services/agreements/agreement_service.h"
 #include "services/audit/audit_service.h"
 #include "services/changes/change_service.h"
@@ -46,6 +47,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<FollowUpService>(
       deps, options.follow_up, server->report_projection_.get()));
   server->services_.push_back(std::make_unique<AuditService>(deps));
+  server->services_.push_back(std::make_unique<AdminService>(
+      deps, options.backup_dir.empty()
+                ? nullptr
+                : std::make_unique<storage::Backups>(options.backup_dir)));
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, std::move(credentials),

@@ -26,6 +26,8 @@ struct ServerOptions {
   int max_receive_message_bytes = 4 << 20;
   MatchingWeights matching;
   FollowUpConfig follow_up;
+  // Where AdminService puts backups; empty: backups are off.
+  std::string backup_dir;
 };
 
 // Owns the services; does not own what `deps` points to.

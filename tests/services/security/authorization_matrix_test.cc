@@ -316,14 +316,24 @@ const Row kMatrix[] = {
   // ---- The audit log.
   {"ListAuditEvents", "",
    kAllOk, kDenied, kDenied, kDenied, kDenied, kDenied},
+
+  // ---- Backups (into the test's backup directory, shared by every fresh
+  // database, so the backup made by CreateBackup's first cell is there).
+  {"CreateBackup", "",
+   kAllOk, kDenied, kDenied, kDenied, kDenied, kDenied},
+  {"ListBackups", "",
+   kAllOk, kDenied, kDenied, kDenied, kDenied, kDenied},
+  {"VerifyBackup", R"(name: "backups/{BACKUP}")",
+   {OK, __, NF}, {PD, __, PD}, {PD, __, PD}, {PD, __, PD}, {PD, __, PD},
+   {PD, __, PD}},
 };
 // clang-format on
 
 constexpr const char* kServices[] = {
-    "AgreementService", "AuditService",       "ChangeService",
-    "EmployerService",  "FollowUpService",    "MatchingService",
-    "ModuleService",    "ParticipantService", "ParticipationService",
-    "SupplierService",  "TrackService"};
+    "AdminService",         "AgreementService", "AuditService",
+    "ChangeService",        "EmployerService",  "FollowUpService",
+    "MatchingService",      "ModuleService",    "ParticipantService",
+    "ParticipationService", "SupplierService",  "TrackService"};
 
 const google::protobuf::MethodDescriptor* FindMethod(absl::string_view name) {
   for (const char* service : kServices) {
@@ -514,6 +524,8 @@ class AuthorizationMatrixTest : public ::testing::Test {
       }
     }
     absent["PNR"] = Personnummer("19900101123");
+    resources_[0]["BACKUP"] = resources_[1]["BACKUP"] = "1";
+    absent["BACKUP"] = "999";
 
     const std::string principals = root_.path() + "/principals.txtpb";
     std::ofstream(principals) << absl::StrCat(
@@ -574,6 +586,7 @@ class AuthorizationMatrixTest : public ::testing::Test {
                                                audit_.get());
     ServerOptions options;
     options.listen_address = "127.0.0.1:0";
+    options.backup_dir = root_.path() + "/backups";
     absl::StatusOr<std::unique_ptr<Server>> started =
         Server::Start(options, MakeDeps(), grpc::InsecureServerCredentials());
     ASSERT_TRUE(started.ok()) << started.status();

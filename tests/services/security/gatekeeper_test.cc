@@ -647,10 +647,10 @@ TEST(AccessPolicyTest, EveryMethodHasARuleAndItsRequestIsNamedAfterIt) {
   const std::vector<absl::string_view> ruled = MethodsWithAccessRules();
   int methods = 0;
   for (const char* service :
-       {"AgreementService", "AuditService", "ChangeService", "EmployerService",
-        "FollowUpService", "MatchingService", "ModuleService",
-        "ParticipantService", "ParticipationService", "SupplierService",
-        "TrackService"}) {
+       {"AdminService", "AgreementService", "AuditService", "ChangeService",
+        "EmployerService", "FollowUpService", "MatchingService",
+        "ModuleService", "ParticipantService", "ParticipationService",
+        "SupplierService", "TrackService"}) {
     const auto* d =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             absl::StrCat("jobtrack.v1.", service));

@@ -11,6 +11,7 @@
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/transaction.h"
 #include "rocksdb/utilities/transaction_db.h"
@@ -273,6 +274,9 @@ absl::Status Storage::Init() {
   db_options.IncreaseParallelism(2);
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 5;
+  statistics_ = rocksdb::CreateDBStatistics();
+  statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
+  db_options.statistics = statistics_;
 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
@@ -325,6 +329,54 @@ std::unique_ptr<Transaction> Storage::Begin(Durability durability) {
 
 std::unique_ptr<Reader> Storage::Snapshot() {
   return std::make_unique<SnapshotReader>(this);
+}
+
+std::vector<Storage::Figure> Storage::Figures() const {
+  std::vector<Figure> figures;
+  struct Ticker {
+    rocksdb::Tickers ticker;
+    const char* name;
+  };
+  constexpr Ticker kTickers[] = {
+      {rocksdb::BLOCK_CACHE_HIT, "rocksdb_block_cache_hits_total"},
+      {rocksdb::BLOCK_CACHE_MISS, "rocksdb_block_cache_misses_total"},
+      {rocksdb::BYTES_WRITTEN, "rocksdb_bytes_written_total"},
+      {rocksdb::BYTES_READ, "rocksdb_bytes_read_total"},
+      {rocksdb::NUMBER_KEYS_WRITTEN, "rocksdb_keys_written_total"},
+      {rocksdb::NUMBER_KEYS_READ, "rocksdb_keys_read_total"},
+      {rocksdb::WAL_FILE_SYNCED, "rocksdb_wal_syncs_total"},
+      {rocksdb::COMPACT_WRITE_BYTES, "rocksdb_compaction_bytes_written_total"},
+      {rocksdb::STALL_MICROS, "rocksdb_stall_microseconds_total"},
+  };
+  for (const Ticker& t : kTickers) {
+    figures.push_back({t.name, "", statistics_->getTickerCount(t.ticker),
+                       /*counter=*/true});
+  }
+  for (size_t i = 0; i < kColumnCount; ++i) {
+    const std::string labels =
+        absl::StrCat("column_family=\"", kColumnNames[i], "\"");
+    struct Property {
+      const std::string* property;
+      const char* name;
+    };
+    const Property properties[] = {
+        {&rocksdb::DB::Properties::kEstimateNumKeys, "rocksdb_estimated_keys"},
+        {&rocksdb::DB::Properties::kTotalSstFilesSize, "rocksdb_sst_bytes"},
+        {&rocksdb::DB::Properties::kCurSizeAllMemTables,
+         "rocksdb_memtable_bytes"},
+    };
+    for (const Property& p : properties) {
+      uint64_t value = 0;
+      if (db_->GetIntProperty(handles_[i], *p.property, &value)) {
+        figures.push_back({p.name, labels, value, /*counter=*/false});
+      }
+    }
+  }
+  uint64_t cache = 0;
+  if (db_->GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &cache)) {
+    figures.push_back({"rocksdb_block_cache_usage_bytes", "", cache, false});
+  }
+  return figures;
 }
 
 absl::StatusOr<std::optional<std::string>> Storage::LastKey(Column column) {

@@ -32,6 +32,7 @@ namespace rocksdb {
 class ColumnFamilyHandle;
 class CompactionFilter;
 class Snapshot;
+class Statistics;
 class Transaction;
 class TransactionDB;
 }  // namespace rocksdb
@@ -185,6 +186,19 @@ class Storage {
   // Unregisters; waits for calls of that observer in progress to return.
   void RemoveCommitObserver(int id);
 
+  // Figures for monitoring, as (name, labels, value): RocksDB's counters
+  // since start (cache hits and misses, bytes read and written, WAL syncs,
+  // compaction bytes, stall time) and per column family its estimated keys,
+  // SST bytes and memtable bytes, and the block cache's usage. Names are
+  // Prometheus metric names; labels are `key="value"` pairs or empty.
+  struct Figure {
+    std::string name;
+    std::string labels;
+    uint64_t value = 0;
+    bool counter = false;  // Else a gauge.
+  };
+  std::vector<Figure> Figures() const;
+
   // The schema version of the stored data.
   absl::StatusOr<int> SchemaVersion();
   // Compacts the request-id column family, dropping expired records.
@@ -218,6 +232,8 @@ class Storage {
   std::vector<std::pair<int, CommitObserver>> observers_
       ABSL_GUARDED_BY(observers_mu_);
   int next_observer_id_ ABSL_GUARDED_BY(observers_mu_) = 1;
+  // RocksDB's counters (tickers); shared with the options of db_.
+  std::shared_ptr<rocksdb::Statistics> statistics_;
   // Referenced by the requests column family's options; outlives db_.
   std::unique_ptr<rocksdb::CompactionFilter> request_filter_;
 };

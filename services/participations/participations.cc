@@ -735,4 +735,26 @@ absl::Status ErasePersonalText(storage::Transaction& txn,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
+CountParticipationsByState(storage::Reader& reader) {
+  std::vector<std::pair<std::string, int64_t>> counts;
+  const google::protobuf::EnumDescriptor* states =
+      v1::Participation::State_descriptor();
+  for (int i = 0; i < states->value_count(); ++i) {
+    const int number = states->value(i)->number();
+    if (number == v1::Participation::STATE_UNSPECIFIED) continue;
+    int64_t n = 0;
+    absl::Status s = reader.Scan(
+        storage::Column::kIndex,
+        storage::IndexPrefix(kCollection, EnumTerm("state", states, number)),
+        "", [&](absl::string_view, absl::string_view) {
+          ++n;
+          return true;
+        });
+    if (!s.ok()) return s;
+    counts.emplace_back(states->value(i)->name(), n);
+  }
+  return counts;
+}
+
 }  // namespace jobtrack

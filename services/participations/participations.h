@@ -20,6 +20,12 @@
 
 namespace jobtrack {
 
+// How many participations are in each state now (every state, zeros
+// included), counted from the state index: one key per participation, so
+// the cost grows with their number (about 0.1 s per million).
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
+CountParticipationsByState(storage::Reader& reader);
+
 class Participations {
  public:
   explicit Participations(Deps deps);

@@ -59,6 +59,9 @@ ABSL_FLAG(std::string, backup_dir, "",
 ABSL_FLAG(int, restore_backup, 0,
           "restore backup ID from --backup_dir into --data_dir (which must "
           "be empty or absent), then exit without serving");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port for Prometheus metrics over HTTP (GET /metrics); "
+          "empty: off");
 ABSL_FLAG(bool, demo_data, false, "seed demo data if the database is empty");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
@@ -240,6 +243,7 @@ int Run() {
   ServerOptions options;
   options.listen_address = listen;
   options.backup_dir = backup_dir;
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   if (absl::Status s = ParseMatchingWeights(
           absl::GetFlag(FLAGS_matching_weights), &options.matching);
       !s.ok()) {
@@ -275,6 +279,9 @@ int Run() {
               ? " (TLS)"
               : " (TLS, client certificates verified)",
           ", data in ", data_dir);
+  if ((*server)->metrics_port() != 0) {
+    LogInfo("metrics on port ", (*server)->metrics_port(), " (GET /metrics)");
+  }
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
       !port_file.empty()) {
     const std::string tmp = port_file + ".tmp";

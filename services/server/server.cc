@@ -14,6 +14,7 @@
 #include "services/modules/module_service.h"
 #include "services/participants/participant_service.h"
 #include "services/participations/participation_service.h"
+#include "services/participations/participations.h"
 #include "services/suppliers/supplier_service.h"
 #include "services/tracks/track_service.h"
 
@@ -52,7 +53,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                 ? nullptr
                 : std::make_unique<storage::Backups>(options.backup_dir)));
 
+  server->storage_ = deps.storage;
   grpc::ServerBuilder builder;
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(RpcMetrics::InterceptorFactory(&server->rpc_metrics_));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(options.listen_address, std::move(credentials),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
@@ -63,8 +70,56 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
+  if (!options.metrics_listen.empty()) {
+    Server* self = server.get();
+    absl::StatusOr<std::unique_ptr<MetricsHttpServer>> http =
+        MetricsHttpServer::Start(options.metrics_listen,
+                                 [self] { return self->RenderMetrics(); });
+    if (!http.ok()) return http.status();
+    server->metrics_http_ = *std::move(http);
+  }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   return server;
+}
+
+std::string Server::RenderMetrics() {
+  constexpr absl::Duration kCountTtl = absl::Seconds(30);
+  std::string out;
+  rpc_metrics_.Render(out);
+  absl::StrAppend(&out,
+                  "# HELP jobtrack_change_stream_subscribers Open "
+                  "WatchChanges streams.\n"
+                  "# TYPE jobtrack_change_stream_subscribers gauge\n"
+                  "jobtrack_change_stream_subscribers ",
+                  rpc_metrics_.InFlight("WatchChanges"), "\n");
+  if (absl::Now() - counted_ >= kCountTtl) {
+    std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+    absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> counts =
+        CountParticipationsByState(*reader);
+    if (counts.ok()) {
+      participation_counts_ = *std::move(counts);
+      counted_ = absl::Now();
+    }
+  }
+  absl::StrAppend(&out,
+                  "# HELP jobtrack_participations Participations by their "
+                  "current state (counted at most every 30 s).\n"
+                  "# TYPE jobtrack_participations gauge\n");
+  for (const auto& [state, n] : participation_counts_) {
+    absl::StrAppend(&out, "jobtrack_participations{state=\"", state, "\"} ", n,
+                    "\n");
+  }
+  std::string family;
+  for (const storage::Storage::Figure& f : storage_->Figures()) {
+    if (f.name != family) {
+      family = f.name;
+      absl::StrAppend(&out, "# TYPE ", f.name,
+                      f.counter ? " counter\n" : " gauge\n");
+    }
+    absl::StrAppend(&out, f.name, f.labels.empty() ? "" : "{", f.labels,
+                    f.labels.empty() ? "" : "}", " ", f.value, "\n");
+  }
+  return out;
 }
 
 Server::~Server() { Shutdown(absl::ZeroDuration()); }
@@ -72,6 +127,7 @@ Server::~Server() { Shutdown(absl::ZeroDuration()); }
 void Server::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
+  metrics_http_.reset();
   server_->GetHealthCheckService()->SetServingStatus(false);
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();

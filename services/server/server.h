@@ -16,6 +16,8 @@
 #include "services/followup/report_projection.h"
 #include "services/matching/matching_index.h"
 #include "services/matching/scoring.h"
+#include "services/metrics/metrics_http_server.h"
+#include "services/metrics/rpc_metrics.h"
 
 namespace jobtrack {
 
@@ -28,6 +30,8 @@ struct ServerOptions {
   FollowUpConfig follow_up;
   // Where AdminService puts backups; empty: backups are off.
   std::string backup_dir;
+  // host:port of the Prometheus exposition (GET /metrics); empty: off.
+  std::string metrics_listen;
 };
 
 // Owns the services; does not own what `deps` points to.
@@ -41,6 +45,10 @@ class Server {
   ~Server();  // Shuts down (see Shutdown) if still running.
 
   int port() const { return port_; }
+  // The metrics port (0 if metrics are off).
+  int metrics_port() const {
+    return metrics_http_ == nullptr ? 0 : metrics_http_->port();
+  }
   // Stops accepting calls, lets calls in flight finish until `deadline`,
   // then cancels what is left. Idempotent.
   void Shutdown(absl::Duration grace);
@@ -49,6 +57,10 @@ class Server {
 
  private:
   Server() = default;
+  // The Prometheus exposition: RPCs, change-stream subscribers,
+  // participations by state, RocksDB.
+  std::string RenderMetrics();
+
   // Used by the matching and follow-up services; declared first so they go
   // last.
   std::unique_ptr<MatchingIndex> matching_index_;
@@ -56,6 +68,14 @@ class Server {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  storage::Storage* storage_ = nullptr;
+  RpcMetrics rpc_metrics_;
+  // Counting participations reads an index; a scrape reuses a count for
+  // up to kCountTtl.
+  absl::Time counted_ = absl::InfinitePast();
+  std::vector<std::pair<std::string, int64_t>> participation_counts_;
+  // Declared last: stopped first.
+  std::unique_ptr<MetricsHttpServer> metrics_http_;
   bool shut_down_ = false;
 };
 

@@ -1,8 +1,11 @@
 // End-to-end: the real jobtrackd binary on a free loopback port.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "jobtrack/v1/admin.grpc.pb.h"
@@ -113,6 +117,43 @@ class Daemon {
   pid_t pid_ = -1;
   int exit_status_ = 0;
 };
+
+// A port that was free a moment ago on 127.0.0.1.
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The body of an HTTP GET of `path` on 127.0.0.1:`port` with its status
+// line first ("HTTP/1.1 200 OK").
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request =
+      absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  send(fd, request.data(), request.size(), 0);
+  std::string response;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0)
+    response.append(buffer, n);
+  close(fd);
+  return response;
+}
 
 std::shared_ptr<grpc::Channel> Connect(int port) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
@@ -625,6 +666,65 @@ TEST(JobtrackdTest, BackupTakenUnderLoadRestoresToAWorkingServer) {
   grpc::ClientContext rc;
   EXPECT_TRUE(follow_up->GetReport(&rc, report_request, &report).ok());
   EXPECT_GE(report.known_at_sequence(), backed_up_sequence);
+}
+
+// Prometheus metrics on their own port: RPCs by method and code with
+// latency histograms, open change streams, participations by state and
+// RocksDB's figures.
+TEST(JobtrackdTest, MetricsArePrometheusTextOnTheirOwnPort) {
+  testing::TempDir dir;
+  const int metrics_port = FreePort();
+  Daemon daemon(dir.path(),
+                {"--plaintext", "--demo_data",
+                 absl::StrCat("--metrics_listen=127.0.0.1:", metrics_port)});
+  int port = daemon.WaitForPort();
+  ASSERT_GT(port, 0) << daemon.Log();
+  auto channel = Connect(port);
+  auto tracks = v1::TrackService::NewStub(channel);
+  for (int i = 0; i < 2; ++i) {
+    v1::ListTracksResponse out;
+    grpc::ClientContext c;
+    ASSERT_TRUE(tracks->ListTracks(&c, {}, &out).ok());
+  }
+  v1::GetTrackRequest missing;
+  missing.set_name("tracks/absent");
+  v1::Track track;
+  grpc::ClientContext gc;
+  EXPECT_EQ(tracks->GetTrack(&gc, missing, &track).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // A subscriber stays connected while the metrics are read.
+  auto changes = v1::ChangeService::NewStub(channel);
+  grpc::ClientContext wc;
+  auto watch = changes->WatchChanges(&wc, {});
+  v1::Event first;
+  ASSERT_TRUE(watch->Read(&first));
+
+  const std::string page = HttpGet(metrics_port, "/metrics");
+  ASSERT_TRUE(absl::StartsWith(page, "HTTP/1.1 200 OK")) << page;
+  EXPECT_TRUE(absl::StrContains(page, "text/plain; version=0.0.4"));
+  const std::string list = "service=\"TrackService\",method=\"ListTracks\"";
+  for (const std::string& line :
+       {"jobtrack_rpc_requests_total{" + list + ",code=\"OK\"} 2",
+        std::string("jobtrack_rpc_requests_total{service=\"TrackService\","
+                    "method=\"GetTrack\",code=\"NOT_FOUND\"} 1"),
+        "jobtrack_rpc_latency_seconds_count{" + list + "} 2",
+        "jobtrack_rpc_latency_seconds_bucket{" + list + ",le=\"+Inf\"} 2",
+        std::string("jobtrack_change_stream_subscribers 1"),
+        // The demo data's ten Jönköping participations.
+        std::string("jobtrack_participations{state=\"ENROLLED\"} 1"),
+        std::string("jobtrack_participations{state=\"COMPLETED\"} 7"),
+        std::string("jobtrack_participations{state=\"INTERRUPTED\"} 2"),
+        std::string("# TYPE rocksdb_wal_syncs_total counter")}) {
+    EXPECT_TRUE(absl::StrContains(page, "\n" + line + "\n")) << line;
+  }
+  EXPECT_TRUE(absl::StrContains(
+      page, "rocksdb_estimated_keys{column_family=\"records\"} "));
+  // No personal data and no resource names in the exposition.
+  EXPECT_FALSE(absl::StrContains(page, "participants/"));
+  EXPECT_TRUE(
+      absl::StartsWith(HttpGet(metrics_port, "/"), "HTTP/1.1 404 Not Found"));
+  wc.TryCancel();
+  watch->Finish().IgnoreError();
 }
 
 // TLS end to end with certificates made here by openssl: a token over TLS,

@@ -62,6 +62,10 @@ ABSL_FLAG(int, restore_backup, 0,
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port for Prometheus metrics over HTTP (GET /metrics); "
           "empty: off");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port of a plaintext port serving gRPC health checking only "
+          "(for Kubernetes probes; bind it to a pod-local address); empty: "
+          "off");
 ABSL_FLAG(bool, demo_data, false, "seed demo data if the database is empty");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
@@ -244,6 +248,7 @@ int Run() {
   options.listen_address = listen;
   options.backup_dir = backup_dir;
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
   if (absl::Status s = ParseMatchingWeights(
           absl::GetFlag(FLAGS_matching_weights), &options.matching);
       !s.ok()) {
@@ -279,6 +284,9 @@ int Run() {
               ? " (TLS)"
               : " (TLS, client certificates verified)",
           ", data in ", data_dir);
+  if ((*server)->health_port() != 0) {
+    LogInfo("health checks (plaintext) on port ", (*server)->health_port());
+  }
   if ((*server)->metrics_port() != 0) {
     LogInfo("metrics on port ", (*server)->metrics_port(), " (GET /metrics)");
   }

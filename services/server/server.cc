@@ -70,6 +70,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address));
   }
+  if (!options.health_listen.empty()) {
+    // No services registered: the builder adds only the default health
+    // service.
+    grpc::ServerBuilder health;
+    health.AddListeningPort(options.health_listen,
+                            grpc::InsecureServerCredentials(),
+                            &server->health_port_);
+    server->health_server_ = health.BuildAndStart();
+    if (server->health_server_ == nullptr || server->health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on ", options.health_listen));
+    }
+    server->health_server_->GetHealthCheckService()->SetServingStatus(true);
+  }
   if (!options.metrics_listen.empty()) {
     Server* self = server.get();
     absl::StatusOr<std::unique_ptr<MetricsHttpServer>> http =
@@ -129,6 +143,10 @@ void Server::Shutdown(absl::Duration grace) {
   shut_down_ = true;
   metrics_http_.reset();
   server_->GetHealthCheckService()->SetServingStatus(false);
+  if (health_server_ != nullptr) {
+    health_server_->GetHealthCheckService()->SetServingStatus(false);
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+  }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
 }

@@ -32,6 +32,10 @@ struct ServerOptions {
   std::string backup_dir;
   // host:port of the Prometheus exposition (GET /metrics); empty: off.
   std::string metrics_listen;
+  // host:port of a plaintext port that serves gRPC health checking and
+  // nothing else, for probes that cannot speak TLS (Kubernetes' gRPC
+  // probe; ruling 9.6). Bind it to a pod-local address. Empty: off.
+  std::string health_listen;
 };
 
 // Owns the services; does not own what `deps` points to.
@@ -45,6 +49,8 @@ class Server {
   ~Server();  // Shuts down (see Shutdown) if still running.
 
   int port() const { return port_; }
+  // The health-only port (0 if off).
+  int health_port() const { return health_port_; }
   // The metrics port (0 if metrics are off).
   int metrics_port() const {
     return metrics_http_ == nullptr ? 0 : metrics_http_->port();
@@ -68,6 +74,9 @@ class Server {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // The health-only server (health_listen), if any.
+  std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
   storage::Storage* storage_ = nullptr;
   RpcMetrics rpc_metrics_;
   // Counting participations reads an index; a scrape reuses a count for

@@ -1,6 +1,7 @@
 // End-to-end: the real jobtrackd binary on a free loopback port.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -22,6 +23,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "jobtrack/v1/admin.grpc.pb.h"
 #include "jobtrack/v1/audit.grpc.pb.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
@@ -725,6 +727,51 @@ TEST(JobtrackdTest, MetricsArePrometheusTextOnTheirOwnPort) {
       absl::StartsWith(HttpGet(metrics_port, "/"), "HTTP/1.1 404 Not Found"));
   wc.TryCancel();
   watch->Finish().IgnoreError();
+}
+
+// The health-only port answers gRPC health checks in plaintext and serves
+// no other method.
+TEST(JobtrackdTest, HealthPortAnswersProbesAndNothingElse) {
+  testing::TempDir dir;
+  const int health_port = FreePort();
+  Daemon daemon(
+      dir.path(),
+      {"--plaintext", absl::StrCat("--health_listen=127.0.0.1:", health_port)});
+  ASSERT_GT(daemon.WaitForPort(), 0) << daemon.Log();
+  auto channel = Connect(health_port);
+  grpc::GenericStub stub(channel);
+  auto call = [&](const std::string& method, std::string* response) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    grpc::Slice empty("", 0);  // An empty request message.
+    grpc::ByteBuffer in(&empty, 1);
+    grpc::ByteBuffer out;
+    grpc::Status status;
+    absl::Notification done;
+    stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out,
+                   [&](grpc::Status s) {
+                     status = std::move(s);
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    std::vector<grpc::Slice> slices;
+    if (status.ok() && out.Dump(&slices).ok()) {
+      for (const auto& slice : slices) {
+        response->append(reinterpret_cast<const char*>(slice.begin()),
+                         slice.size());
+      }
+    }
+    return status.error_code();
+  };
+  std::string health;
+  ASSERT_EQ(call("/grpc.health.v1.Health/Check", &health),
+            grpc::StatusCode::OK);
+  // HealthCheckResponse{status: SERVING}: field 1, varint 1.
+  EXPECT_EQ(health, std::string("\x08\x01", 2));
+  std::string ignored;
+  EXPECT_EQ(call("/jobtrack.v1.TrackService/ListTracks", &ignored),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 // TLS end to end with certificates made here by openssl: a token over TLS,

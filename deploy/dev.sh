@@ -22,6 +22,7 @@ PACKAGES=(
   libabsl-dev librocksdb-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
+  python3-grpcio python3-protobuf nodejs
 )
 
 install_packages() {
@@ -39,6 +40,14 @@ install_packages() {
   fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# npm ships inside some nodejs builds and as its own package in Debian's.
+install_npm() {
+  command -v npm >/dev/null && return 0
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm
 }
 
 build() {  # build DIR [cmake args...]
@@ -68,6 +77,7 @@ case "$cmd" in
     ;;
   test)
     install_packages
+    install_npm
     echo "== build and test"
     build "$ROOT/build"
     run_tests "$ROOT/build"

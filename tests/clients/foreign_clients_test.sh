@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The Python and Node example clients against a live jobtrackd (plaintext,
+# demo data): each lists tracks, registers a jobseeker, asks for proposals
+# and reads a report, and must print what the demo data holds.
+#   foreign_clients_test.sh REPO_ROOT JOBTRACKD PYTHON_GEN_DIR
+set -euo pipefail
+root=$1 jobtrackd=$2 gen=$3
+tmp=$(mktemp -d)
+pid=
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$jobtrackd" --plaintext --demo_data --data_dir="$tmp/data" \
+  --listen=127.0.0.1:0 --port_file="$tmp/port" 2>"$tmp/log" &
+pid=$!
+for _ in $(seq 600); do
+  [ -s "$tmp/port" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
+  sleep 0.1
+done
+server=127.0.0.1:$(cat "$tmp/port")
+
+expect() {  # expect NAME OUTPUT
+  local fail=0
+  for line in "tracks in 1480: 1" "registered participants/" "proposals: 1" \
+              "participations.ended_this_year = 9"; do
+    grep -qF -- "$line" <<<"$2" || { echo "$1: no \"$line\" in:"; echo "$2"; fail=1; }
+  done
+  return $fail
+}
+
+# Python: Debian's interpreter and python3-grpcio, the modules the build made.
+out=$(/usr/bin/python3 "$root/clients/python/jobtrack_example.py" \
+  --server "$server" --gen "$gen")
+expect python "$out"
+
+# Node: @grpc/grpc-js and @grpc/proto-loader from npm, as locked.
+if [ ! -d "$root/clients/node/node_modules/@grpc/grpc-js" ]; then
+  (cd "$root/clients/node" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+out=$(node "$root/clients/node/jobtrack_example.js" --server "$server")
+expect node "$out"
+echo "foreign clients: OK"

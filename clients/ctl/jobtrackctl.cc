@@ -33,6 +33,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
+#include "clients/cpp/jobtrack_client.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
@@ -188,21 +189,6 @@ std::string ReadFileOrDie(const std::string& path) {
   return content.str();
 }
 
-// Plaintext, or TLS (with a client certificate for mutual TLS) when
-// --tls_ca_file is given.
-std::shared_ptr<grpc::ChannelCredentials> Credentials() {
-  const std::string ca = absl::GetFlag(FLAGS_tls_ca_file);
-  if (ca.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions options;
-  options.pem_root_certs = ReadFileOrDie(ca);
-  if (const std::string cert = absl::GetFlag(FLAGS_tls_cert_file);
-      !cert.empty()) {
-    options.pem_cert_chain = ReadFileOrDie(cert);
-    options.pem_private_key = ReadFileOrDie(absl::GetFlag(FLAGS_tls_key_file));
-  }
-  return grpc::SslCredentials(options);
-}
-
 // The bearer token from --token_file or $JOBTRACK_TOKEN ("" if none).
 std::string Token() {
   std::string token;
@@ -214,19 +200,42 @@ std::string Token() {
   return std::string(absl::StripAsciiWhitespace(token));
 }
 
+// The connection as the flags say: plaintext, or TLS (with a client
+// certificate for mutual TLS) when --tls_ca_file is given; a bearer token
+// from --token_file or $JOBTRACK_TOKEN.
+std::unique_ptr<jobtrack::client::Client> Connect(const std::string& server) {
+  jobtrack::client::ClientOptions options;
+  options.target = server;
+  options.token = Token();
+  options.deadline = absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds));
+  options.tls_server_name = absl::GetFlag(FLAGS_tls_server_name);
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca_file); !ca.empty()) {
+    options.tls_ca_pem = ReadFileOrDie(ca);
+    if (const std::string cert = absl::GetFlag(FLAGS_tls_cert_file);
+        !cert.empty()) {
+      options.tls_cert_pem = ReadFileOrDie(cert);
+      options.tls_key_pem = ReadFileOrDie(absl::GetFlag(FLAGS_tls_key_file));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<jobtrack::client::Client>> client =
+      jobtrack::client::Client::Connect(std::move(options));
+  if (!client.ok()) {
+    std::cerr << "error: " << client.status().message() << "\n";
+    std::exit(2);
+  }
+  return *std::move(client);
+}
+
 class Client {
  public:
   explicit Client(const std::string& server)
-      : token_(Token()), stub_(Channel(server)) {}
+      : connection_(Connect(server)), stub_(connection_->channel()) {}
 
   // Calls `method` with `request`; fills `response`. Prints errors.
   bool Call(const MethodDescriptor* method, const Message& request,
             Message* response) {
-    grpc::ClientContext context;
-    Authorize(context);
-    context.set_deadline(
-        std::chrono::system_clock::now() +
-        std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
+    std::unique_ptr<grpc::ClientContext> attempt = connection_->NewContext();
+    grpc::ClientContext& context = *attempt;
     const std::string bytes = request.SerializeAsString();
     grpc::Slice slice(bytes);
     grpc::ByteBuffer in(&slice, 1);
@@ -266,7 +275,9 @@ class Client {
               const Message& prototype,
               const std::function<bool(const Message&)>& on_message) {
     grpc::ClientContext context;
-    Authorize(context);
+    if (const std::string token = Token(); !token.empty()) {
+      context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    }
     grpc::CompletionQueue cq;
     auto call = stub_.PrepareCall(
         &context,
@@ -323,21 +334,7 @@ class Client {
   }
 
  private:
-  static std::shared_ptr<grpc::Channel> Channel(const std::string& server) {
-    grpc::ChannelArguments args;
-    if (const std::string name = absl::GetFlag(FLAGS_tls_server_name);
-        !name.empty()) {
-      args.SetSslTargetNameOverride(name);
-    }
-    return grpc::CreateCustomChannel(server, Credentials(), args);
-  }
-  void Authorize(grpc::ClientContext& context) const {
-    if (!token_.empty()) {
-      context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-    }
-  }
-
-  const std::string token_;
+  const std::unique_ptr<jobtrack::client::Client> connection_;
   grpc::GenericStub stub_;
 };
 

@@ -66,11 +66,15 @@ TEST(JobtrackClientTest, CallsTheServerAndMapsItsErrors) {
   ASSERT_TRUE(details.has_value());
   google::rpc::Status status;
   ASSERT_TRUE(status.ParseFromString(std::string(*details)));
-  google::rpc::BadRequest bad_request;
-  ASSERT_TRUE(status.details_size() > 0 &&
-              status.details(0).UnpackTo(&bad_request));
-  EXPECT_EQ(bad_request.field_violations(0).field(),
-            "employer.organisation_number");
+  std::vector<std::string> fields;
+  for (const auto& any : status.details()) {  // In no particular order.
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request)) continue;
+    for (const auto& v : bad_request.field_violations()) {
+      fields.push_back(v.field());
+    }
+  }
+  EXPECT_EQ(fields, std::vector<std::string>{"employer.organisation_number"});
 }
 
 TEST(JobtrackClientTest, OptionsThatCannotWorkAreRefused) {

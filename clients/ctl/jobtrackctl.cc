@@ -11,12 +11,14 @@
 // of the same JSON with its request_id is.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,7 +35,11 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/civil_time.h"
 #include "clients/cpp/jobtrack_client.h"
+#include "clients/ctl/csv_import.h"
+#include "clients/ctl/output_format.h"
+#include "clients/ctl/report_html.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
@@ -61,6 +67,21 @@ ABSL_FLAG(std::string, filter, "",
 ABSL_FLAG(std::string, parent, "", "list intakes: the track, tracks/{id}");
 ABSL_FLAG(int, page_size, 0, "list: page size (default 50)");
 ABSL_FLAG(bool, all, false, "list: follow page tokens to the end");
+ABSL_FLAG(std::string, format, "",
+          "output: json, table or csv (report also: html); default json, "
+          "but table for report and proposals, csv for export");
+ABSL_FLAG(std::string, out, "", "report, export: write to this file");
+ABSL_FLAG(std::string, as_of, "", "report, export, proposals: yyyy-mm-dd");
+ABSL_FLAG(std::string, period, "", "report, export: periods/{yyyy-mm-dd}");
+ABSL_FLAG(std::string, county, "", "report, export: scope to a county (län)");
+ABSL_FLAG(std::string, track, "", "report, export: scope to tracks/{id}");
+ABSL_FLAG(std::string, agreement, "",
+          "report, export: scope to agreements/{id}");
+ABSL_FLAG(std::vector<std::string>, scope_municipalities, {},
+          "report, export: scope to these municipalities");
+ABSL_FLAG(int, limit, 10, "proposals: how many");
+ABSL_FLAG(bool, progress, true,
+          "import: draw a progress bar on stderr when it is a terminal");
 ABSL_FLAG(std::string, token_file, "",
           "file holding the bearer token (default: $JOBTRACK_TOKEN if set)");
 ABSL_FLAG(std::string, tls_ca_file, "",
@@ -88,6 +109,14 @@ using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
 constexpr char kPackage[] = "jobtrack.v1.";
+
+namespace v1 = jobtrack::v1;
+using jobtrack::ctl::Format;
+using jobtrack::ctl::ParseFormat;
+using jobtrack::ctl::PrintMessage;
+using jobtrack::ctl::PrintTable;
+using jobtrack::ctl::Table;
+using jobtrack::ctl::ToTable;
 
 struct Collection {
   const char* plural;
@@ -333,6 +362,8 @@ class Client {
     return printed;
   }
 
+  jobtrack::client::Client& connection() { return *connection_; }
+
  private:
   const std::unique_ptr<jobtrack::client::Client> connection_;
   grpc::GenericStub stub_;
@@ -381,6 +412,24 @@ bool PrintJsonLine(const Message& message) {
   return static_cast<bool>(std::cout);
 }
 
+// --format (`fallback` if not given), or exit 2.
+Format OutputFormat(Format fallback = Format::kJson) {
+  const std::string name = absl::GetFlag(FLAGS_format);
+  if (name.empty()) return fallback;
+  absl::StatusOr<Format> format = ParseFormat(name);
+  if (!format.ok()) {
+    std::cerr << "error: " << format.status().message() << "\n";
+    std::exit(2);
+  }
+  return *format;
+}
+
+// Prints a response as --format says; 0.
+int Print(const Message& message) {
+  PrintMessage(message, OutputFormat(), std::cout);
+  return 0;
+}
+
 int CallMethod(Client& client, const MethodDescriptor* method,
                const std::string& json) {
   std::unique_ptr<Message> request = NewMessage(method->input_type());
@@ -406,7 +455,7 @@ int CallMethod(Client& client, const MethodDescriptor* method,
                : 1;
   }
   if (!client.Call(method, *request, response.get())) return 1;
-  return PrintJson(*response) ? 0 : 1;
+  return Print(*response);
 }
 
 int List(Client& client, const Collection& c) {
@@ -426,13 +475,24 @@ int List(Client& client, const Collection& c) {
     }
     reflection->SetString(request.get(), parent, absl::GetFlag(FLAGS_parent));
   }
+  const Format format = OutputFormat();
+  Table all;  // Tables and CSV: one header over every page.
   while (true) {
     std::unique_ptr<Message> response = NewMessage(method->output_type());
     if (!client.Call(method, *request, response.get())) return 1;
-    if (!PrintJson(*response)) return 1;
+    if (format == Format::kJson) {
+      if (!PrintJson(*response)) return 1;
+    } else {
+      Table page = ToTable(*response);
+      if (all.header.empty()) all.header = page.header;
+      for (auto& row : page.rows) all.rows.push_back(std::move(row));
+    }
     const std::string next = response->GetReflection()->GetString(
         *response, method->output_type()->FindFieldByName("next_page_token"));
-    if (!absl::GetFlag(FLAGS_all) || next.empty()) return 0;
+    if (!absl::GetFlag(FLAGS_all) || next.empty()) {
+      if (format != Format::kJson) PrintTable(all, format, std::cout);
+      return 0;
+    }
     reflection->SetString(request.get(), d->FindFieldByName("page_token"),
                           next);
   }
@@ -452,6 +512,245 @@ int ByName(Client& client, const char* verb, const std::string& name) {
     return 2;
   }
   return CallMethod(client, method, absl::StrCat("{\"name\": \"", name, "\"}"));
+}
+
+// An error from the client library, with the fields a BadRequest names.
+int Fail(const absl::Status& status) {
+  grpc::Status as_grpc(static_cast<grpc::StatusCode>(status.code()),
+                       std::string(status.message()));
+  if (auto details = status.GetPayload(jobtrack::client::kDetailsPayloadUrl)) {
+    as_grpc = grpc::Status(as_grpc.error_code(), as_grpc.error_message(),
+                           std::string(*details));
+  }
+  PrintError(as_grpc);
+  return 1;
+}
+
+// --as_of or --period, and at most one of the scope flags, into a report
+// or export request.
+template <typename Request>
+bool FillWhenAndScope(Request& request) {
+  const std::string as_of = absl::GetFlag(FLAGS_as_of);
+  const std::string period = absl::GetFlag(FLAGS_period);
+  if (as_of.empty() == period.empty()) {
+    std::cerr << "error: give --as_of=yyyy-mm-dd or --period=periods/...\n";
+    return false;
+  }
+  if (!period.empty()) {
+    request.set_period(period);
+  } else {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(as_of, &day)) {
+      std::cerr << "error: --as_of is not a date (yyyy-mm-dd)\n";
+      return false;
+    }
+    request.mutable_as_of()->set_year(static_cast<int32_t>(day.year()));
+    request.mutable_as_of()->set_month(day.month());
+    request.mutable_as_of()->set_day(day.day());
+  }
+  auto* scope = request.mutable_scope();
+  scope->set_county_code(absl::GetFlag(FLAGS_county));
+  scope->set_track(absl::GetFlag(FLAGS_track));
+  scope->set_agreement(absl::GetFlag(FLAGS_agreement));
+  for (const std::string& m : absl::GetFlag(FLAGS_scope_municipalities)) {
+    scope->add_municipality_codes(m);
+  }
+  return true;
+}
+
+// Where --out says, or stdout.
+int WriteOut(const std::string& text) {
+  const std::string path = absl::GetFlag(FLAGS_out);
+  if (path.empty()) {
+    std::cout << text;
+    return 0;
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) {
+    std::cerr << "error: cannot write " << path << "\n";
+    return 1;
+  }
+  std::cerr << "wrote " << path << "\n";
+  return 0;
+}
+
+int ReportCommand(Client& client) {
+  v1::GetReportRequest request;
+  if (!FillWhenAndScope(request)) return 2;
+  absl::StatusOr<v1::Report> report =
+      client.connection().Call(&v1::FollowUpService::Stub::GetReport, request);
+  if (!report.ok()) return Fail(report.status());
+  if (absl::GetFlag(FLAGS_format) == "html") {
+    return WriteOut(jobtrack::ctl::ReportHtml(*report));
+  }
+  const Format format = OutputFormat(Format::kTable);
+  std::ostringstream out;
+  if (format == Format::kJson) {
+    PrintMessage(*report, format, out);
+    return WriteOut(out.str());
+  }
+  Table table;
+  table.header = {"figure", "numerator", "denominator", "value"};
+  for (const v1::Figure& f : report->figures()) {
+    std::string value = absl::StrCat(f.numerator());
+    if (f.suppressed()) {
+      value = "withheld";
+    } else if (f.share() && f.denominator() > 0) {
+      value =
+          absl::StrFormat("%.1f%%", 100.0 * static_cast<double>(f.numerator()) /
+                                        static_cast<double>(f.denominator()));
+    }
+    table.rows.push_back(
+        {f.id(), f.suppressed() ? "" : absl::StrCat(f.numerator()),
+         f.suppressed() ? "" : absl::StrCat(f.denominator()), value});
+  }
+  PrintTable(table, format, out);
+  return WriteOut(out.str());
+}
+
+// `proposals participants/ID`: ranked tracks with each factor's share of
+// the score.
+int ProposalsCommand(Client& client, const std::string& participant) {
+  v1::ProposeTracksRequest request;
+  request.set_participant(participant);
+  request.set_limit(absl::GetFlag(FLAGS_limit));
+  if (const std::string as_of = absl::GetFlag(FLAGS_as_of); !as_of.empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(as_of, &day)) {
+      std::cerr << "error: --as_of is not a date (yyyy-mm-dd)\n";
+      return 2;
+    }
+    request.mutable_as_of()->set_year(static_cast<int32_t>(day.year()));
+    request.mutable_as_of()->set_month(day.month());
+    request.mutable_as_of()->set_day(day.day());
+  }
+  absl::StatusOr<v1::ProposeTracksResponse> response = client.connection().Call(
+      &v1::MatchingService::Stub::ProposeTracks, request);
+  if (!response.ok()) return Fail(response.status());
+  const Format format = OutputFormat(Format::kTable);
+  if (format == Format::kJson) return Print(*response);
+  Table table;
+  table.header = {"rank", "track", "intake", "score"};
+  for (const auto& f :
+       response->proposals().empty()
+           ? google::protobuf::RepeatedPtrField<v1::FactorContribution>()
+           : response->proposals(0).factors()) {
+    table.header.push_back(f.factor());
+  }
+  int rank = 0;
+  for (const v1::Proposal& p : response->proposals()) {
+    std::vector<std::string> row = {absl::StrCat(++rank), p.track(), p.intake(),
+                                    absl::StrFormat("%.2f", p.score())};
+    for (const auto& f : p.factors()) {
+      row.push_back(absl::StrFormat("%.2f", f.contribution()));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  PrintTable(table, format, std::cout);
+  return 0;
+}
+
+// `export`: the rows of ExportParticipations, as CSV (default) or JSON
+// Lines.
+int ExportCommand(Client& client) {
+  v1::ExportParticipationsRequest request;
+  if (!FillWhenAndScope(request)) return 2;
+  // CSV unless JSON (Lines) is asked for.
+  const bool json = OutputFormat(Format::kCsv) == Format::kJson;
+  grpc::ClientContext context;
+  if (const std::string token = Token(); !token.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  }
+  auto stub = v1::FollowUpService::NewStub(client.connection().channel());
+  auto reader = stub->ExportParticipations(&context, request);
+  std::ostringstream out;
+  v1::ParticipationRow row;
+  bool header = true;
+  while (reader->Read(&row)) {
+    if (json) {
+      PrintMessage(row, Format::kJson, out);
+      out << "\n";
+      continue;
+    }
+    Table table = ToTable(row);
+    if (!header) table.header.clear();
+    header = false;
+    std::ostringstream csv;
+    PrintTable(table, Format::kCsv, csv);
+    std::string text = csv.str();
+    if (table.header.empty()) text = text.substr(text.find('\n') + 1);
+    out << text;
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    PrintError(status);
+    return 1;
+  }
+  return WriteOut(out.str());
+}
+
+int ImportCommand(Client& client, const std::string& kind,
+                  const std::string& path) {
+  const bool bar = absl::GetFlag(FLAGS_progress) && isatty(STDERR_FILENO);
+  return jobtrack::ctl::ImportCsv(client.connection(), kind, path, std::cout,
+                                  bar ? &std::cerr : nullptr);
+}
+
+// Help for one command (`jobtrackctl help COMMAND`, `COMMAND --help`).
+const std::map<std::string, std::string>& CommandHelp() {
+  static const auto* help = new std::map<std::string, std::string>{
+      {"list",
+       "jobtrackctl list COLLECTION [--filter=EXPR] [--parent=tracks/ID] "
+       "[--all] [--page_size=N] [--format=json|table|csv]\n"
+       "  COLLECTION: employers suppliers agreements modules tracks intakes\n"
+       "  participants participations auditEvents. Filters are `field = "
+       "value`\n  joined by AND, e.g. --filter='municipality = \"0180\" AND "
+       "kind = EMPLOYER_DIRECTED'.\n  With --all, every page (one table).\n"},
+      {"get",
+       "jobtrackctl get NAME [--format=json|table|csv]\n"
+       "  e.g. get tracks/abc123, get tracks/abc/intakes/def\n"},
+      {"delete", "jobtrackctl delete NAME\n"},
+      {"call",
+       "jobtrackctl call SERVICE.METHOD [JSON] [--format=json|table|csv]\n"
+       "  Any method (see `jobtrackctl methods`) with its request as JSON;\n"
+       "  a create without request_id gets a fresh one. Server-streaming\n"
+       "  methods print JSON Lines.\n"},
+      {"methods", "jobtrackctl methods\n  Every service method.\n"},
+      {"proposals",
+       "jobtrackctl proposals participants/ID [--limit=10] [--as_of=DATE] "
+       "[--format=table|csv|json]\n"
+       "  Tracks proposed for a jobseeker, ranked, with each factor's\n"
+       "  contribution to the score (occupation, industry, geography, start,\n"
+       "  plan_length, demand, outcome, next_track).\n"},
+      {"report",
+       "jobtrackctl report (--as_of=DATE | --period=periods/DATE)\n"
+       "    [--county=NN | --scope_municipalities=0180,0184 | --track=tracks/ID"
+       " |\n     --agreement=agreements/ID] [--format=table|csv|json|html] "
+       "[--out=FILE]\n"
+       "  The follow-up figures. --format=html writes one self-contained page\n"
+       "  with charts (open it in a browser, no server needed).\n"},
+      {"export",
+       "jobtrackctl export (--as_of=DATE | --period=periods/DATE) [scope "
+       "flags]\n    [--format=csv|json] [--out=FILE]\n"
+       "  One row per participation, pseudonymous ids only (needs ADMIN or a\n"
+       "  REPORTER with may_export).\n"},
+      {"import",
+       absl::StrCat(
+           "jobtrackctl import employers|participants|tracks FILE.csv "
+           "[--progress=false]\n"
+           "  Creates one resource per row, goes on past bad rows, and ends\n"
+           "  with a summary naming each rejected row by line and reason "
+           "(exit 1\n  if any). Re-running a file creates nothing twice.\n",
+           jobtrack::ctl::kImportColumnsHelp, "\n")},
+      {"principal",
+       "jobtrackctl principal ID ROLE [--municipalities=0180,0184] "
+       "[--supplier=..]\n    [--employer=..] [--may_export] "
+       "[--expire_time=..] [--certificate_identity=CN]\n"
+       "  Prints a principals-file entry (stdout) and its new token "
+       "(stderr).\n"},
+  };
+  return *help;
 }
 
 // `principal ID ROLE`: a new token (to stderr, shown once) and the
@@ -503,6 +802,10 @@ constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
               participants participations auditEvents (ADMIN)
   jobtrackctl [flags] get NAME          e.g. get tracks/abc123
   jobtrackctl [flags] delete NAME
+  jobtrackctl [flags] proposals participants/ID   tracks with score breakdown
+  jobtrackctl [flags] report --as_of=DATE [--format=table|csv|json|html]
+  jobtrackctl [flags] export --as_of=DATE [--format=csv|json] [--out=FILE]
+  jobtrackctl [flags] import employers|participants|tracks FILE.csv
   jobtrackctl [flags] call SERVICE.METHOD [JSON]
       e.g. call EmployerService.CreateEmployer '{"employer": {...}}'
       (server-streaming methods print JSON Lines)
@@ -511,6 +814,9 @@ constexpr char kUsage[] = R"(jobtrackctl: command line for the jobtrack service.
       prints a principals-file entry (stdout) and its new token (stderr):
         jobtrackctl principal anna CASE_OFFICER --municipalities=0180 \
           >> principals.txtpb 2> anna.token
+
+`jobtrackctl help COMMAND` (or COMMAND --help) explains a command.
+Output: --format=json (default), table or csv.
 
 Calls carry the token of --token_file (or $JOBTRACK_TOKEN); --tls_ca_file
 connects with TLS, --tls_cert_file/--tls_key_file add a client certificate.
@@ -523,8 +829,34 @@ Flags: --server=HOST:PORT (default 127.0.0.1:50051), --timeout_seconds=N)";
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // `COMMAND --help`: that command's help, before the flags are parsed.
+  const char* first_word = nullptr;
+  bool asks_help = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    asks_help |= arg == "--help" || arg == "-h";
+    if (first_word == nullptr && !arg.empty() && arg[0] != '-') {
+      first_word = argv[i];
+    }
+  }
+  if (asks_help && first_word != nullptr) {
+    auto it = CommandHelp().find(first_word);
+    if (it != CommandHelp().end()) {
+      std::cout << it->second;
+      return 0;
+    }
+  }
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   LinkServices();
+  if (args.size() == 3 && std::string(args[1]) == "help") {
+    auto it = CommandHelp().find(args[2]);
+    if (it == CommandHelp().end()) {
+      std::cerr << "error: no command " << args[2] << "\n" << kUsage << "\n";
+      return 2;
+    }
+    std::cout << it->second;
+    return 0;
+  }
   if (args.size() < 2 || std::string(args[1]) == "help") {
     std::cout << kUsage << "\n";
     return args.size() < 2 ? 2 : 0;
@@ -564,6 +896,14 @@ int main(int argc, char** argv) {
   }
   if ((command == "get" || command == "delete") && args.size() == 3) {
     return ByName(client, command == "get" ? "Get" : "Delete", args[2]);
+  }
+  if (command == "report" && args.size() == 2) return ReportCommand(client);
+  if (command == "export" && args.size() == 2) return ExportCommand(client);
+  if (command == "proposals" && args.size() == 3) {
+    return ProposalsCommand(client, args[2]);
+  }
+  if (command == "import" && args.size() == 4) {
+    return ImportCommand(client, args[2], args[3]);
   }
   if (command == "call" && (args.size() == 3 || args.size() == 4)) {
     const MethodDescriptor* method = FindMethod(args[2]);

@@ -1,0 +1,296 @@
+#include "clients/ctl/csv_import.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "clients/ctl/csv_rows.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "services/common/resource.h"
+
+namespace jobtrack::ctl {
+namespace {
+
+// What became of a row.
+enum class Outcome { kCreated, kPresent, kRejected };
+
+struct RowResult {
+  Outcome outcome = Outcome::kRejected;
+  std::string reason;
+};
+
+// A refusal as one line: the message, and the fields a BadRequest names.
+std::string Reason(const absl::Status& status) {
+  std::string reason = absl::StrCat(absl::StatusCodeToString(status.code()),
+                                    ": ", status.message());
+  if (auto details = status.GetPayload(client::kDetailsPayloadUrl)) {
+    google::rpc::Status rpc;
+    if (rpc.ParseFromString(std::string(*details))) {
+      for (const auto& any : rpc.details()) {
+        google::rpc::BadRequest bad;
+        if (!any.UnpackTo(&bad)) continue;
+        std::vector<std::string> fields;
+        for (const auto& v : bad.field_violations()) {
+          fields.push_back(absl::StrCat(v.field(), " ", v.description()));
+        }
+        if (!fields.empty()) reason = absl::StrJoin(fields, "; ");
+      }
+    }
+  }
+  return reason;
+}
+
+// A request_id made from the request itself (a UUID of its SHA-256), so
+// that the same row always carries the same id.
+template <typename Request>
+void StampRequestId(Request& request) {
+  request.clear_request_id();
+  const std::string digest = DeterministicDigest(request, "request_id");
+  const auto byte = [&](int i) {
+    return static_cast<unsigned char>(digest[static_cast<size_t>(i)]);
+  };
+  std::string hex;
+  for (int i = 0; i < 16; ++i) {
+    unsigned char b = byte(i);
+    if (i == 6) b = static_cast<unsigned char>((b & 0x0F) | 0x50);  // v5.
+    if (i == 8) b = static_cast<unsigned char>((b & 0x3F) | 0x80);
+    absl::StrAppendFormat(&hex, "%02x", b);
+    if (i == 3 || i == 5 || i == 7 || i == 9) hex += '-';
+  }
+  request.set_request_id(hex);
+}
+
+absl::StatusOr<std::string> EmployerByNumber(client::Client& client,
+                                             absl::string_view number,
+                                             absl::string_view name = "") {
+  v1::ListEmployersRequest list;
+  list.set_filter(absl::StrCat("organisation_number = \"", number, "\""));
+  list.set_page_size(1000);
+  absl::StatusOr<v1::ListEmployersResponse> found =
+      client.Call(&v1::EmployerService::Stub::ListEmployers, list);
+  if (!found.ok()) return found.status();
+  for (const v1::Employer& e : found->employers()) {
+    if (name.empty() || e.display_name() == name) return e.name();
+  }
+  return std::string();
+}
+
+RowResult ImportEmployer(client::Client& client,
+                         const std::vector<std::string>& header,
+                         const CsvRow& row) {
+  v1::CreateEmployerRequest request;
+  if (absl::Status s = FillFromRow(header, row, {}, request.mutable_employer());
+      !s.ok()) {
+    return {Outcome::kRejected, std::string(s.message())};
+  }
+  const v1::Employer& e = request.employer();
+  if (!e.organisation_number().empty()) {
+    absl::StatusOr<std::string> existing =
+        EmployerByNumber(client, e.organisation_number(), e.display_name());
+    if (existing.ok() && !existing->empty()) return {Outcome::kPresent, ""};
+  }
+  StampRequestId(request);
+  absl::Status s =
+      client.Call(&v1::EmployerService::Stub::CreateEmployer, request).status();
+  if (!s.ok()) return {Outcome::kRejected, Reason(s)};
+  return {Outcome::kCreated, ""};
+}
+
+RowResult ImportParticipant(client::Client& client,
+                            const std::vector<std::string>& header,
+                            const CsvRow& row) {
+  v1::CreateParticipantRequest request;
+  if (absl::Status s =
+          FillFromRow(header, row, {}, request.mutable_participant());
+      !s.ok()) {
+    return {Outcome::kRejected, std::string(s.message())};
+  }
+  StampRequestId(request);
+  absl::Status s =
+      client.Call(&v1::ParticipantService::Stub::CreateParticipant, request)
+          .status();
+  // The same personnummer is already registered: this row is in.
+  if (absl::IsAlreadyExists(s)) return {Outcome::kPresent, ""};
+  if (!s.ok()) return {Outcome::kRejected, Reason(s)};
+  return {Outcome::kCreated, ""};
+}
+
+RowResult ImportTrack(client::Client& client,
+                      const std::vector<std::string>& header,
+                      const CsvRow& row) {
+  v1::CreateTrackRequest request;
+  const std::set<std::string> special = {"employer_organisation_numbers",
+                                         "modules", "effective_date"};
+  if (absl::Status s =
+          FillFromRow(header, row, special, request.mutable_track());
+      !s.ok()) {
+    return {Outcome::kRejected, std::string(s.message())};
+  }
+  v1::Track& track = *request.mutable_track();
+  for (size_t i = 0; i < header.size(); ++i) {
+    const absl::string_view value = absl::StripAsciiWhitespace(row.cells[i]);
+    if (value.empty()) continue;
+    if (header[i] == "employer_organisation_numbers") {
+      for (absl::string_view number : absl::StrSplit(value, ';')) {
+        number = absl::StripAsciiWhitespace(number);
+        absl::StatusOr<std::string> employer = EmployerByNumber(client, number);
+        if (!employer.ok())
+          return {Outcome::kRejected, Reason(employer.status())};
+        if (employer->empty()) {
+          return {Outcome::kRejected,
+                  absl::StrCat("column employer_organisation_numbers: no "
+                               "employer has organisation number ",
+                               number)};
+        }
+        track.add_employers(*employer);
+      }
+    } else if (header[i] == "modules") {
+      // Stages separated by ";", parallel steps within one by "+".
+      for (absl::string_view stage : absl::StrSplit(value, ';')) {
+        auto* s = track.mutable_chain()->add_stages();
+        for (absl::string_view step : absl::StrSplit(stage, '+')) {
+          s->add_steps()->set_module(
+              std::string(absl::StripAsciiWhitespace(step)));
+        }
+      }
+    } else if (header[i] == "effective_date") {
+      v1::CreateTrackRequest dated;
+      const CsvRow one{row.line, {std::string(value)}};
+      if (absl::Status s = FillFromRow({"effective_date"}, one, {}, &dated);
+          !s.ok()) {
+        return {Outcome::kRejected, std::string(s.message())};
+      }
+      *request.mutable_effective_date() = dated.effective_date();
+    }
+  }
+  // Present: a track of that name usable in the same municipalities.
+  if (!track.municipality_codes().empty()) {
+    v1::ListTracksRequest list;
+    list.set_filter(
+        absl::StrCat("municipality = \"", track.municipality_codes(0), "\""));
+    list.set_page_size(1000);
+    absl::StatusOr<v1::ListTracksResponse> found =
+        client.Call(&v1::TrackService::Stub::ListTracks, list);
+    if (found.ok()) {
+      for (const v1::Track& t : found->tracks()) {
+        if (t.display_name() == track.display_name() &&
+            std::equal(t.municipality_codes().begin(),
+                       t.municipality_codes().end(),
+                       track.municipality_codes().begin(),
+                       track.municipality_codes().end())) {
+          return {Outcome::kPresent, ""};
+        }
+      }
+    }
+  }
+  StampRequestId(request);
+  absl::Status s =
+      client.Call(&v1::TrackService::Stub::CreateTrack, request).status();
+  if (!s.ok()) return {Outcome::kRejected, Reason(s)};
+  return {Outcome::kCreated, ""};
+}
+
+void DrawProgress(std::ostream& progress, absl::string_view kind, int done,
+                  int total, int rejected) {
+  constexpr int kWidth = 30;
+  const int filled = total == 0 ? kWidth : done * kWidth / total;
+  progress << "\rimporting " << kind << " ["
+           << std::string(static_cast<size_t>(filled), '#')
+           << std::string(static_cast<size_t>(kWidth - filled), ' ') << "] "
+           << done << "/" << total;
+  if (rejected > 0) progress << ", " << rejected << " rejected";
+  progress.flush();
+}
+
+}  // namespace
+
+const char kImportColumnsHelp[] =
+    R"(Columns (a header row names them; any order; empty cells are unset):
+  employers:    display_name,organisation_number,sector,sni_code,municipality_code
+  participants: external_reference,personnummer,birth_year,gender,
+                municipality_code,education_level,sun_code,target_groups,
+                swedish_level,driving_licence,ssyk_interests,sni_interests,
+                self_employment_interest,available_from,supplier
+  tracks:       display_name,description,kind,ssyk_code,sni_code,
+                municipality_codes,employer_organisation_numbers,agreement,
+                status,modules,effective_date
+Repeated values are separated by ";" (a track's modules: stages by ";",
+parallel steps by "+", each `modules/{id}`); enums by name (FEMALE,
+UPPER_SECONDARY, EMPLOYER_DIRECTED, ...); dates yyyy-mm-dd.)";
+
+int ImportCsv(client::Client& client, absl::string_view kind,
+              const std::string& path, std::ostream& out,
+              std::ostream* progress, ImportSummary* summary) {
+  RowResult (*import_row)(client::Client&, const std::vector<std::string>&,
+                          const CsvRow&) = nullptr;
+  if (kind == "employers") import_row = ImportEmployer;
+  if (kind == "participants") import_row = ImportParticipant;
+  if (kind == "tracks") import_row = ImportTrack;
+  if (import_row == nullptr) {
+    out << "error: import takes employers, participants or tracks, not " << kind
+        << "\n";
+    return 2;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    out << "error: cannot read " << path << "\n";
+    return 2;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<std::vector<CsvRow>> rows = ParseCsv(text.str());
+  if (!rows.ok()) {
+    out << "error: " << path << ": " << rows.status().message() << "\n";
+    return 2;
+  }
+  if (rows->empty()) {
+    out << "error: " << path << " has no header row\n";
+    return 2;
+  }
+  std::vector<std::string> header = (*rows)[0].cells;
+  if (!header.empty() && absl::StartsWith(header[0], "\xEF\xBB\xBF")) {
+    header[0] = header[0].substr(3);  // A byte-order mark from a spreadsheet.
+  }
+  ImportSummary counts;
+  std::vector<std::string> refusals;
+  const int total = static_cast<int>(rows->size()) - 1;
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const CsvRow& row = (*rows)[i];
+    const RowResult result = import_row(client, header, row);
+    ++counts.rows;
+    switch (result.outcome) {
+      case Outcome::kCreated:
+        ++counts.created;
+        break;
+      case Outcome::kPresent:
+        ++counts.present;
+        break;
+      case Outcome::kRejected:
+        ++counts.rejected;
+        refusals.push_back(
+            absl::StrCat("  line ", row.line, ": ", result.reason));
+        break;
+    }
+    if (progress != nullptr) {
+      DrawProgress(*progress, kind, counts.rows, total, counts.rejected);
+    }
+  }
+  if (progress != nullptr) *progress << "\n";
+  out << path << ": " << counts.rows << " rows: " << counts.created
+      << " created, " << counts.present << " already present, "
+      << counts.rejected << " rejected\n";
+  for (const std::string& r : refusals) out << r << "\n";
+  if (summary != nullptr) *summary = counts;
+  return counts.rejected == 0 ? 0 : 1;
+}
+
+}  // namespace jobtrack::ctl

@@ -22,7 +22,7 @@ PACKAGES=(
   libabsl-dev librocksdb-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
-  python3-grpcio python3-protobuf nodejs
+  python3-grpcio python3-protobuf nodejs chromium
 )
 
 install_packages() {

@@ -12,6 +12,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "clients/ctl/csv_rows.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -51,6 +53,17 @@ std::string Reason(const absl::Status& status) {
 
 // A request_id made from the request itself (a UUID of its SHA-256), so
 // that the same row always carries the same id.
+// A create answered with a resource made before this run began was a
+// replay of an earlier run's request (same request_id): nothing new. This
+// compares the server's clock with ours: with clocks apart by more than the
+// time to the first rows, those rows would be miscounted (never
+// duplicated).
+bool MadeBefore(const google::protobuf::Timestamp& created, absl::Time start) {
+  return absl::FromUnixSeconds(created.seconds()) +
+             absl::Nanoseconds(created.nanos()) <
+         start;
+}
+
 template <typename Request>
 void StampRequestId(Request& request) {
   request.clear_request_id();
@@ -77,6 +90,8 @@ absl::StatusOr<std::string> EmployerByNumber(client::Client& client,
   list.set_page_size(1000);
   absl::StatusOr<v1::ListEmployersResponse> found =
       client.Call(&v1::EmployerService::Stub::ListEmployers, list);
+  // Not a valid organisation number: no employer has it.
+  if (absl::IsInvalidArgument(found.status())) return std::string();
   if (!found.ok()) return found.status();
   for (const v1::Employer& e : found->employers()) {
     if (name.empty() || e.display_name() == name) return e.name();
@@ -86,7 +101,7 @@ absl::StatusOr<std::string> EmployerByNumber(client::Client& client,
 
 RowResult ImportEmployer(client::Client& client,
                          const std::vector<std::string>& header,
-                         const CsvRow& row) {
+                         const CsvRow& row, absl::Time start) {
   v1::CreateEmployerRequest request;
   if (absl::Status s = FillFromRow(header, row, {}, request.mutable_employer());
       !s.ok()) {
@@ -99,15 +114,16 @@ RowResult ImportEmployer(client::Client& client,
     if (existing.ok() && !existing->empty()) return {Outcome::kPresent, ""};
   }
   StampRequestId(request);
-  absl::Status s =
-      client.Call(&v1::EmployerService::Stub::CreateEmployer, request).status();
-  if (!s.ok()) return {Outcome::kRejected, Reason(s)};
+  absl::StatusOr<v1::Employer> made =
+      client.Call(&v1::EmployerService::Stub::CreateEmployer, request);
+  if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
+  if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
   return {Outcome::kCreated, ""};
 }
 
 RowResult ImportParticipant(client::Client& client,
                             const std::vector<std::string>& header,
-                            const CsvRow& row) {
+                            const CsvRow& row, absl::Time start) {
   v1::CreateParticipantRequest request;
   if (absl::Status s =
           FillFromRow(header, row, {}, request.mutable_participant());
@@ -115,18 +131,18 @@ RowResult ImportParticipant(client::Client& client,
     return {Outcome::kRejected, std::string(s.message())};
   }
   StampRequestId(request);
-  absl::Status s =
-      client.Call(&v1::ParticipantService::Stub::CreateParticipant, request)
-          .status();
+  absl::StatusOr<v1::Participant> made =
+      client.Call(&v1::ParticipantService::Stub::CreateParticipant, request);
   // The same personnummer is already registered: this row is in.
-  if (absl::IsAlreadyExists(s)) return {Outcome::kPresent, ""};
-  if (!s.ok()) return {Outcome::kRejected, Reason(s)};
+  if (absl::IsAlreadyExists(made.status())) return {Outcome::kPresent, ""};
+  if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
+  if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
   return {Outcome::kCreated, ""};
 }
 
 RowResult ImportTrack(client::Client& client,
-                      const std::vector<std::string>& header,
-                      const CsvRow& row) {
+                      const std::vector<std::string>& header, const CsvRow& row,
+                      absl::Time start) {
   v1::CreateTrackRequest request;
   const std::set<std::string> special = {"employer_organisation_numbers",
                                          "modules", "effective_date"};
@@ -193,9 +209,10 @@ RowResult ImportTrack(client::Client& client,
     }
   }
   StampRequestId(request);
-  absl::Status s =
-      client.Call(&v1::TrackService::Stub::CreateTrack, request).status();
-  if (!s.ok()) return {Outcome::kRejected, Reason(s)};
+  absl::StatusOr<v1::Track> made =
+      client.Call(&v1::TrackService::Stub::CreateTrack, request);
+  if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
+  if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
   return {Outcome::kCreated, ""};
 }
 
@@ -231,7 +248,7 @@ int ImportCsv(client::Client& client, absl::string_view kind,
               const std::string& path, std::ostream& out,
               std::ostream* progress, ImportSummary* summary) {
   RowResult (*import_row)(client::Client&, const std::vector<std::string>&,
-                          const CsvRow&) = nullptr;
+                          const CsvRow&, absl::Time) = nullptr;
   if (kind == "employers") import_row = ImportEmployer;
   if (kind == "participants") import_row = ImportParticipant;
   if (kind == "tracks") import_row = ImportTrack;
@@ -260,12 +277,13 @@ int ImportCsv(client::Client& client, absl::string_view kind,
   if (!header.empty() && absl::StartsWith(header[0], "\xEF\xBB\xBF")) {
     header[0] = header[0].substr(3);  // A byte-order mark from a spreadsheet.
   }
+  const absl::Time start = absl::Now();
   ImportSummary counts;
   std::vector<std::string> refusals;
   const int total = static_cast<int>(rows->size()) - 1;
   for (size_t i = 1; i < rows->size(); ++i) {
     const CsvRow& row = (*rows)[i];
-    const RowResult result = import_row(client, header, row);
+    const RowResult result = import_row(client, header, row, start);
     ++counts.rows;
     switch (result.outcome) {
       case Outcome::kCreated:

@@ -7,7 +7,10 @@
 // participant with the same personnummer, a track with the same name in
 // the same municipalities) counts as present, and each row is sent with a
 // request_id derived from its content, so a retried or repeated row within
-// the server's request-id window returns the first answer.
+// the server's request-id window returns the first answer (counted as
+// present: the resource it returns was made before this run). A participant
+// without a personnummer has no other key: after the window (7 days by
+// default) a re-run registers it again.
 #ifndef JOBTRACK_CLIENTS_CTL_CSV_IMPORT_H_
 #define JOBTRACK_CLIENTS_CTL_CSV_IMPORT_H_
 

@@ -40,7 +40,14 @@ constexpr const char* kColours[] = {"#1f6f8b", "#e07a5f", "#81b29a", "#f2cc8f",
 
 std::string Svg(const Chart& chart) {
   constexpr int kLabelWidth = 220, kBarArea = 380, kBarHeight = 16, kGap = 10,
-                kTop = 30;
+                kLegendPerRow = 3;
+  // The legend (when there are several series) takes rows of its own.
+  const int legend_rows =
+      chart.series.size() > 1
+          ? (static_cast<int>(chart.series.size()) + kLegendPerRow - 1) /
+                kLegendPerRow
+          : 0;
+  const int kTop = 14 + legend_rows * 18;
   const int per_category =
       static_cast<int>(chart.series.size()) * kBarHeight + kGap;
   const int height =
@@ -92,15 +99,16 @@ std::string Svg(const Chart& chart) {
     }
   }
   if (chart.series.size() > 1) {
-    int x = kLabelWidth;
     for (size_t s = 0; s < chart.series.size(); ++s) {
+      const int x = kLabelWidth + static_cast<int>(s % kLegendPerRow) * 150;
+      const int y = 4 + static_cast<int>(s / kLegendPerRow) * 18;
       absl::StrAppendFormat(
           &svg,
-          "<rect x=\"%d\" y=\"8\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-          "<text x=\"%d\" y=\"18\" class=\"label\">%s</text>\n",
-          x, kColours[s % std::size(kColours)], x + 16,
+          "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
+          "fill=\"%s\"/><text x=\"%d\" y=\"%d\" class=\"label\">%s"
+          "</text>\n",
+          x, y, kColours[s % std::size(kColours)], x + 16, y + 10,
           Escape(chart.series[s]));
-      x += 24 + 8 * static_cast<int>(chart.series[s].size());
     }
   }
   if (withheld > 0) {

@@ -99,6 +99,23 @@ absl::StatusOr<std::string> EmployerByNumber(client::Client& client,
   return std::string();
 }
 
+// The module whose display name is `display_name` ("" if none).
+absl::StatusOr<std::string> ModuleNamed(client::Client& client,
+                                        absl::string_view display_name) {
+  v1::ListModulesRequest list;
+  list.set_page_size(1000);
+  do {
+    absl::StatusOr<v1::ListModulesResponse> page =
+        client.Call(&v1::ModuleService::Stub::ListModules, list);
+    if (!page.ok()) return page.status();
+    for (const v1::Module& m : page->modules()) {
+      if (m.display_name() == display_name) return m.name();
+    }
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  return std::string();
+}
+
 RowResult ImportEmployer(client::Client& client,
                          const std::vector<std::string>& header,
                          const CsvRow& row, absl::Time start) {
@@ -145,7 +162,9 @@ RowResult ImportTrack(client::Client& client,
                       absl::Time start) {
   v1::CreateTrackRequest request;
   const std::set<std::string> special = {"employer_organisation_numbers",
-                                         "modules", "effective_date"};
+                                         "modules", "effective_date",
+                                         "intake_start_date", "intake_seats"};
+  v1::CreateIntakeRequest intake;  // Made after the track, if asked for.
   if (absl::Status s =
           FillFromRow(header, row, special, request.mutable_track());
       !s.ok()) {
@@ -170,13 +189,37 @@ RowResult ImportTrack(client::Client& client,
         track.add_employers(*employer);
       }
     } else if (header[i] == "modules") {
-      // Stages separated by ";", parallel steps within one by "+".
+      // Stages separated by ";", parallel steps within one by "+"; each a
+      // `modules/{id}` or a catalogue module's display name.
       for (absl::string_view stage : absl::StrSplit(value, ';')) {
         auto* s = track.mutable_chain()->add_stages();
         for (absl::string_view step : absl::StrSplit(stage, '+')) {
-          s->add_steps()->set_module(
-              std::string(absl::StripAsciiWhitespace(step)));
+          step = absl::StripAsciiWhitespace(step);
+          std::string module(step);
+          if (!absl::StartsWith(step, "modules/")) {
+            absl::StatusOr<std::string> named = ModuleNamed(client, step);
+            if (!named.ok())
+              return {Outcome::kRejected, Reason(named.status())};
+            if (named->empty()) {
+              return {Outcome::kRejected,
+                      absl::StrCat("column modules: no module is called `",
+                                   step, "`")};
+            }
+            module = *named;
+          }
+          s->add_steps()->set_module(module);
         }
+      }
+    } else if (header[i] == "intake_start_date" ||
+               header[i] == "intake_seats") {
+      const std::string field =
+          header[i] == "intake_seats" ? "seats" : "start_date";
+      const CsvRow one{row.line, {std::string(value)}};
+      if (absl::Status s =
+              FillFromRow({field}, one, {}, intake.mutable_intake());
+          !s.ok()) {
+        return {Outcome::kRejected,
+                absl::StrCat("column ", header[i], ": ", s.message())};
       }
     } else if (header[i] == "effective_date") {
       v1::CreateTrackRequest dated;
@@ -213,6 +256,19 @@ RowResult ImportTrack(client::Client& client,
       client.Call(&v1::TrackService::Stub::CreateTrack, request);
   if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
   if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
+  if (intake.intake().has_start_date() || intake.intake().seats() > 0) {
+    intake.set_parent(made->name());
+    intake.mutable_intake()->set_display_name("Första intaget");
+    intake.mutable_intake()->set_start_type(v1::Intake::COMMON);
+    StampRequestId(intake);
+    absl::Status s =
+        client.Call(&v1::TrackService::Stub::CreateIntake, intake).status();
+    if (!s.ok()) {
+      return {Outcome::kRejected,
+              absl::StrCat("the track ", made->name(),
+                           " was created, its intake was not: ", Reason(s))};
+    }
+  }
   return {Outcome::kCreated, ""};
 }
 
@@ -239,9 +295,10 @@ const char kImportColumnsHelp[] =
                 self_employment_interest,available_from,supplier
   tracks:       display_name,description,kind,ssyk_code,sni_code,
                 municipality_codes,employer_organisation_numbers,agreement,
-                status,modules,effective_date
+                status,modules,effective_date,intake_start_date,intake_seats
+                (the last two add a common intake to a new track)
 Repeated values are separated by ";" (a track's modules: stages by ";",
-parallel steps by "+", each `modules/{id}`); enums by name (FEMALE,
+parallel steps by "+", each `modules/{id}` or a module's display name); enums by name (FEMALE,
 UPPER_SECONDARY, EMPLOYER_DIRECTED, ...); dates yyyy-mm-dd.)";
 
 int ImportCsv(client::Client& client, absl::string_view kind,

@@ -179,6 +179,26 @@ TEST_F(JobtrackctlTest, TablesCsvProposalsAndHelp) {
   const std::string report = Ctl("report --as_of=2025-12-31 --format=csv");
   EXPECT_TRUE(absl::StrContains(report, "participations.ended_this_year,9,"))
       << report;
+  // The README's example data loads whole, and its jobseekers get
+  // proposals.
+  for (const char* kind : {"employers", "tracks", "participants"}) {
+    int code = 0;
+    const std::string out =
+        Ctl(absl::StrCat("import ", kind, " ", JOBTRACK_SOURCE_DIR,
+                         "/deploy/examples/", kind, ".csv"),
+            &code);
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_TRUE(absl::StrContains(out, " rejected\n") &&
+                absl::StrContains(out, ", 0 rejected"))
+        << out;
+  }
+  const std::string orebro =
+      Ctl("list participants --format=csv --filter='municipality = \"1880\"'");
+  lines = absl::StrSplit(orebro, '\n');
+  ASSERT_GE(lines.size(), 2u) << orebro;
+  const std::string bus = Ctl(absl::StrCat(
+      "proposals ", lines[1].substr(0, lines[1].find(',')), " --format=csv"));
+  EXPECT_TRUE(absl::StrContains(bus, "\n1,tracks/")) << bus;
   int code = 0;
   const std::string help = Ctl("import --help", &code);
   EXPECT_EQ(code, 0);

@@ -15,7 +15,7 @@ pid=
 # Every flag jobtrackd knows, and those it defines itself (not absl's own).
 help=$("$jobtrackd" --helpfull 2>&1 || true)
 sed -n 's/^ *--\([a-z_]*\) (.*/\1/p' <<<"$help" | sort -u >"$tmp/known"
-sed -n '/Flags from .*main\.cc:/,$p' <<<"$help" \
+awk '/Flags from /{ours = /main\.cc:/} ours' <<<"$help" \
   | sed -n 's/^ *--\([a-z_]*\) (.*/\1/p' | sort -u >"$tmp/ours"
 [ -s "$tmp/ours" ] || { echo "no flags found in --helpfull"; exit 1; }
 

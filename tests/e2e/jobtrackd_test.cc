@@ -295,6 +295,72 @@ std::vector<v1::Event> ReadChanges(
   return events;
 }
 
+// The end-to-end walk of one jobseeker: a track with an intake, a
+// participant with a personnummer, proposed, selected, enrolled, a step
+// done, completed, an outcome after 90 days. Returns the participation.
+std::string WalkThroughATrack(const std::shared_ptr<grpc::Channel>& channel,
+                              const std::string& personnummer) {
+  const std::string intake = MakeIntake(channel);
+  const std::string track = intake.substr(0, intake.find("/intakes/"));
+  auto participants = v1::ParticipantService::NewStub(channel);
+  auto participations = v1::ParticipationService::NewStub(channel);
+
+  v1::CreateParticipantRequest create;
+  create.mutable_participant()->set_external_reference("af-42");
+  create.mutable_participant()->set_personnummer(personnummer);
+  create.mutable_participant()->set_gender(v1::FEMALE);
+  create.mutable_participant()->set_municipality_code("0180");
+  v1::Participant participant;
+  grpc::ClientContext pc;
+  grpc::Status created =
+      participants->CreateParticipant(&pc, create, &participant);
+  EXPECT_TRUE(created.ok()) << created.error_message();
+
+  auto call = [&](auto method, const auto& request) {
+    grpc::ClientContext context;
+    v1::Participation out;
+    grpc::Status s = ((*participations).*method)(&context, request, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  };
+  v1::ProposeParticipationRequest propose;
+  propose.set_participant(participant.name());
+  propose.set_track(track);
+  *propose.mutable_effective_date() = Day(2024, 1, 2);
+  const std::string participation =
+      call(&v1::ParticipationService::Stub::ProposeParticipation, propose)
+          .name();
+  v1::SelectParticipationRequest select;
+  select.set_name(participation);
+  *select.mutable_effective_date() = Day(2024, 1, 5);
+  call(&v1::ParticipationService::Stub::SelectParticipation, select);
+  v1::EnrollParticipationRequest enroll;
+  enroll.set_name(participation);
+  enroll.set_intake(intake);
+  *enroll.mutable_effective_date() = Day(2024, 1, 10);
+  call(&v1::ParticipationService::Stub::EnrollParticipation, enroll);
+  v1::ReportStepProgressRequest step;
+  step.set_name(participation);
+  step.set_step_id("1");
+  step.set_status(v1::STEP_DONE);
+  *step.mutable_effective_date() = Day(2024, 5, 31);
+  call(&v1::ParticipationService::Stub::ReportStepProgress, step);
+  v1::CompleteParticipationRequest complete;
+  complete.set_name(participation);
+  *complete.mutable_end_date() = Day(2024, 6, 1);
+  call(&v1::ParticipationService::Stub::CompleteParticipation, complete);
+  v1::RecordOutcomeRequest outcome;
+  outcome.set_name(participation);
+  outcome.set_point(v1::AFTER_90_DAYS);
+  outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+  *outcome.mutable_effective_date() = Day(2024, 9, 2);
+  v1::Participation done =
+      call(&v1::ParticipationService::Stub::RecordOutcome, outcome);
+  EXPECT_EQ(done.state(), v1::Participation::COMPLETED);
+  EXPECT_EQ(done.outcomes_size(), 1);
+  return participation;
+}
+
 TEST(JobtrackdTest,
      ParticipantFromProposalToOutcomeAndChangeStreamAcrossRestart) {
   testing::TempDir dir;
@@ -305,64 +371,7 @@ TEST(JobtrackdTest,
     int port = daemon.WaitForPort();
     ASSERT_GT(port, 0) << daemon.Log();
     auto channel = Connect(port);
-    const std::string intake = MakeIntake(channel);
-    const std::string track = intake.substr(0, intake.find("/intakes/"));
-    auto participants = v1::ParticipantService::NewStub(channel);
-    auto participations = v1::ParticipationService::NewStub(channel);
-
-    v1::CreateParticipantRequest create;
-    create.mutable_participant()->set_external_reference("af-42");
-    create.mutable_participant()->set_personnummer("811218-9876");
-    create.mutable_participant()->set_gender(v1::FEMALE);
-    create.mutable_participant()->set_municipality_code("0180");
-    v1::Participant participant;
-    grpc::ClientContext pc;
-    ASSERT_TRUE(
-        participants->CreateParticipant(&pc, create, &participant).ok());
-
-    auto call = [&](auto method, const auto& request) {
-      grpc::ClientContext context;
-      v1::Participation out;
-      grpc::Status s = ((*participations).*method)(&context, request, &out);
-      EXPECT_TRUE(s.ok()) << s.error_message();
-      return out;
-    };
-    v1::ProposeParticipationRequest propose;
-    propose.set_participant(participant.name());
-    propose.set_track(track);
-    *propose.mutable_effective_date() = Day(2024, 1, 2);
-    participation =
-        call(&v1::ParticipationService::Stub::ProposeParticipation, propose)
-            .name();
-    v1::SelectParticipationRequest select;
-    select.set_name(participation);
-    *select.mutable_effective_date() = Day(2024, 1, 5);
-    call(&v1::ParticipationService::Stub::SelectParticipation, select);
-    v1::EnrollParticipationRequest enroll;
-    enroll.set_name(participation);
-    enroll.set_intake(intake);
-    *enroll.mutable_effective_date() = Day(2024, 1, 10);
-    call(&v1::ParticipationService::Stub::EnrollParticipation, enroll);
-    v1::ReportStepProgressRequest step;
-    step.set_name(participation);
-    step.set_step_id("1");
-    step.set_status(v1::STEP_DONE);
-    *step.mutable_effective_date() = Day(2024, 5, 31);
-    call(&v1::ParticipationService::Stub::ReportStepProgress, step);
-    v1::CompleteParticipationRequest complete;
-    complete.set_name(participation);
-    *complete.mutable_end_date() = Day(2024, 6, 1);
-    call(&v1::ParticipationService::Stub::CompleteParticipation, complete);
-    v1::RecordOutcomeRequest outcome;
-    outcome.set_name(participation);
-    outcome.set_point(v1::AFTER_90_DAYS);
-    outcome.set_kind(v1::WORK_UNSUBSIDIZED);
-    *outcome.mutable_effective_date() = Day(2024, 9, 2);
-    v1::Participation done =
-        call(&v1::ParticipationService::Stub::RecordOutcome, outcome);
-    EXPECT_EQ(done.state(), v1::Participation::COMPLETED);
-    ASSERT_EQ(done.outcomes_size(), 1);
-
+    participation = WalkThroughATrack(channel, "811218-9876");
     before = ReadChanges(channel, 0, 7);  // Participant + 6 life-cycle events.
     ASSERT_EQ(before.size(), 7u);
     for (const v1::Event& e : before) {  // The stream never carries it.
@@ -541,6 +550,15 @@ TEST(JobtrackdTest, BackupTakenUnderLoadRestoresToAWorkingServer) {
   grpc::ClientContext rc;
   EXPECT_TRUE(follow_up->GetReport(&rc, report_request, &report).ok());
   EXPECT_GE(report.known_at_sequence(), backed_up_sequence);
+  // And the end-to-end walk of a jobseeker through a track passes on it.
+  const std::string walked = WalkThroughATrack(channel, "19811218-9876");
+  auto participations = v1::ParticipationService::NewStub(channel);
+  v1::GetParticipationRequest get;
+  get.set_name(walked);
+  v1::Participation after;
+  grpc::ClientContext gc;
+  ASSERT_TRUE(participations->GetParticipation(&gc, get, &after).ok());
+  EXPECT_EQ(after.state(), v1::Participation::COMPLETED);
 }
 
 // Prometheus metrics on their own port: RPCs by method and code with

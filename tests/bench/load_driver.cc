@@ -1,0 +1,612 @@
+// jobtrack_load: a closed-loop load driver for a running jobtrackd (issue
+// 8). Each of --concurrency slots keeps one call in flight (gRPC callback
+// API) for --seconds, then the run prints calls, errors, QPS and the
+// latency percentiles p50/p99/p99.9 as the client sees them.
+//
+//   jobtrack_load --server=127.0.0.1:50051 --workload=get_track
+//       --concurrency=16 --seconds=10
+//   jobtrack_load --workload=all      # every workload, and the baseline
+//
+// Workloads: get_track, list_tracks (by municipality), propose_tracks,
+// lifecycle (create a participant, propose, select, enrol, a step,
+// complete, an outcome: seven durable writes per round, on a track and
+// intakes the driver makes for itself), get_report (national, as of
+// today), and empty: GetTrack on a server this program starts in a child
+// process whose handler answers at once with an empty message — the limit
+// of this machine's gRPC, printed beside every workload as a ratio.
+#include <grpcpp/grpcpp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "clients/cpp/jobtrack_client.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
+ABSL_FLAG(std::string, workload, "all",
+          "get_track, list_tracks, propose_tracks, lifecycle, get_report, "
+          "empty, or all (comma-separated for several)");
+ABSL_FLAG(int, concurrency, 16, "calls in flight");
+ABSL_FLAG(double, seconds, 10, "how long each workload runs");
+ABSL_FLAG(std::string, token_file, "", "bearer token (or $JOBTRACK_TOKEN)");
+ABSL_FLAG(std::string, serve_empty, "",
+          "internal: serve the empty handler, writing the port to this file");
+
+namespace jobtrack::load {
+namespace {
+
+namespace v1 = ::jobtrack::v1;
+
+struct Result {
+  std::string workload;
+  int concurrency = 0;
+  double seconds = 0;
+  int64_t ok = 0;
+  int64_t errors = 0;
+  std::string first_error;
+  std::vector<int64_t> micros;  // Latency of every successful call.
+};
+
+// Issues one call for `slot`; calls `done(status)` when it finishes.
+using Done = std::function<void(const grpc::Status&)>;
+using Issue = std::function<void(int slot, Done done)>;
+
+// Runs `issue` in a closed loop: every slot issues its next call as soon as
+// the previous one finishes, until `duration` has passed.
+Result ClosedLoop(const std::string& name, int concurrency,
+                  absl::Duration duration, const Issue& issue) {
+  Result result;
+  result.workload = name;
+  result.concurrency = concurrency;
+  absl::Mutex mu;
+  int active = concurrency;
+  absl::Notification finished;
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + duration;
+  std::function<void(int)> next = [&](int slot) {
+    const absl::Time issued = absl::Now();
+    issue(slot, [&, slot, issued](const grpc::Status& status) {
+      const absl::Time now = absl::Now();
+      bool stop = false, last = false;
+      {
+        absl::MutexLock lock(&mu);
+        if (status.ok()) {
+          ++result.ok;
+          result.micros.push_back(absl::ToInt64Microseconds(now - issued));
+        } else {
+          if (result.errors++ == 0) {
+            result.first_error =
+                absl::StrCat(status.error_code(), ": ", status.error_message());
+          }
+        }
+        if (now >= deadline) {
+          stop = true;
+          last = --active == 0;
+        }
+      }
+      // Notified outside the lock: the loop's state ends with this call.
+      if (last) finished.Notify();
+      if (!stop) next(slot);
+    });
+  };
+  for (int slot = 0; slot < concurrency; ++slot) next(slot);
+  finished.WaitForNotification();
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  return result;
+}
+
+double Percentile(std::vector<int64_t>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t i =
+      std::min(sorted.size() - 1,
+               static_cast<size_t>(p * static_cast<double>(sorted.size())));
+  return static_cast<double>(sorted[i]) / 1000.0;
+}
+
+std::string Token() {
+  std::string token;
+  if (const std::string f = absl::GetFlag(FLAGS_token_file); !f.empty()) {
+    std::ifstream in(f);
+    std::getline(in, token);
+  } else if (const char* env = std::getenv("JOBTRACK_TOKEN")) {
+    token = env;
+  }
+  return token;
+}
+
+// A context for one call, with the token.
+std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  if (!token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  }
+  return context;
+}
+
+// One asynchronous unary call: `start(context, request, response,
+// callback)` makes it; `done(status, response)` gets its answer. The
+// call's storage lives until the callback has run.
+template <typename Response, typename Request, typename Start, typename Done>
+void Async(Request request, const std::string& token, Start start, Done done) {
+  struct Call {
+    std::unique_ptr<grpc::ClientContext> context;
+    Request request;
+    Response response;
+  };
+  auto* call = new Call{Context(token), std::move(request), Response()};
+  start(call->context.get(), &call->request, &call->response,
+        [call, done](grpc::Status s) {
+          done(s, call->response);
+          delete call;
+        });
+}
+
+// Calls Method of `stub` (a pointer) asynchronously.
+#define JT_ASYNC(stub, Method, Response, request, token, done)         \
+  Async<Response>(                                                     \
+      request, token,                                                  \
+      [s = (stub)](grpc::ClientContext* c, const auto* q, Response* p, \
+                   std::function<void(grpc::Status)> cb) {             \
+        s->async()->Method(c, q, p, std::move(cb));                    \
+      },                                                               \
+      done)
+
+v1::Date Today() {
+  const absl::CivilDay day = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+// What the read workloads pick from.
+struct Catalogue {
+  std::vector<std::string> tracks;
+  std::vector<std::string> municipalities;
+  std::vector<std::string> participants;
+};
+
+absl::StatusOr<Catalogue> ReadCatalogue(client::Client& client) {
+  Catalogue c;
+  v1::ListTracksRequest tracks;
+  tracks.set_page_size(1000);
+  do {
+    auto page = client.Call(&v1::TrackService::Stub::ListTracks, tracks);
+    if (!page.ok()) return page.status();
+    for (const v1::Track& t : page->tracks()) {
+      c.tracks.push_back(t.name());
+      for (const std::string& m : t.municipality_codes()) {
+        c.municipalities.push_back(m);
+      }
+    }
+    tracks.set_page_token(page->next_page_token());
+  } while (!tracks.page_token().empty() && c.tracks.size() < 100000);
+  std::sort(c.municipalities.begin(), c.municipalities.end());
+  c.municipalities.erase(
+      std::unique(c.municipalities.begin(), c.municipalities.end()),
+      c.municipalities.end());
+  // Enrolled jobseekers get no new proposals: leave them out.
+  absl::flat_hash_set<std::string> enrolled;
+  v1::ListParticipationsRequest active;
+  active.set_filter("state = ENROLLED");
+  active.set_page_size(1000);
+  do {
+    auto page = client.Call(&v1::ParticipationService::Stub::ListParticipations,
+                            active);
+    if (!page.ok()) return page.status();
+    for (const v1::Participation& p : page->participations()) {
+      enrolled.insert(p.participant());
+    }
+    active.set_page_token(page->next_page_token());
+  } while (!active.page_token().empty());
+  v1::ListParticipantsRequest people;
+  people.set_page_size(1000);
+  do {
+    auto page =
+        client.Call(&v1::ParticipantService::Stub::ListParticipants, people);
+    if (!page.ok()) return page.status();
+    for (const v1::Participant& p : page->participants()) {
+      if (!p.erased() && !enrolled.contains(p.name())) {
+        c.participants.push_back(p.name());
+      }
+    }
+    people.set_page_token(page->next_page_token());
+  } while (!people.page_token().empty() && c.participants.size() < 20000);
+  return c;
+}
+
+// A track in 0180 with `intakes` rolling intakes of 1 000 seats, for the
+// life-cycle writes.
+struct WriteSetup {
+  std::string track;
+  std::vector<std::string> intakes;
+};
+
+absl::StatusOr<WriteSetup> PrepareWrites(client::Client& client, int intakes) {
+  v1::CreateModuleRequest m;
+  m.mutable_module()->set_display_name("Lastprov: praktik");
+  m.mutable_module()->set_education_form(v1::WORK_PLACEMENT);
+  m.mutable_module()->set_length_weeks(4);
+  m.mutable_module()->set_hours_per_week(40);
+  auto module = client.Call(&v1::ModuleService::Stub::CreateModule, m);
+  if (!module.ok()) return module.status();
+  v1::CreateTrackRequest t;
+  t.mutable_track()->set_display_name("Lastprov: förberedande spår");
+  t.mutable_track()->set_kind(v1::Track::PREPARATORY);
+  t.mutable_track()->add_municipality_codes("0180");
+  t.mutable_track()->set_status(v1::Track::OPEN);
+  t.mutable_track()->mutable_chain()->add_stages()->add_steps()->set_module(
+      module->name());
+  *t.mutable_effective_date() = Today();
+  auto track = client.Call(&v1::TrackService::Stub::CreateTrack, t);
+  if (!track.ok()) return track.status();
+  WriteSetup setup{track->name(), {}};
+  for (int i = 0; i < intakes; ++i) {
+    v1::CreateIntakeRequest in;
+    in.set_parent(track->name());
+    in.mutable_intake()->set_display_name(absl::StrCat("Lastprov ", i + 1));
+    in.mutable_intake()->set_start_type(v1::Intake::ROLLING);
+    *in.mutable_intake()->mutable_start_date() = Today();
+    in.mutable_intake()->set_seats(1000);
+    auto intake = client.Call(&v1::TrackService::Stub::CreateIntake, in);
+    if (!intake.ok()) return intake.status();
+    setup.intakes.push_back(intake->name());
+  }
+  return setup;
+}
+
+// The empty handler: GetTrack answered at once with an empty Track.
+class EmptyTracks final : public v1::TrackService::CallbackService {
+  grpc::ServerUnaryReactor* GetTrack(grpc::CallbackServerContext* context,
+                                     const v1::GetTrackRequest*,
+                                     v1::Track*) override {
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+int ServeEmpty(const std::string& port_file) {
+  EmptyTracks service;
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                           &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) return 1;
+  { std::ofstream(port_file + ".tmp") << port << "\n"; }
+  std::rename((port_file + ".tmp").c_str(), port_file.c_str());
+  server->Wait();  // Until killed.
+  return 0;
+}
+
+// Starts this program as the empty server; its port, or 0.
+int StartEmptyServer(const char* self, pid_t* child) {
+  char dir[] = "/tmp/jobtrack-load-XXXXXX";
+  if (mkdtemp(dir) == nullptr) return 0;
+  const std::string port_file = absl::StrCat(dir, "/port");
+  *child = fork();
+  if (*child == 0) {
+    const std::string flag = "--serve_empty=" + port_file;
+    execl(self, self, flag.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 300; ++i) {
+    std::ifstream in(port_file);
+    int port = 0;
+    if (in >> port && port > 0) {
+      std::remove(port_file.c_str());
+      rmdir(dir);
+      return port;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return 0;
+}
+
+void PrintHeader() {
+  std::cout << absl::StrFormat("%-15s %5s %8s %9s %7s %10s %8s %8s %9s %9s\n",
+                               "workload", "conc", "seconds", "calls", "errors",
+                               "QPS", "p50 ms", "p99 ms", "p99.9 ms",
+                               "vs empty");
+}
+
+void Print(Result& r, double empty_qps) {
+  std::sort(r.micros.begin(), r.micros.end());
+  const double qps = static_cast<double>(r.ok) / r.seconds;
+  std::cout << absl::StrFormat(
+      "%-15s %5d %8.1f %9d %7d %10.0f %8.3f %8.3f %9.3f %9s\n", r.workload,
+      r.concurrency, r.seconds, r.ok, r.errors, qps, Percentile(r.micros, 0.5),
+      Percentile(r.micros, 0.99), Percentile(r.micros, 0.999),
+      empty_qps > 0 ? absl::StrFormat("%.0f%%", 100.0 * qps / empty_qps) : "");
+  if (r.errors > 0) std::cout << "  first error: " << r.first_error << "\n";
+  std::cout.flush();
+}
+
+int Run(const char* self) {
+  const std::string token = Token();
+  const int concurrency = absl::GetFlag(FLAGS_concurrency);
+  const absl::Duration duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  std::vector<std::string> workloads =
+      absl::StrSplit(absl::GetFlag(FLAGS_workload), ',');
+  if (workloads == std::vector<std::string>{"all"}) {
+    workloads = {"empty",          "get_track", "list_tracks",
+                 "propose_tracks", "lifecycle", "get_report"};
+  }
+  client::ClientOptions options;
+  options.target = absl::GetFlag(FLAGS_server);
+  options.token = token;
+  auto connected = client::Client::Connect(options);
+  if (!connected.ok()) {
+    std::cerr << connected.status() << "\n";
+    return 2;
+  }
+  client::Client& client = **connected;
+  // Several channels, so that calls spread over connections as many
+  // clients' would.
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < 4; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("jobtrack.load.channel", i);  // Distinct subchannels.
+    channels.push_back(grpc::CreateCustomChannel(
+        options.target, grpc::InsecureChannelCredentials(), args));
+  }
+  auto channel_of = [&](int slot) { return channels[slot % channels.size()]; };
+
+  absl::StatusOr<Catalogue> catalogue = ReadCatalogue(client);
+  if (!catalogue.ok()) {
+    std::cerr << "reading the catalogue: " << catalogue.status() << "\n";
+    return 1;
+  }
+  std::cout << "server " << options.target << ": " << catalogue->tracks.size()
+            << " tracks, " << catalogue->municipalities.size()
+            << " municipalities, " << catalogue->participants.size()
+            << " participants sampled\n";
+  PrintHeader();
+  double empty_qps = 0;
+  absl::BitGen random;
+  for (const std::string& workload : workloads) {
+    Result result;
+    if (workload == "empty") {
+      pid_t child = 0;
+      const int port = StartEmptyServer(self, &child);
+      if (port == 0) {
+        std::cerr << "the empty server did not start\n";
+        continue;
+      }
+      // The same client set-up as the workloads: four channels.
+      std::vector<std::unique_ptr<v1::TrackService::Stub>> stubs;
+      for (int i = 0; i < 4; ++i) {
+        grpc::ChannelArguments args;
+        args.SetInt("jobtrack.load.channel", i);
+        stubs.push_back(v1::TrackService::NewStub(grpc::CreateCustomChannel(
+            absl::StrCat("127.0.0.1:", port),
+            grpc::InsecureChannelCredentials(), args)));
+      }
+      result =
+          ClosedLoop("empty", concurrency, duration, [&](int slot, Done done) {
+            v1::GetTrackRequest r;
+            r.set_name("tracks/x");
+            JT_ASYNC(stubs[slot % stubs.size()].get(), GetTrack, v1::Track, r,
+                     "", [done](auto& s, auto&) { done(s); });
+          });
+      kill(child, SIGTERM);
+      waitpid(child, nullptr, 0);
+      empty_qps = static_cast<double>(result.ok) / result.seconds;
+    } else if (workload == "get_track" || workload == "list_tracks") {
+      if (catalogue->tracks.empty()) {
+        std::cout << workload << ": no tracks to read\n";
+        continue;
+      }
+      std::vector<std::unique_ptr<v1::TrackService::Stub>> stubs;
+      for (auto& c : channels) stubs.push_back(v1::TrackService::NewStub(c));
+      const bool get = workload == "get_track";
+      absl::Mutex random_mu;
+      result =
+          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
+            size_t pick;
+            {
+              absl::MutexLock lock(&random_mu);
+              pick =
+                  absl::Uniform<size_t>(random, 0,
+                                        get ? catalogue->tracks.size()
+                                            : catalogue->municipalities.size());
+            }
+            auto* stub = stubs[slot % stubs.size()].get();
+            if (get) {
+              v1::GetTrackRequest r;
+              r.set_name(catalogue->tracks[pick]);
+              JT_ASYNC(stub, GetTrack, v1::Track, r, token,
+                       [done](auto& s, auto&) { done(s); });
+            } else {
+              v1::ListTracksRequest r;
+              r.set_filter(absl::StrCat("municipality = \"",
+                                        catalogue->municipalities[pick], "\""));
+              JT_ASYNC(stub, ListTracks, v1::ListTracksResponse, r, token,
+                       [done](auto& s, auto&) { done(s); });
+            }
+          });
+    } else if (workload == "propose_tracks") {
+      if (catalogue->participants.empty()) {
+        std::cout << workload << ": no participants\n";
+        continue;
+      }
+      std::vector<std::unique_ptr<v1::MatchingService::Stub>> stubs;
+      for (auto& c : channels) stubs.push_back(v1::MatchingService::NewStub(c));
+      absl::Mutex random_mu;
+      result =
+          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
+            size_t pick;
+            {
+              absl::MutexLock lock(&random_mu);
+              pick = absl::Uniform<size_t>(random, 0,
+                                           catalogue->participants.size());
+            }
+            v1::ProposeTracksRequest r;
+            r.set_participant(catalogue->participants[pick]);
+            JT_ASYNC(stubs[slot % stubs.size()].get(), ProposeTracks,
+                     v1::ProposeTracksResponse, r, token,
+                     [done](auto& s, auto&) { done(s); });
+          });
+    } else if (workload == "get_report") {
+      auto stub = v1::FollowUpService::NewStub(channel_of(0));
+      result = ClosedLoop(workload, concurrency, duration, [&](int, Done done) {
+        v1::GetReportRequest r;
+        *r.mutable_as_of() = Today();
+        JT_ASYNC(stub.get(), GetReport, v1::Report, r, token,
+                 [done](auto& s, auto&) { done(s); });
+      });
+    } else if (workload == "lifecycle") {
+      absl::StatusOr<WriteSetup> setup =
+          PrepareWrites(client, std::max(8, concurrency * 2));
+      if (!setup.ok()) {
+        std::cerr << "lifecycle set-up: " << setup.status() << "\n";
+        continue;
+      }
+      auto participants = v1::ParticipantService::NewStub(channel_of(0));
+      auto participations = v1::ParticipationService::NewStub(channel_of(1));
+      // Each slot walks one jobseeker through the track: seven calls.
+      struct Walk {
+        int step = 0;
+        int64_t round = 0;
+        std::string participant, participation;
+        int intake = 0;
+      };
+      std::vector<Walk> walks(static_cast<size_t>(concurrency));
+      std::atomic<int> next_intake{0};
+      const int64_t run_id = absl::ToUnixMillis(absl::Now());
+      result =
+          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
+            Walk& w = walks[static_cast<size_t>(slot)];
+            auto advance = [&w, done](const grpc::Status& s) {
+              w.step = s.ok() ? (w.step + 1) % 7 : 0;
+              done(s);
+            };
+            auto keep = [&w, advance](const grpc::Status& s,
+                                      const v1::Participation& p) {
+              if (s.ok()) w.participation = p.name();
+              advance(s);
+            };
+            switch (w.step) {
+              case 0: {
+                v1::CreateParticipantRequest r;
+                // Unique: external references identify a person.
+                r.mutable_participant()->set_external_reference(
+                    absl::StrCat("load-", run_id, "-", slot, "-", ++w.round));
+                r.mutable_participant()->set_birth_year(1990);
+                r.mutable_participant()->set_gender(v1::FEMALE);
+                r.mutable_participant()->set_municipality_code("0180");
+                r.mutable_participant()->set_education_level(
+                    v1::UPPER_SECONDARY);
+                JT_ASYNC(participants.get(), CreateParticipant, v1::Participant,
+                         r, token, ([&w, advance](auto& s, auto& p) {
+                           if (s.ok()) w.participant = p.name();
+                           advance(s);
+                         }));
+                break;
+              }
+              case 1: {
+                v1::ProposeParticipationRequest r;
+                r.set_participant(w.participant);
+                r.set_track(setup->track);
+                *r.mutable_effective_date() = Today();
+                JT_ASYNC(participations.get(), ProposeParticipation,
+                         v1::Participation, r, token, keep);
+                break;
+              }
+              case 2: {
+                v1::SelectParticipationRequest r;
+                r.set_name(w.participation);
+                *r.mutable_effective_date() = Today();
+                JT_ASYNC(participations.get(), SelectParticipation,
+                         v1::Participation, r, token, keep);
+                break;
+              }
+              case 3: {
+                v1::EnrollParticipationRequest r;
+                r.set_name(w.participation);
+                // Spread over the intakes; a full one is left behind.
+                w.intake =
+                    next_intake++ % static_cast<int>(setup->intakes.size());
+                r.set_intake(setup->intakes[static_cast<size_t>(w.intake)]);
+                *r.mutable_start_date() = Today();
+                *r.mutable_effective_date() = Today();
+                JT_ASYNC(participations.get(), EnrollParticipation,
+                         v1::Participation, r, token, keep);
+                break;
+              }
+              case 4: {
+                v1::ReportStepProgressRequest r;
+                r.set_name(w.participation);
+                r.set_step_id("1");
+                r.set_status(v1::STEP_DONE);
+                *r.mutable_effective_date() = Today();
+                JT_ASYNC(participations.get(), ReportStepProgress,
+                         v1::Participation, r, token, keep);
+                break;
+              }
+              case 5: {
+                v1::CompleteParticipationRequest r;
+                r.set_name(w.participation);
+                *r.mutable_end_date() = Today();
+                JT_ASYNC(participations.get(), CompleteParticipation,
+                         v1::Participation, r, token, keep);
+                break;
+              }
+              default: {
+                v1::RecordOutcomeRequest r;
+                r.set_name(w.participation);
+                r.set_point(v1::AT_END);
+                r.set_kind(v1::WORK_UNSUBSIDIZED);
+                *r.mutable_effective_date() = Today();
+                JT_ASYNC(participations.get(), RecordOutcome, v1::Participation,
+                         r, token, keep);
+                break;
+              }
+            }
+          });
+    } else {
+      std::cerr << "unknown workload " << workload << "\n";
+      return 2;
+    }
+    Print(result, workload == "empty" ? 0 : empty_qps);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace jobtrack::load
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  if (const std::string port_file = absl::GetFlag(FLAGS_serve_empty);
+      !port_file.empty()) {
+    return jobtrack::load::ServeEmpty(port_file);
+  }
+  return jobtrack::load::Run("/proc/self/exe");
+}

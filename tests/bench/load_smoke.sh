@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A short run of every load-driver workload against jobtrackd with its demo
+# data: each must answer without errors. Numbers are printed, not judged.
+#   load_smoke.sh JOBTRACKD JOBTRACK_LOAD
+set -euo pipefail
+jobtrackd=$1 load=$2
+tmp=$(mktemp -d)
+pid=
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+"$jobtrackd" --plaintext --demo_data --data_dir="$tmp/data" \
+  --listen=127.0.0.1:0 --port_file="$tmp/port" 2>"$tmp/log" &
+pid=$!
+for _ in $(seq 600); do
+  [ -s "$tmp/port" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
+  sleep 0.1
+done
+out=$("$load" --server="127.0.0.1:$(cat "$tmp/port")" --workload=all \
+  --concurrency=4 --seconds=1)
+echo "$out"
+fail=0
+for workload in empty get_track list_tracks propose_tracks lifecycle get_report; do
+  line=$(grep -E "^$workload " <<<"$out" || true)
+  [ -n "$line" ] || { echo "no result for $workload"; fail=1; continue; }
+  errors=$(awk '{print $5}' <<<"$line")
+  calls=$(awk '{print $4}' <<<"$line")
+  [ "$errors" = 0 ] && [ "$calls" -gt 0 ] \
+    || { echo "$workload: $calls calls, $errors errors"; fail=1; }
+done
+exit $fail

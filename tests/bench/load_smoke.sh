@@ -7,15 +7,10 @@ jobtrackd=$1 load=$2
 tmp=$(mktemp -d)
 pid=
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-"$jobtrackd" --plaintext --demo_data --data_dir="$tmp/data" \
-  --listen=127.0.0.1:0 --port_file="$tmp/port" 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 600); do
-  [ -s "$tmp/port" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
-  sleep 0.1
-done
-out=$("$load" --server="127.0.0.1:$(cat "$tmp/port")" --workload=all \
+source "$(dirname "$0")/../support/jobtrackd.sh"
+start_jobtrackd "$tmp" "$jobtrackd" --plaintext --demo_data \
+  --data_dir="$tmp/data"
+out=$("$load" --server="127.0.0.1:$port" --workload=all \
   --concurrency=4 --seconds=1)
 echo "$out"
 fail=0

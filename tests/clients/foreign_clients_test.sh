@@ -8,16 +8,11 @@ root=$1 jobtrackd=$2 gen=$3
 tmp=$(mktemp -d)
 pid=
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/../support/jobtrackd.sh"
 
-"$jobtrackd" --plaintext --demo_data --data_dir="$tmp/data" \
-  --listen=127.0.0.1:0 --port_file="$tmp/port" 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 600); do
-  [ -s "$tmp/port" ] && break
-  kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
-  sleep 0.1
-done
-server=127.0.0.1:$(cat "$tmp/port")
+start_jobtrackd "$tmp" "$jobtrackd" --plaintext --demo_data \
+  --data_dir="$tmp/data"
+server=127.0.0.1:$port
 
 expect() {  # expect NAME OUTPUT
   local fail=0

@@ -11,6 +11,7 @@ unit=$root/deploy/systemd/jobtrackd.service
 tmp=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 pid=
+source "$(dirname "$0")/../support/jobtrackd.sh"
 
 # Every flag jobtrackd knows, and those it defines itself (not absl's own).
 help=$("$jobtrackd" --helpfull 2>&1 || true)
@@ -51,24 +52,17 @@ chmod 600 "$tmp/server.key"
 chmod 600 "$tmp/principals.txtpb"
 head -c 32 /dev/urandom >"$tmp/pii.key"
 chmod 600 "$tmp/pii.key"
-"$jobtrackd" --flagfile="$example" --data_dir="$tmp/data" \
-  --backup_dir="$tmp/backups" --listen=127.0.0.1:0 --port_file="$tmp/port" \
+start_jobtrackd "$tmp" "$jobtrackd" --flagfile="$example" \
+  --data_dir="$tmp/data" --backup_dir="$tmp/backups" \
   --tls_cert_file="$tmp/server.pem" --tls_key_file="$tmp/server.key" \
   --tls_client_ca_file="$tmp/ca.pem" --principals_file="$tmp/principals.txtpb" \
   --pii_key_file="$tmp/pii.key" --health_listen=127.0.0.1:0 \
-  --metrics_listen=127.0.0.1:0 2>"$tmp/log" &
-pid=$!
-for _ in $(seq 600); do
-  [ -s "$tmp/port" ] && break
-  kill -0 "$pid" 2>/dev/null || { echo "jobtrackd exited:"; cat "$tmp/log"; exit 1; }
-  sleep 0.1
-done
-[ -s "$tmp/port" ] || { echo "jobtrackd did not start:"; cat "$tmp/log"; exit 1; }
+  --metrics_listen=127.0.0.1:0
 # Authenticated over TLS with the token just made.
 # (An address, not a name: c-ares' resolver leaks a few bytes, which
 # LeakSanitizer would report in the sanitizer run.)
 JOBTRACK_TOKEN=$(cat "$tmp/token") "$jobtrackctl" \
-  --server="127.0.0.1:$(cat "$tmp/port")" --tls_server_name=localhost \
+  --server="127.0.0.1:$port" --tls_server_name=localhost \
   --tls_ca_file="$tmp/ca.pem" list modules >/dev/null
 kill -TERM "$pid"
 wait "$pid"

@@ -14,17 +14,24 @@
 // today), and empty: GetTrack on a server this program starts in a child
 // process whose handler answers at once with an empty message — the limit
 // of this machine's gRPC, printed beside every workload as a ratio.
+#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
+#include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -34,9 +41,11 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/random/random.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
@@ -51,6 +60,9 @@ ABSL_FLAG(std::string, workload, "all",
 ABSL_FLAG(int, concurrency, 16, "calls in flight");
 ABSL_FLAG(double, seconds, 10, "how long each workload runs");
 ABSL_FLAG(std::string, token_file, "", "bearer token (or $JOBTRACK_TOKEN)");
+ABSL_FLAG(std::string, metrics, "",
+          "host:port of jobtrackd's --metrics_listen: adds the server-side "
+          "p99 (from its latency histogram) to each workload");
 ABSL_FLAG(std::string, serve_empty, "",
           "internal: serve the empty handler, writing the port to this file");
 
@@ -329,21 +341,114 @@ int StartEmptyServer(const char* self, pid_t* child) {
   return 0;
 }
 
-void PrintHeader() {
-  std::cout << absl::StrFormat("%-15s %5s %8s %9s %7s %10s %8s %8s %9s %9s\n",
-                               "workload", "conc", "seconds", "calls", "errors",
-                               "QPS", "p50 ms", "p99 ms", "p99.9 ms",
-                               "vs empty");
+// The server's latency histogram for `methods`, summed: cumulative counts
+// by bucket bound (seconds), scraped from its Prometheus exposition.
+// Empty if the scrape fails.
+std::map<double, int64_t> ScrapeHistogram(
+    const std::string& address, const std::set<std::string>& methods) {
+  std::map<double, int64_t> buckets;
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return buckets;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port =
+      htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+  inet_pton(AF_INET,
+            address.substr(0, colon) == "localhost"
+                ? "127.0.0.1"
+                : address.substr(0, colon).c_str(),
+            &to.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    close(fd);
+    return buckets;
+  }
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  send(fd, request.data(), request.size(), 0);
+  std::string page;
+  char buffer[8192];
+  ssize_t n;
+  while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) page.append(buffer, n);
+  close(fd);
+  for (absl::string_view line : absl::StrSplit(page, '\n')) {
+    if (!absl::ConsumePrefix(&line, "jobtrack_rpc_latency_seconds_bucket{")) {
+      continue;
+    }
+    const size_t m = line.find("method=\"");
+    const size_t le = line.find("le=\"");
+    const size_t end = line.find("} ");
+    if (m == absl::string_view::npos || le == absl::string_view::npos ||
+        end == absl::string_view::npos) {
+      continue;
+    }
+    const absl::string_view method =
+        line.substr(m + 8, line.find('"', m + 8) - (m + 8));
+    if (!methods.contains(std::string(method))) continue;
+    const absl::string_view bound =
+        line.substr(le + 4, line.find('"', le + 4) - (le + 4));
+    double seconds = std::numeric_limits<double>::infinity();
+    if (bound != "+Inf" && !absl::SimpleAtod(bound, &seconds)) continue;
+    int64_t count = 0;
+    if (!absl::SimpleAtoi(line.substr(end + 2), &count)) continue;
+    buckets[seconds] += count;
+  }
+  return buckets;
 }
 
-void Print(Result& r, double empty_qps) {
+// The bound of the bucket that holds the 99th percentile of the calls
+// between two scrapes, in ms ("" if unknown or beyond the last bound).
+std::string ServerP99(const std::map<double, int64_t>& before,
+                      const std::map<double, int64_t>& after) {
+  if (after.empty()) return "";
+  const auto total_it = after.find(std::numeric_limits<double>::infinity());
+  if (total_it == after.end()) return "";
+  auto at = [](const std::map<double, int64_t>& m, double bound) {
+    auto it = m.find(bound);
+    return it == m.end() ? int64_t{0} : it->second;
+  };
+  const double total = static_cast<double>(
+      total_it->second - at(before, std::numeric_limits<double>::infinity()));
+  if (total <= 0) return "";
+  for (const auto& [bound, count] : after) {
+    if (static_cast<double>(count - at(before, bound)) >= 0.99 * total) {
+      if (std::isinf(bound)) return ">10000";
+      return absl::StrFormat("<=%g", bound * 1000);
+    }
+  }
+  return "";
+}
+
+// The server methods a workload calls.
+std::set<std::string> MethodsOf(const std::string& workload) {
+  if (workload == "get_track") return {"GetTrack"};
+  if (workload == "list_tracks") return {"ListTracks"};
+  if (workload == "propose_tracks") return {"ProposeTracks"};
+  if (workload == "get_report") return {"GetReport"};
+  if (workload == "lifecycle") {
+    return {"CreateParticipant",   "ProposeParticipation",
+            "SelectParticipation", "EnrollParticipation",
+            "ReportStepProgress",  "CompleteParticipation",
+            "RecordOutcome"};
+  }
+  return {};
+}
+
+void PrintHeader() {
+  std::cout << absl::StrFormat(
+      "%-15s %5s %8s %9s %7s %10s %8s %8s %9s %9s %12s\n", "workload", "conc",
+      "seconds", "calls", "errors", "QPS", "p50 ms", "p99 ms", "p99.9 ms",
+      "vs empty", "srv p99 ms");
+}
+
+void Print(Result& r, double empty_qps, const std::string& server_p99) {
   std::sort(r.micros.begin(), r.micros.end());
   const double qps = static_cast<double>(r.ok) / r.seconds;
   std::cout << absl::StrFormat(
-      "%-15s %5d %8.1f %9d %7d %10.0f %8.3f %8.3f %9.3f %9s\n", r.workload,
+      "%-15s %5d %8.1f %9d %7d %10.0f %8.3f %8.3f %9.3f %9s %12s\n", r.workload,
       r.concurrency, r.seconds, r.ok, r.errors, qps, Percentile(r.micros, 0.5),
       Percentile(r.micros, 0.99), Percentile(r.micros, 0.999),
-      empty_qps > 0 ? absl::StrFormat("%.0f%%", 100.0 * qps / empty_qps) : "");
+      empty_qps > 0 ? absl::StrFormat("%.0f%%", 100.0 * qps / empty_qps) : "",
+      server_p99);
   if (r.errors > 0) std::cout << "  first error: " << r.first_error << "\n";
   std::cout.flush();
 }
@@ -390,8 +495,12 @@ int Run(const char* self) {
   PrintHeader();
   double empty_qps = 0;
   absl::BitGen random;
+  const std::string metrics = absl::GetFlag(FLAGS_metrics);
   for (const std::string& workload : workloads) {
     Result result;
+    const std::map<double, int64_t> before =
+        metrics.empty() ? std::map<double, int64_t>()
+                        : ScrapeHistogram(metrics, MethodsOf(workload));
     if (workload == "empty") {
       pid_t child = 0;
       const int port = StartEmptyServer(self, &child);
@@ -594,7 +703,11 @@ int Run(const char* self) {
       std::cerr << "unknown workload " << workload << "\n";
       return 2;
     }
-    Print(result, workload == "empty" ? 0 : empty_qps);
+    const std::string server_p99 =
+        metrics.empty()
+            ? ""
+            : ServerP99(before, ScrapeHistogram(metrics, MethodsOf(workload)));
+    Print(result, workload == "empty" ? 0 : empty_qps, server_p99);
   }
   return 0;
 }

@@ -71,7 +71,7 @@ case "$cmd" in
     build "$ROOT/build"
     mkdir -p "$ROOT/var"
     echo "== jobtrackd on 127.0.0.1:50051 (plaintext, data in var/data); Ctrl-C stops it"
-    echo "== try: build/clients/ctl/jobtrackctl list tracks"
+    echo "== try: build/clients/ctl/jobtrackctl list tracks --format=table (more in README, Quick start)"
     exec "$ROOT/build/services/jobtrackd" --data_dir="$ROOT/var/data" \
       --plaintext --listen=127.0.0.1:50051 --demo_data
     ;;

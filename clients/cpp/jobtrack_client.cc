@@ -81,13 +81,18 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(ClientOptions options) {
 Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)), channel_(std::move(channel)) {}
 
-std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
+std::unique_ptr<grpc::ClientContext> Client::NewStreamContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   if (!options_.token.empty()) {
     context->AddMetadata("authorization",
                          absl::StrCat("Bearer ", options_.token));
   }
+  return context;
+}
+
+std::unique_ptr<grpc::ClientContext> Client::NewContext() const {
+  std::unique_ptr<grpc::ClientContext> context = NewStreamContext();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
   return context;
 }
 

@@ -117,6 +117,9 @@ class Client {
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   // A context with the deadline and credentials of one attempt.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // A context with the credentials and no deadline, for streams that run
+  // as long as the caller reads (exports, the change stream).
+  std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
 
  private:
   Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -82,43 +83,101 @@ void StampRequestId(Request& request) {
   request.set_request_id(hex);
 }
 
-absl::StatusOr<std::string> EmployerByNumber(client::Client& client,
-                                             absl::string_view number,
-                                             absl::string_view name = "") {
-  v1::ListEmployersRequest list;
-  list.set_filter(absl::StrCat("organisation_number = \"", number, "\""));
-  list.set_page_size(1000);
-  absl::StatusOr<v1::ListEmployersResponse> found =
-      client.Call(&v1::EmployerService::Stub::ListEmployers, list);
-  // Not a valid organisation number: no employer has it.
-  if (absl::IsInvalidArgument(found.status())) return std::string();
-  if (!found.ok()) return found.status();
-  for (const v1::Employer& e : found->employers()) {
-    if (name.empty() || e.display_name() == name) return e.name();
-  }
-  return std::string();
-}
+// One run of an import: the connection, when it began, and what it has
+// looked up (employers by organisation number, modules by name, tracks by
+// municipality), each read from the server once and kept up to date with
+// what the run itself creates.
+class ImportRun {
+ public:
+  explicit ImportRun(client::Client& client)
+      : client_(client), start_(absl::Now()) {}
 
-// The module whose display name is `display_name` ("" if none).
-absl::StatusOr<std::string> ModuleNamed(client::Client& client,
-                                        absl::string_view display_name) {
-  v1::ListModulesRequest list;
-  list.set_page_size(1000);
-  do {
-    absl::StatusOr<v1::ListModulesResponse> page =
-        client.Call(&v1::ModuleService::Stub::ListModules, list);
-    if (!page.ok()) return page.status();
-    for (const v1::Module& m : page->modules()) {
-      if (m.display_name() == display_name) return m.name();
+  client::Client& client() { return client_; }
+  absl::Time start() const { return start_; }
+
+  // The employer with organisation number `number` (and display name
+  // `name`, if given); "" if none.
+  absl::StatusOr<std::string> EmployerByNumber(absl::string_view number,
+                                               absl::string_view name = "") {
+    auto it = employers_.find(number);
+    if (it == employers_.end()) {
+      v1::ListEmployersRequest list;
+      list.set_filter(absl::StrCat("organisation_number = \"", number, "\""));
+      list.set_page_size(1000);
+      absl::StatusOr<v1::ListEmployersResponse> found =
+          client_.Call(&v1::EmployerService::Stub::ListEmployers, list);
+      std::vector<v1::Employer> employers;
+      // Not a valid organisation number: no employer has it.
+      if (!found.ok() && !absl::IsInvalidArgument(found.status())) {
+        return found.status();
+      }
+      if (found.ok()) {
+        employers.assign(found->employers().begin(), found->employers().end());
+      }
+      it = employers_.emplace(std::string(number), std::move(employers)).first;
     }
-    list.set_page_token(page->next_page_token());
-  } while (!list.page_token().empty());
-  return std::string();
-}
+    for (const v1::Employer& e : it->second) {
+      if (name.empty() || e.display_name() == name) return e.name();
+    }
+    return std::string();
+  }
+  void Created(const v1::Employer& employer) {
+    employers_[employer.organisation_number()].push_back(employer);
+  }
 
-RowResult ImportEmployer(client::Client& client,
-                         const std::vector<std::string>& header,
-                         const CsvRow& row, absl::Time start) {
+  // The module whose display name is `display_name` ("" if none).
+  absl::StatusOr<std::string> ModuleNamed(absl::string_view display_name) {
+    if (!modules_loaded_) {
+      v1::ListModulesRequest list;
+      list.set_page_size(1000);
+      do {
+        absl::StatusOr<v1::ListModulesResponse> page =
+            client_.Call(&v1::ModuleService::Stub::ListModules, list);
+        if (!page.ok()) return page.status();
+        for (const v1::Module& m : page->modules()) {
+          modules_.emplace(m.display_name(), m.name());
+        }
+        list.set_page_token(page->next_page_token());
+      } while (!list.page_token().empty());
+      modules_loaded_ = true;
+    }
+    auto it = modules_.find(display_name);
+    return it == modules_.end() ? std::string() : it->second;
+  }
+
+  // The tracks usable in `municipality` (none if they cannot be read).
+  const std::vector<v1::Track>& TracksIn(const std::string& municipality) {
+    auto it = tracks_.find(municipality);
+    if (it != tracks_.end()) return it->second;
+    std::vector<v1::Track>& tracks = tracks_[municipality];
+    v1::ListTracksRequest list;
+    list.set_filter(absl::StrCat("municipality = \"", municipality, "\""));
+    list.set_page_size(1000);
+    absl::StatusOr<v1::ListTracksResponse> found =
+        client_.Call(&v1::TrackService::Stub::ListTracks, list);
+    if (found.ok())
+      tracks.assign(found->tracks().begin(), found->tracks().end());
+    return tracks;
+  }
+  void Created(const v1::Track& track) {
+    for (const std::string& m : track.municipality_codes()) {
+      if (auto it = tracks_.find(m); it != tracks_.end()) {
+        it->second.push_back(track);
+      }
+    }
+  }
+
+ private:
+  client::Client& client_;
+  const absl::Time start_;
+  std::map<std::string, std::vector<v1::Employer>, std::less<>> employers_;
+  bool modules_loaded_ = false;
+  std::map<std::string, std::string, std::less<>> modules_;
+  std::map<std::string, std::vector<v1::Track>> tracks_;
+};
+
+RowResult ImportEmployer(ImportRun& run, const std::vector<std::string>& header,
+                         const CsvRow& row) {
   v1::CreateEmployerRequest request;
   if (absl::Status s = FillFromRow(header, row, {}, request.mutable_employer());
       !s.ok()) {
@@ -127,20 +186,23 @@ RowResult ImportEmployer(client::Client& client,
   const v1::Employer& e = request.employer();
   if (!e.organisation_number().empty()) {
     absl::StatusOr<std::string> existing =
-        EmployerByNumber(client, e.organisation_number(), e.display_name());
+        run.EmployerByNumber(e.organisation_number(), e.display_name());
     if (existing.ok() && !existing->empty()) return {Outcome::kPresent, ""};
   }
   StampRequestId(request);
   absl::StatusOr<v1::Employer> made =
-      client.Call(&v1::EmployerService::Stub::CreateEmployer, request);
+      run.client().Call(&v1::EmployerService::Stub::CreateEmployer, request);
   if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
-  if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
+  run.Created(*made);
+  if (MadeBefore(made->create_time(), run.start())) {
+    return {Outcome::kPresent, ""};
+  }
   return {Outcome::kCreated, ""};
 }
 
-RowResult ImportParticipant(client::Client& client,
+RowResult ImportParticipant(ImportRun& run,
                             const std::vector<std::string>& header,
-                            const CsvRow& row, absl::Time start) {
+                            const CsvRow& row) {
   v1::CreateParticipantRequest request;
   if (absl::Status s =
           FillFromRow(header, row, {}, request.mutable_participant());
@@ -148,18 +210,19 @@ RowResult ImportParticipant(client::Client& client,
     return {Outcome::kRejected, std::string(s.message())};
   }
   StampRequestId(request);
-  absl::StatusOr<v1::Participant> made =
-      client.Call(&v1::ParticipantService::Stub::CreateParticipant, request);
+  absl::StatusOr<v1::Participant> made = run.client().Call(
+      &v1::ParticipantService::Stub::CreateParticipant, request);
   // The same personnummer is already registered: this row is in.
   if (absl::IsAlreadyExists(made.status())) return {Outcome::kPresent, ""};
   if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
-  if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
+  if (MadeBefore(made->create_time(), run.start())) {
+    return {Outcome::kPresent, ""};
+  }
   return {Outcome::kCreated, ""};
 }
 
-RowResult ImportTrack(client::Client& client,
-                      const std::vector<std::string>& header, const CsvRow& row,
-                      absl::Time start) {
+RowResult ImportTrack(ImportRun& run, const std::vector<std::string>& header,
+                      const CsvRow& row) {
   v1::CreateTrackRequest request;
   const std::set<std::string> special = {"employer_organisation_numbers",
                                          "modules", "effective_date",
@@ -177,7 +240,7 @@ RowResult ImportTrack(client::Client& client,
     if (header[i] == "employer_organisation_numbers") {
       for (absl::string_view number : absl::StrSplit(value, ';')) {
         number = absl::StripAsciiWhitespace(number);
-        absl::StatusOr<std::string> employer = EmployerByNumber(client, number);
+        absl::StatusOr<std::string> employer = run.EmployerByNumber(number);
         if (!employer.ok())
           return {Outcome::kRejected, Reason(employer.status())};
         if (employer->empty()) {
@@ -197,7 +260,7 @@ RowResult ImportTrack(client::Client& client,
           step = absl::StripAsciiWhitespace(step);
           std::string module(step);
           if (!absl::StartsWith(step, "modules/")) {
-            absl::StatusOr<std::string> named = ModuleNamed(client, step);
+            absl::StatusOr<std::string> named = run.ModuleNamed(step);
             if (!named.ok())
               return {Outcome::kRejected, Reason(named.status())};
             if (named->empty()) {
@@ -233,36 +296,32 @@ RowResult ImportTrack(client::Client& client,
   }
   // Present: a track of that name usable in the same municipalities.
   if (!track.municipality_codes().empty()) {
-    v1::ListTracksRequest list;
-    list.set_filter(
-        absl::StrCat("municipality = \"", track.municipality_codes(0), "\""));
-    list.set_page_size(1000);
-    absl::StatusOr<v1::ListTracksResponse> found =
-        client.Call(&v1::TrackService::Stub::ListTracks, list);
-    if (found.ok()) {
-      for (const v1::Track& t : found->tracks()) {
-        if (t.display_name() == track.display_name() &&
-            std::equal(t.municipality_codes().begin(),
-                       t.municipality_codes().end(),
-                       track.municipality_codes().begin(),
-                       track.municipality_codes().end())) {
-          return {Outcome::kPresent, ""};
-        }
+    for (const v1::Track& t : run.TracksIn(track.municipality_codes(0))) {
+      if (t.display_name() == track.display_name() &&
+          std::equal(t.municipality_codes().begin(),
+                     t.municipality_codes().end(),
+                     track.municipality_codes().begin(),
+                     track.municipality_codes().end())) {
+        return {Outcome::kPresent, ""};
       }
     }
   }
   StampRequestId(request);
   absl::StatusOr<v1::Track> made =
-      client.Call(&v1::TrackService::Stub::CreateTrack, request);
+      run.client().Call(&v1::TrackService::Stub::CreateTrack, request);
   if (!made.ok()) return {Outcome::kRejected, Reason(made.status())};
-  if (MadeBefore(made->create_time(), start)) return {Outcome::kPresent, ""};
+  run.Created(*made);
+  if (MadeBefore(made->create_time(), run.start())) {
+    return {Outcome::kPresent, ""};
+  }
   if (intake.intake().has_start_date() || intake.intake().seats() > 0) {
     intake.set_parent(made->name());
     intake.mutable_intake()->set_display_name("Första intaget");
     intake.mutable_intake()->set_start_type(v1::Intake::COMMON);
     StampRequestId(intake);
-    absl::Status s =
-        client.Call(&v1::TrackService::Stub::CreateIntake, intake).status();
+    absl::Status s = run.client()
+                         .Call(&v1::TrackService::Stub::CreateIntake, intake)
+                         .status();
     if (!s.ok()) {
       return {Outcome::kRejected,
               absl::StrCat("the track ", made->name(),
@@ -304,8 +363,8 @@ UPPER_SECONDARY, EMPLOYER_DIRECTED, ...); dates yyyy-mm-dd.)";
 int ImportCsv(client::Client& client, absl::string_view kind,
               const std::string& path, std::ostream& out,
               std::ostream* progress, ImportSummary* summary) {
-  RowResult (*import_row)(client::Client&, const std::vector<std::string>&,
-                          const CsvRow&, absl::Time) = nullptr;
+  RowResult (*import_row)(ImportRun&, const std::vector<std::string>&,
+                          const CsvRow&) = nullptr;
   if (kind == "employers") import_row = ImportEmployer;
   if (kind == "participants") import_row = ImportParticipant;
   if (kind == "tracks") import_row = ImportTrack;
@@ -334,13 +393,13 @@ int ImportCsv(client::Client& client, absl::string_view kind,
   if (!header.empty() && absl::StartsWith(header[0], "\xEF\xBB\xBF")) {
     header[0] = header[0].substr(3);  // A byte-order mark from a spreadsheet.
   }
-  const absl::Time start = absl::Now();
+  ImportRun run(client);
   ImportSummary counts;
   std::vector<std::string> refusals;
   const int total = static_cast<int>(rows->size()) - 1;
   for (size_t i = 1; i < rows->size(); ++i) {
     const CsvRow& row = (*rows)[i];
-    const RowResult result = import_row(client, header, row, start);
+    const RowResult result = import_row(run, header, row);
     ++counts.rows;
     switch (result.outcome) {
       case Outcome::kCreated:

@@ -303,10 +303,9 @@ class Client {
   bool Stream(const MethodDescriptor* method, const Message& request,
               const Message& prototype,
               const std::function<bool(const Message&)>& on_message) {
-    grpc::ClientContext context;
-    if (const std::string token = Token(); !token.empty()) {
-      context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    }
+    std::unique_ptr<grpc::ClientContext> stream =
+        connection_->NewStreamContext();
+    grpc::ClientContext& context = *stream;
     grpc::CompletionQueue cq;
     auto call = stub_.PrepareCall(
         &context,
@@ -385,19 +384,6 @@ std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* d) {
       google::protobuf::MessageFactory::generated_factory()
           ->GetPrototype(d)
           ->New());
-}
-
-bool PrintJson(const Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(message, &json, options)
-           .ok()) {
-    return false;
-  }
-  std::cout << json;
-  return true;
 }
 
 bool PrintJsonLine(const Message& message) {
@@ -481,7 +467,7 @@ int List(Client& client, const Collection& c) {
     std::unique_ptr<Message> response = NewMessage(method->output_type());
     if (!client.Call(method, *request, response.get())) return 1;
     if (format == Format::kJson) {
-      if (!PrintJson(*response)) return 1;
+      PrintMessage(*response, format, std::cout);
     } else {
       Table page = ToTable(*response);
       if (all.header.empty()) all.header = page.header;
@@ -593,17 +579,10 @@ int ReportCommand(Client& client) {
   Table table;
   table.header = {"figure", "numerator", "denominator", "value"};
   for (const v1::Figure& f : report->figures()) {
-    std::string value = absl::StrCat(f.numerator());
-    if (f.suppressed()) {
-      value = "withheld";
-    } else if (f.share() && f.denominator() > 0) {
-      value =
-          absl::StrFormat("%.1f%%", 100.0 * static_cast<double>(f.numerator()) /
-                                        static_cast<double>(f.denominator()));
-    }
-    table.rows.push_back(
-        {f.id(), f.suppressed() ? "" : absl::StrCat(f.numerator()),
-         f.suppressed() ? "" : absl::StrCat(f.denominator()), value});
+    table.rows.push_back({f.id(),
+                          f.suppressed() ? "" : absl::StrCat(f.numerator()),
+                          f.suppressed() ? "" : absl::StrCat(f.denominator()),
+                          jobtrack::ctl::FigureValue(f)});
   }
   PrintTable(table, format, out);
   return WriteOut(out.str());
@@ -658,29 +637,23 @@ int ExportCommand(Client& client) {
   if (!FillWhenAndScope(request)) return 2;
   // CSV unless JSON (Lines) is asked for.
   const bool json = OutputFormat(Format::kCsv) == Format::kJson;
-  grpc::ClientContext context;
-  if (const std::string token = Token(); !token.empty()) {
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  }
+  std::unique_ptr<grpc::ClientContext> context =
+      client.connection().NewStreamContext();
   auto stub = v1::FollowUpService::NewStub(client.connection().channel());
-  auto reader = stub->ExportParticipations(&context, request);
+  auto reader = stub->ExportParticipations(context.get(), request);
   std::ostringstream out;
   v1::ParticipationRow row;
-  bool header = true;
+  bool first = true;
   while (reader->Read(&row)) {
     if (json) {
       PrintMessage(row, Format::kJson, out);
       out << "\n";
       continue;
     }
-    Table table = ToTable(row);
-    if (!header) table.header.clear();
-    header = false;
-    std::ostringstream csv;
-    PrintTable(table, Format::kCsv, csv);
-    std::string text = csv.str();
-    if (table.header.empty()) text = text.substr(text.find('\n') + 1);
-    out << text;
+    const Table table = ToTable(row);
+    if (first) jobtrack::ctl::PrintCsvRow(table.header, out);
+    first = false;
+    jobtrack::ctl::PrintCsvRow(table.rows[0], out);
   }
   const grpc::Status status = reader->Finish();
   if (!status.ok()) {

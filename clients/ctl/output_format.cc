@@ -147,15 +147,16 @@ std::string CsvField(absl::string_view value) {
   return absl::StrCat("\"", absl::StrReplaceAll(value, {{"\"", "\"\""}}), "\"");
 }
 
+void PrintCsvRow(const std::vector<std::string>& cells, std::ostream& out) {
+  std::vector<std::string> quoted;
+  for (const std::string& c : cells) quoted.push_back(CsvField(c));
+  out << absl::StrJoin(quoted, ",") << "\r\n";
+}
+
 void PrintTable(const Table& table, Format format, std::ostream& out) {
   if (format == Format::kCsv) {
-    auto line = [&](const std::vector<std::string>& cells) {
-      std::vector<std::string> quoted;
-      for (const std::string& c : cells) quoted.push_back(CsvField(c));
-      out << absl::StrJoin(quoted, ",") << "\r\n";
-    };
-    line(table.header);
-    for (const auto& row : table.rows) line(row);
+    PrintCsvRow(table.header, out);
+    for (const auto& row : table.rows) PrintCsvRow(row, out);
     return;
   }
   auto cut = [](const std::string& s) {

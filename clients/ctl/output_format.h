@@ -40,6 +40,9 @@ void PrintTable(const Table& table, Format format, std::ostream& out);
 void PrintMessage(const google::protobuf::Message& message, Format format,
                   std::ostream& out);
 
+// One CSV line (RFC 4180 quoting, CRLF), as PrintTable writes them.
+void PrintCsvRow(const std::vector<std::string>& cells, std::ostream& out);
+
 // A CSV field, quoted if it must be.
 std::string CsvField(absl::string_view value);
 

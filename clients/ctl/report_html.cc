@@ -165,6 +165,16 @@ std::string Pretty(absl::string_view id) {
 
 }  // namespace
 
+std::string FigureValue(const v1::Figure& f) {
+  if (f.suppressed()) return "withheld";
+  if (f.share() && f.denominator() > 0) {
+    return absl::StrFormat("%.1f%%", 100.0 *
+                                         static_cast<double>(f.numerator()) /
+                                         static_cast<double>(f.denominator()));
+  }
+  return absl::StrCat(f.numerator());
+}
+
 std::string ReportHtml(const v1::Report& report) {
   const Figures figures(report);
   std::vector<Chart> charts;
@@ -279,16 +289,7 @@ std::string ReportHtml(const v1::Report& report) {
                   "</th><th>numerator</th><th>denominator</th><th>value</th>"
                   "</tr>\n");
   for (const v1::Figure& f : report.figures()) {
-    std::string value;
-    if (f.suppressed()) {
-      value = "withheld";
-    } else if (f.share() && f.denominator() > 0) {
-      value = absl::StrFormat("%.1f %%",
-                              100.0 * static_cast<double>(f.numerator()) /
-                                  static_cast<double>(f.denominator()));
-    } else {
-      value = absl::StrCat(f.numerator());
-    }
+    const std::string value = FigureValue(f);
     absl::StrAppend(
         &html, "<tr id=\"", Escape(f.id()), "\"><td>", Escape(f.id()),
         "</td><td>", f.suppressed() ? "" : absl::StrCat(f.numerator()),

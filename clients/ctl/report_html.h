@@ -15,6 +15,10 @@ namespace jobtrack::ctl {
 // out of the charts, which say so.
 std::string ReportHtml(const v1::Report& report);
 
+// A figure's value as people read it: "withheld" for a small cell, a share
+// in per cent, or the count.
+std::string FigureValue(const v1::Figure& figure);
+
 }  // namespace jobtrack::ctl
 
 #endif  // JOBTRACK_CLIENTS_CTL_REPORT_HTML_H_

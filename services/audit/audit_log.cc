@@ -82,8 +82,8 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(
   return std::unique_ptr<AuditLog>(new AuditLog(storage, clock, next));
 }
 
-absl::Status AuditLog::Write(storage::Transaction& txn,
-                             v1::AuditEvent& entry) const {
+absl::Status AuditLog::AddToCommit(storage::Transaction& txn,
+                                   v1::AuditEvent entry) const {
   const absl::Time now = clock_->Now();
   const std::string key =
       storage::AuditKey(absl::ToUnixMicros(now), next_sequence_.fetch_add(1));
@@ -106,15 +106,10 @@ absl::Status AuditLog::Write(storage::Transaction& txn,
   return absl::OkStatus();
 }
 
-absl::Status AuditLog::AddToCommit(storage::Transaction& txn,
-                                   v1::AuditEvent entry) const {
-  return Write(txn, entry);
-}
-
 absl::Status AuditLog::Append(v1::AuditEvent entry) const {
   std::unique_ptr<storage::Transaction> txn =
       storage_->Begin(storage::Durability::kBuffered);
-  if (absl::Status s = Write(*txn, entry); !s.ok()) return s;
+  if (absl::Status s = AddToCommit(*txn, std::move(entry)); !s.ok()) return s;
   return txn->Commit();
 }
 

@@ -48,9 +48,6 @@ class AuditLog {
  private:
   AuditLog(storage::Storage* storage, const Clock* clock,
            uint64_t next_sequence);
-  // Names and stamps `entry` and writes it, with its index entries, to
-  // `txn`.
-  absl::Status Write(storage::Transaction& txn, v1::AuditEvent& entry) const;
 
   storage::Storage* const storage_;
   const Clock* const clock_;

@@ -98,6 +98,10 @@ grpc::ServerWriteReactor<v1::Event>* ChangeService::WatchChanges(
   return new ProducerStream<v1::Event>([deps = deps_,
                                         filter = std::move(filter), after,
                                         role](StreamSink<v1::Event>& sink) {
+    // Only roles with minimal fields pay for a copy of each event.
+    if (!HasMinimalFields(role)) {
+      return StreamChanges(deps, filter, after, sink);
+    }
     MinimizingSink minimal(sink, role);
     return StreamChanges(deps, filter, after, minimal);
   });

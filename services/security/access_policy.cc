@@ -1,6 +1,8 @@
 #include "services/security/access_policy.h"
 
+#include <algorithm>
 #include <initializer_list>
+#include <iterator>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -216,10 +218,32 @@ const absl::string_view kPersonalDataMethods[] = {
     "ExportParticipations",
 };
 
-const absl::flat_hash_map<absl::string_view, const Rule*>& RulesByMethod() {
+// A rule as the checks use it, worked out once: the scope requirement of
+// each kind of scoped caller, and whether the method is audited.
+struct CompiledRule {
+  const Rule* rule;
+  ScopeRequirement scoped;
+  ScopeRequirement employer;
+  bool personal = false;
+};
+
+const absl::flat_hash_map<absl::string_view, CompiledRule>& RulesByMethod() {
   static const auto* rules = [] {
-    auto* map = new absl::flat_hash_map<absl::string_view, const Rule*>;
-    for (const Rule& rule : kRules) (*map)[rule.method] = &rule;
+    auto* map = new absl::flat_hash_map<absl::string_view, CompiledRule>;
+    for (const Rule& rule : kRules) {
+      CompiledRule& compiled = (*map)[rule.method];
+      compiled.rule = &rule;
+      compiled.scoped.targets.assign(rule.targets.begin(), rule.targets.end());
+      compiled.scoped.whole_track = rule.whole_track;
+      compiled.employer = compiled.scoped;
+      compiled.employer.targets.insert(compiled.employer.targets.end(),
+                                       rule.employer_targets.begin(),
+                                       rule.employer_targets.end());
+      compiled.personal =
+          std::find(std::begin(kPersonalDataMethods),
+                    std::end(kPersonalDataMethods),
+                    rule.method) != std::end(kPersonalDataMethods);
+    }
     return map;
   }();
   return *rules;
@@ -231,7 +255,7 @@ absl::Status CheckAccess(const Principal& principal, absl::string_view method) {
   auto it = RulesByMethod().find(method);
   bool allowed = principal.role == ADMIN;
   if (it != RulesByMethod().end()) {
-    for (Role role : it->second->roles) allowed |= role == principal.role;
+    for (Role role : it->second.rule->roles) allowed |= role == principal.role;
   }
   if (allowed && method == "ExportParticipations" &&
       principal.role == REPORTER && !principal.may_export) {
@@ -243,26 +267,16 @@ absl::Status CheckAccess(const Principal& principal, absl::string_view method) {
                    ") may not call ", method));
 }
 
-ScopeRequirement ScopeTargets(absl::string_view method, Role role) {
+const ScopeRequirement& ScopeTargets(absl::string_view method, Role role) {
+  static const ScopeRequirement kNone;
   auto it = RulesByMethod().find(method);
-  if (it == RulesByMethod().end()) return {};
-  const Rule& rule = *it->second;
-  ScopeRequirement required;
-  required.targets.assign(rule.targets.begin(), rule.targets.end());
-  if (role == security::EMPLOYER) {
-    required.targets.insert(required.targets.end(),
-                            rule.employer_targets.begin(),
-                            rule.employer_targets.end());
-  }
-  required.whole_track = rule.whole_track;
-  return required;
+  if (it == RulesByMethod().end()) return kNone;
+  return role == security::EMPLOYER ? it->second.employer : it->second.scoped;
 }
 
 bool IsPersonalDataMethod(absl::string_view method) {
-  for (absl::string_view personal : kPersonalDataMethods) {
-    if (personal == method) return true;
-  }
-  return false;
+  auto it = RulesByMethod().find(method);
+  return it != RulesByMethod().end() && it->second.personal;
 }
 
 std::vector<absl::string_view> MethodsWithAccessRules() {

@@ -35,11 +35,13 @@ struct ScopeRequirement {
   bool whole_track = false;
 };
 
-// The requirement for `role` calling `method`.
-ScopeRequirement ScopeTargets(absl::string_view method, security::Role role);
+// The requirement for `role` calling `method` (none for a method without a
+// rule). Worked out once; valid for the life of the program.
+const ScopeRequirement& ScopeTargets(absl::string_view method,
+                                     security::Role role);
 
 // Whether `method` reads or writes personal data, so that every call of it
-// is audited.
+// is audited. A method in the personal-data list must also have a rule.
 bool IsPersonalDataMethod(absl::string_view method);
 
 // The methods the table names, for the test that every method has a row.

@@ -85,7 +85,7 @@ absl::Status Gatekeeper::CheckScope(
     return absl::OkStatus();
   }
   std::unique_ptr<storage::Reader> reader;
-  const ScopeRequirement required = ScopeTargets(method, principal.role);
+  const ScopeRequirement& required = ScopeTargets(method, principal.role);
   for (absl::string_view path : required.targets) {
     for (const std::string& value : FieldTexts(request, path)) {
       if (value.empty()) continue;  // Not given: nothing to reach.

@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "jobtrack/v1/agreement.pb.h"
-#include "jobtrack/v1/track.pb.h"
 #include "services/common/record_table.h"
 #include "services/common/reference_data.h"
+#include "services/security/resource_scope.h"
 
 namespace jobtrack {
 namespace {
@@ -45,15 +45,14 @@ absl::Status NarrowReportScope(storage::Reader& reader,
     covered.assign(scope->municipality_codes().begin(),
                    scope->municipality_codes().end());
   } else if (!scope->track().empty()) {
-    absl::StatusOr<v1::Track> track =
-        RecordTable<v1::Track>(nullptr).Get(reader, scope->track());
+    absl::StatusOr<ResourceScope> track = ScopeOf(reader, scope->track());
     if (absl::IsNotFound(track.status()) ||
-        absl::IsInvalidArgument(track.status())) {
+        absl::IsInvalidArgument(track.status()) ||
+        (track.ok() && !track->track)) {
       return refused;
     }
     if (!track.ok()) return track.status();
-    covered.assign(track->municipality_codes().begin(),
-                   track->municipality_codes().end());
+    covered = std::move(track->municipalities);
   } else if (!scope->agreement().empty()) {
     absl::StatusOr<v1::Agreement> agreement =
         RecordTable<v1::Agreement>(nullptr).Get(reader, scope->agreement());

@@ -39,13 +39,6 @@ const Projection* ProjectionOf(security::Role role, absl::string_view type) {
   return nullptr;
 }
 
-bool RoleHasProjections(security::Role role) {
-  for (const Projection& p : kProjections) {
-    if (p.role == role) return true;
-  }
-  return false;
-}
-
 void Minimize(security::Role role, Message* message) {
   const google::protobuf::Descriptor* descriptor = message->GetDescriptor();
   const google::protobuf::Reflection* reflection = message->GetReflection();
@@ -76,8 +69,15 @@ void Minimize(security::Role role, Message* message) {
 
 }  // namespace
 
+bool HasMinimalFields(security::Role role) {
+  for (const Projection& p : kProjections) {
+    if (p.role == role) return true;
+  }
+  return false;
+}
+
 void MinimizeForRole(security::Role role, Message* message) {
-  if (RoleHasProjections(role)) Minimize(role, message);
+  if (HasMinimalFields(role)) Minimize(role, message);
 }
 
 }  // namespace jobtrack

@@ -23,6 +23,10 @@ namespace jobtrack {
 // Other roles and messages are left as they are.
 void MinimizeForRole(security::Role role, google::protobuf::Message* message);
 
+// Whether MinimizeForRole changes anything for `role` (so that callers can
+// skip copying what they would pass through it).
+bool HasMinimalFields(security::Role role);
+
 }  // namespace jobtrack
 
 #endif  // JOBTRACK_SERVICES_SECURITY_RESPONSE_FILTER_H_

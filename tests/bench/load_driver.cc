@@ -14,10 +14,7 @@
 // today), and empty: GetTrack on a server this program starts in a child
 // process whose handler answers at once with an empty message — the limit
 // of this machine's gRPC, printed beside every workload as a ratio.
-#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,6 +49,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/cpp/jobtrack_client.h"
+#include "tests/support/http_get.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(std::string, workload, "all",
@@ -148,27 +146,18 @@ std::string Token() {
   return token;
 }
 
-// A context for one call, with the token.
-std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  if (!token.empty()) {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  }
-  return context;
-}
-
 // One asynchronous unary call: `start(context, request, response,
 // callback)` makes it; `done(status, response)` gets its answer. The
 // call's storage lives until the callback has run.
 template <typename Response, typename Request, typename Start, typename Done>
-void Async(Request request, const std::string& token, Start start, Done done) {
+void Async(Request request, const client::Client& client, Start start,
+           Done done) {
   struct Call {
     std::unique_ptr<grpc::ClientContext> context;
     Request request;
     Response response;
   };
-  auto* call = new Call{Context(token), std::move(request), Response()};
+  auto* call = new Call{client.NewContext(), std::move(request), Response()};
   start(call->context.get(), &call->request, &call->response,
         [call, done](grpc::Status s) {
           done(s, call->response);
@@ -177,9 +166,9 @@ void Async(Request request, const std::string& token, Start start, Done done) {
 }
 
 // Calls Method of `stub` (a pointer) asynchronously.
-#define JT_ASYNC(stub, Method, Response, request, token, done)         \
+#define JT_ASYNC(stub, Method, Response, request, client, done)        \
   Async<Response>(                                                     \
-      request, token,                                                  \
+      request, client,                                                 \
       [s = (stub)](grpc::ClientContext* c, const auto* q, Response* p, \
                    std::function<void(grpc::Status)> cb) {             \
         s->async()->Method(c, q, p, std::move(cb));                    \
@@ -349,27 +338,10 @@ std::map<double, int64_t> ScrapeHistogram(
   std::map<double, int64_t> buckets;
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos) return buckets;
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_port =
-      htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
-  inet_pton(AF_INET,
-            address.substr(0, colon) == "localhost"
-                ? "127.0.0.1"
-                : address.substr(0, colon).c_str(),
-            &to.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
-    close(fd);
-    return buckets;
-  }
-  const std::string request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-  send(fd, request.data(), request.size(), 0);
-  std::string page;
-  char buffer[8192];
-  ssize_t n;
-  while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0) page.append(buffer, n);
-  close(fd);
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port)) return buckets;
+  const std::string page =
+      testing::HttpGet(address.substr(0, colon), port, "/metrics");
   for (absl::string_view line : absl::StrSplit(page, '\n')) {
     if (!absl::ConsumePrefix(&line, "jobtrack_rpc_latency_seconds_bucket{")) {
       continue;
@@ -522,7 +494,7 @@ int Run(const char* self) {
             v1::GetTrackRequest r;
             r.set_name("tracks/x");
             JT_ASYNC(stubs[slot % stubs.size()].get(), GetTrack, v1::Track, r,
-                     "", [done](auto& s, auto&) { done(s); });
+                     client, [done](auto& s, auto&) { done(s); });
           });
       kill(child, SIGTERM);
       waitpid(child, nullptr, 0);
@@ -550,13 +522,13 @@ int Run(const char* self) {
             if (get) {
               v1::GetTrackRequest r;
               r.set_name(catalogue->tracks[pick]);
-              JT_ASYNC(stub, GetTrack, v1::Track, r, token,
+              JT_ASYNC(stub, GetTrack, v1::Track, r, client,
                        [done](auto& s, auto&) { done(s); });
             } else {
               v1::ListTracksRequest r;
               r.set_filter(absl::StrCat("municipality = \"",
                                         catalogue->municipalities[pick], "\""));
-              JT_ASYNC(stub, ListTracks, v1::ListTracksResponse, r, token,
+              JT_ASYNC(stub, ListTracks, v1::ListTracksResponse, r, client,
                        [done](auto& s, auto&) { done(s); });
             }
           });
@@ -579,7 +551,7 @@ int Run(const char* self) {
             v1::ProposeTracksRequest r;
             r.set_participant(catalogue->participants[pick]);
             JT_ASYNC(stubs[slot % stubs.size()].get(), ProposeTracks,
-                     v1::ProposeTracksResponse, r, token,
+                     v1::ProposeTracksResponse, r, client,
                      [done](auto& s, auto&) { done(s); });
           });
     } else if (workload == "get_report") {
@@ -587,7 +559,7 @@ int Run(const char* self) {
       result = ClosedLoop(workload, concurrency, duration, [&](int, Done done) {
         v1::GetReportRequest r;
         *r.mutable_as_of() = Today();
-        JT_ASYNC(stub.get(), GetReport, v1::Report, r, token,
+        JT_ASYNC(stub.get(), GetReport, v1::Report, r, client,
                  [done](auto& s, auto&) { done(s); });
       });
     } else if (workload == "lifecycle") {
@@ -633,7 +605,7 @@ int Run(const char* self) {
                 r.mutable_participant()->set_education_level(
                     v1::UPPER_SECONDARY);
                 JT_ASYNC(participants.get(), CreateParticipant, v1::Participant,
-                         r, token, ([&w, advance](auto& s, auto& p) {
+                         r, client, ([&w, advance](auto& s, auto& p) {
                            if (s.ok()) w.participant = p.name();
                            advance(s);
                          }));
@@ -645,7 +617,7 @@ int Run(const char* self) {
                 r.set_track(setup->track);
                 *r.mutable_effective_date() = Today();
                 JT_ASYNC(participations.get(), ProposeParticipation,
-                         v1::Participation, r, token, keep);
+                         v1::Participation, r, client, keep);
                 break;
               }
               case 2: {
@@ -653,7 +625,7 @@ int Run(const char* self) {
                 r.set_name(w.participation);
                 *r.mutable_effective_date() = Today();
                 JT_ASYNC(participations.get(), SelectParticipation,
-                         v1::Participation, r, token, keep);
+                         v1::Participation, r, client, keep);
                 break;
               }
               case 3: {
@@ -666,7 +638,7 @@ int Run(const char* self) {
                 *r.mutable_start_date() = Today();
                 *r.mutable_effective_date() = Today();
                 JT_ASYNC(participations.get(), EnrollParticipation,
-                         v1::Participation, r, token, keep);
+                         v1::Participation, r, client, keep);
                 break;
               }
               case 4: {
@@ -676,7 +648,7 @@ int Run(const char* self) {
                 r.set_status(v1::STEP_DONE);
                 *r.mutable_effective_date() = Today();
                 JT_ASYNC(participations.get(), ReportStepProgress,
-                         v1::Participation, r, token, keep);
+                         v1::Participation, r, client, keep);
                 break;
               }
               case 5: {
@@ -684,7 +656,7 @@ int Run(const char* self) {
                 r.set_name(w.participation);
                 *r.mutable_end_date() = Today();
                 JT_ASYNC(participations.get(), CompleteParticipation,
-                         v1::Participation, r, token, keep);
+                         v1::Participation, r, client, keep);
                 break;
               }
               default: {
@@ -694,7 +666,7 @@ int Run(const char* self) {
                 r.set_kind(v1::WORK_UNSUBSIDIZED);
                 *r.mutable_effective_date() = Today();
                 JT_ASYNC(participations.get(), RecordOutcome, v1::Participation,
-                         r, token, keep);
+                         r, client, keep);
                 break;
               }
             }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/http_get.h"
 
 namespace jobtrack::e2e {
 
@@ -123,25 +124,7 @@ inline int FreePort() {
 // The body of an HTTP GET of `path` on 127.0.0.1:`port` with its status
 // line first ("HTTP/1.1 200 OK").
 inline std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string request =
-      absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: localhost\r\n\r\n");
-  send(fd, request.data(), request.size(), 0);
-  std::string response;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = recv(fd, buffer, sizeof buffer, 0)) > 0)
-    response.append(buffer, n);
-  close(fd);
-  return response;
+  return testing::HttpGet("127.0.0.1", port, path);
 }
 
 inline std::shared_ptr<grpc::Channel> Connect(int port) {

@@ -157,9 +157,20 @@ absl::StatusOr<std::optional<std::string>> Transaction::Get(
 
 absl::StatusOr<std::optional<std::string>> Transaction::GetForUpdate(
     Column column, absl::string_view key) {
+  return GetLocked(column, key, /*exclusive=*/true);
+}
+
+absl::StatusOr<std::optional<std::string>> Transaction::GetForShare(
+    Column column, absl::string_view key) {
+  return GetLocked(column, key, /*exclusive=*/false);
+}
+
+absl::StatusOr<std::optional<std::string>> Transaction::GetLocked(
+    Column column, absl::string_view key, bool exclusive) {
   std::string value;
-  rocksdb::Status s = txn_->GetForUpdate(
-      rocksdb::ReadOptions(), storage_->Handle(column), Slice(key), &value);
+  rocksdb::Status s =
+      txn_->GetForUpdate(rocksdb::ReadOptions(), storage_->Handle(column),
+                         Slice(key), &value, exclusive);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocksDb(s);
   return value;
@@ -206,24 +217,43 @@ absl::Status Transaction::Commit() {
 
 absl::Status Transaction::CommitWithEvents() {
   if (events_.empty()) return FromRocksDb(txn_->Commit());
-  absl::MutexLock lock(&storage_->sequence_mu_);
-  const uint64_t first = storage_->last_sequence_ + 1;
+  // The sequences are taken while this transaction holds its row locks, so
+  // of two transactions that touch one record the later holds the later
+  // sequences. The commit itself runs outside the mutex: concurrent commits
+  // join one RocksDB write group and share its WAL sync (group commit).
+  const uint64_t first = storage_->ReserveSequences(events_.size());
   uint64_t sequence = first;
+  absl::Status s;
   for (const auto& [aggregate, payload] : events_) {
-    absl::Status s = FromRocksDb(txn_->Put(
-        Handle(Column::kEvents), Slice(EventKey(sequence)), Slice(payload)));
+    s = FromRocksDb(txn_->Put(Handle(Column::kEvents),
+                              Slice(EventKey(sequence)), Slice(payload)));
     if (s.ok()) {
       s = FromRocksDb(txn_->Put(Handle(Column::kIndex),
                                 Slice(AggregateEventKey(aggregate, sequence)),
                                 Slice("")));
     }
-    if (!s.ok()) return s;
+    if (!s.ok()) break;
     ++sequence;
   }
-  if (absl::Status s = FromRocksDb(txn_->Commit()); !s.ok()) return s;
-  storage_->last_sequence_ = sequence - 1;
-  first_sequence_ = first;
-  return absl::OkStatus();
+  if (s.ok()) s = FromRocksDb(txn_->Commit());
+  storage_->ReleaseSequences(first);
+  if (s.ok()) first_sequence_ = first;
+  return s;
+}
+
+uint64_t Storage::ReserveSequences(size_t count) {
+  absl::MutexLock lock(&sequence_mu_);
+  const uint64_t first = reserved_through_ + 1;
+  reserved_through_ += count;
+  in_flight_.insert(first);
+  return first;
+}
+
+void Storage::ReleaseSequences(uint64_t first) {
+  absl::MutexLock lock(&sequence_mu_);
+  in_flight_.erase(first);
+  last_sequence_ =
+      in_flight_.empty() ? reserved_through_ : *in_flight_.begin() - 1;
 }
 
 int Storage::AddCommitObserver(CommitObserver observer) {
@@ -305,6 +335,7 @@ absl::Status Storage::Init() {
   it->SeekToLast();
   absl::MutexLock lock(&sequence_mu_);
   last_sequence_ = it->Valid() ? EventKeySequence(View(it->key())) : 0;
+  reserved_through_ = last_sequence_;
   return FromRocksDb(it->status());
 }
 

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -118,6 +119,12 @@ class Transaction : public Reader {
   // locks the key, present or not, until the transaction ends.
   absl::StatusOr<std::optional<std::string>> GetForUpdate(
       Column column, absl::string_view key);
+  // The same with a shared lock: other transactions may read-lock the key
+  // too, none may write it until this one ends. For a record that a write
+  // depends on but does not change (the track of a proposal), so that
+  // writes that depend on it run side by side.
+  absl::StatusOr<std::optional<std::string>> GetForShare(Column column,
+                                                         absl::string_view key);
   absl::Status Put(Column column, absl::string_view key,
                    absl::string_view value);
   absl::Status Delete(Column column, absl::string_view key);
@@ -127,8 +134,16 @@ class Transaction : public Reader {
   void AddEvent(std::string aggregate, std::string payload);
 
   // Writes everything atomically. The transaction cannot be used afterwards.
-  // Commits that carry events are serialized, so the event log has no gaps
-  // and a reader that has seen sequence N has seen every event up to N.
+  // With a synced durability, the writes become visible only once the WAL
+  // is synced; concurrent commits share one sync (group commit).
+  //
+  // Events are numbered when the commit begins, while the transaction
+  // still holds its locks: of two transactions that wrote one key, the
+  // later commit has the later sequences. Unrelated commits may finish out
+  // of sequence order, so a snapshot can hold event N+1 before N; readers
+  // of the log stop at Storage::LastSequence(), read before their snapshot,
+  // below which every event is either committed or abandoned. A commit
+  // that fails leaves its sequences unused (a gap the log never fills).
   absl::Status Commit();
 
   // After a successful Commit with events: the sequence of the first one.
@@ -137,6 +152,9 @@ class Transaction : public Reader {
  private:
   friend class Storage;
   Transaction(Storage* storage, std::unique_ptr<rocksdb::Transaction> txn);
+  absl::StatusOr<std::optional<std::string>> GetLocked(Column column,
+                                                       absl::string_view key,
+                                                       bool exclusive);
   // The RocksDB commit, with the events numbered and written.
   absl::Status CommitWithEvents();
   rocksdb::ColumnFamilyHandle* Handle(Column column) const;
@@ -168,7 +186,10 @@ class Storage {
   // The greatest key of `column`, or nullopt if it is empty.
   absl::StatusOr<std::optional<std::string>> LastKey(Column column);
 
-  // The sequence of the last committed event (0 if none).
+  // The sequence up to which every event is settled: committed (and, with
+  // a synced durability, on disk) or abandoned by a failed commit. 0 if
+  // none. A snapshot taken after this call holds every committed event up
+  // to it, so readers of the log scan no further than it.
   uint64_t LastSequence() const;
   // Blocks until an event after `after` is committed or `deadline` passes;
   // returns LastSequence(). Thread-safe; used by change-stream readers.
@@ -223,8 +244,17 @@ class Storage {
   Options options_;
   rocksdb::TransactionDB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
-  // Serializes event-carrying commits; guards last_sequence_.
+  // Numbers the events of a commit (which must call ReleaseSequences with
+  // the first of them when it has succeeded or failed).
+  uint64_t ReserveSequences(size_t count);
+  void ReleaseSequences(uint64_t first);
+
   mutable absl::Mutex sequence_mu_;
+  // The last sequence handed out.
+  uint64_t reserved_through_ ABSL_GUARDED_BY(sequence_mu_) = 0;
+  // The first sequences of the commits in progress.
+  absl::btree_set<uint64_t> in_flight_ ABSL_GUARDED_BY(sequence_mu_);
+  // What LastSequence() answers: below the first commit in progress.
   uint64_t last_sequence_ ABSL_GUARDED_BY(sequence_mu_) = 0;
   void NotifyObservers(const std::vector<std::string>& record_keys) const;
   // Shared while notifying, exclusive to add or remove.

@@ -32,7 +32,7 @@ grpc::ServerUnaryReactor* AdminService::CreateBackup(
     grpc::CallbackServerContext* context,
     const v1::CreateBackupRequest* request, v1::Backup* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&]() -> absl::StatusOr<v1::Backup> {
+               [=, this]() -> absl::StatusOr<v1::Backup> {
                  if (absl::Status s = CheckConfigured(); !s.ok()) return s;
                  absl::StatusOr<storage::BackupInfo> info =
                      backups_->CreateBackup(*storage_);
@@ -45,7 +45,7 @@ grpc::ServerUnaryReactor* AdminService::ListBackups(
     grpc::CallbackServerContext* context, const v1::ListBackupsRequest* request,
     v1::ListBackupsResponse* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&]() -> absl::StatusOr<v1::ListBackupsResponse> {
+               [=, this]() -> absl::StatusOr<v1::ListBackupsResponse> {
                  if (absl::Status s = CheckConfigured(); !s.ok()) return s;
                  absl::StatusOr<std::vector<storage::BackupInfo>> infos =
                      backups_->ListBackups();
@@ -62,7 +62,7 @@ grpc::ServerUnaryReactor* AdminService::VerifyBackup(
     grpc::CallbackServerContext* context,
     const v1::VerifyBackupRequest* request, v1::Backup* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&]() -> absl::StatusOr<v1::Backup> {
+               [=, this]() -> absl::StatusOr<v1::Backup> {
                  absl::string_view id = request->name();
                  uint32_t number = 0;
                  if (!absl::ConsumePrefix(&id, "backups/") ||

@@ -7,18 +7,19 @@ namespace jobtrack {
 grpc::ServerUnaryReactor* AgreementService::CreateAgreement(
     grpc::CallbackServerContext* context,
     const v1::CreateAgreementRequest* request, v1::Agreement* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return agreements_.Create(call, *request, "", request->agreement(),
-                                  request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return agreements_.Create(call, *request, "",
+                                           request->agreement(),
+                                           request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* AgreementService::GetAgreement(
     grpc::CallbackServerContext* context,
     const v1::GetAgreementRequest* request, v1::Agreement* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return agreements_.Get(request->name()); });
+               [=, this] { return agreements_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* AgreementService::ListAgreements(
@@ -33,7 +34,7 @@ grpc::ServerUnaryReactor* AgreementService::UpdateAgreement(
     grpc::CallbackServerContext* context,
     const v1::UpdateAgreementRequest* request, v1::Agreement* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return agreements_.Update(call, *request, request->agreement(),
                                            request->update_mask(),
                                            request->request_id());
@@ -44,11 +45,12 @@ grpc::ServerUnaryReactor* AgreementService::DeleteAgreement(
     grpc::CallbackServerContext* context,
     const v1::DeleteAgreementRequest* request,
     google::protobuf::Empty* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return agreements_.Delete(call, *request, request->name(),
-                                  request->etag(), request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return agreements_.Delete(call, *request, request->name(),
+                                           request->etag(),
+                                           request->request_id());
+               });
 }
 
 }  // namespace jobtrack

@@ -9,7 +9,7 @@ grpc::ServerUnaryReactor* AuditService::ListAuditEvents(
     const v1::ListAuditEventsRequest* request,
     v1::ListAuditEventsResponse* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&]() -> absl::StatusOr<v1::ListAuditEventsResponse> {
+               [=, this]() -> absl::StatusOr<v1::ListAuditEventsResponse> {
                  if (audit_ == nullptr) {
                    return absl::FailedPreconditionError(
                        "this server keeps no audit log");

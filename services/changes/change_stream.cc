@@ -64,8 +64,12 @@ absl::Status StreamChanges(const Deps& deps, const ChangeFilter& filter,
   absl::Status failure;
   while (!sink.Ended()) {
     std::vector<v1::Event> batch;
+    // Events past the settled sequence may be followed by a gap that a
+    // commit in progress still fills: stream them on a later round.
+    const uint64_t settled = deps.storage->LastSequence();
     std::unique_ptr<storage::Reader> reader = deps.storage->Snapshot();
     failure = ScanEvents(*reader, position, [&](v1::Event event) {
+      if (static_cast<uint64_t>(event.sequence()) > settled) return false;
       batch.push_back(std::move(event));
       return static_cast<int>(batch.size()) < kBatch;
     });

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/grpc_status.h"
 #include "services/common/mutation.h"
+#include "services/common/worker_pool.h"
 #include "services/security/gatekeeper.h"
 #include "services/security/response_filter.h"
 
@@ -19,33 +20,45 @@ namespace jobtrack {
 
 // Answers a unary call: the gatekeeper admits it (or its refusal is the
 // answer), then `call` runs — with the admitted CallContext if it takes
-// one. The domain work runs on the calling gRPC thread; it is short and
-// bounded (one transaction).
+// one. The domain work is short and bounded (one transaction). A call that
+// writes (its request has a request_id) runs on the gatekeeper's writer
+// pool, if it has one, so that waiting for its WAL sync blocks none of
+// gRPC's own threads; `call` may therefore run after the handler has
+// returned, on another thread: it must capture by value (the request,
+// response and context pointers stay valid until the call is finished).
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
                                 grpc::CallbackServerContext* context,
                                 const google::protobuf::Message& request,
-                                Response* response, Call&& call) {
+                                Response* response, Call call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<CallContext> admitted = gatekeeper.Admit(*context, request);
-  absl::StatusOr<Response> result = absl::UnknownError("not run");
-  if (!admitted.ok()) {
-    result = admitted.status();
-  } else if constexpr (std::is_invocable_v<Call, const CallContext&>) {
-    result = std::forward<Call>(call)(*admitted);
+  auto answer = [&gatekeeper, context, &request, response, reactor,
+                 call = std::move(call)]() mutable {
+    absl::StatusOr<CallContext> admitted = gatekeeper.Admit(*context, request);
+    absl::StatusOr<Response> result = absl::UnknownError("not run");
+    if (!admitted.ok()) {
+      result = admitted.status();
+    } else if constexpr (std::is_invocable_v<Call, const CallContext&>) {
+      result = call(*admitted);
+    } else {
+      result = call();
+    }
+    absl::Status status = result.status();
+    if (admitted.ok() && result.ok() && admitted->who != nullptr) {
+      MinimizeForRole(admitted->who->role, &*result);
+    }
+    if (admitted.ok()) {
+      status = gatekeeper.Audit(*admitted, request,
+                                result.ok() ? &*result : nullptr, status);
+    }
+    if (status.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  if (WorkerPool* writers = gatekeeper.WritersFor(request)) {
+    writers->Run(std::move(answer));
   } else {
-    result = std::forward<Call>(call)();
+    answer();
   }
-  absl::Status status = result.status();
-  if (admitted.ok() && result.ok() && admitted->who != nullptr) {
-    MinimizeForRole(admitted->who->role, &*result);
-  }
-  if (admitted.ok()) {
-    status = gatekeeper.Audit(*admitted, request,
-                              result.ok() ? &*result : nullptr, status);
-  }
-  if (status.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
@@ -63,7 +76,8 @@ grpc::ServerUnaryReactor* ServeList(const Gatekeeper& gatekeeper,
                                     Domain& domain, Add add,
                                     Visible visible = nullptr) {
   return Serve(gatekeeper, context, *request, response,
-               [&](const CallContext& call) -> absl::StatusOr<Response> {
+               [request, &domain, add,
+                visible](const CallContext& call) -> absl::StatusOr<Response> {
                  std::string parent;
                  if constexpr (requires { request->parent(); }) {
                    parent = request->parent();

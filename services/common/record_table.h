@@ -54,6 +54,13 @@ class RecordTable {
     if (absl::Status s = KeyOf(name, &key); !s.ok()) return s;
     return Decode(name, txn.GetForUpdate(storage::Column::kRecords, key));
   }
+  // The same with a shared lock (storage::Transaction::GetForShare).
+  absl::StatusOr<T> GetForShare(storage::Transaction& txn,
+                                absl::string_view name) const {
+    std::string key;
+    if (absl::Status s = KeyOf(name, &key); !s.ok()) return s;
+    return Decode(name, txn.GetForShare(storage::Column::kRecords, key));
+  }
 
   // Writes a new record and its terms. ALREADY_EXISTS if a unique term is
   // taken.

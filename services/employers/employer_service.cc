@@ -7,18 +7,19 @@ namespace jobtrack {
 grpc::ServerUnaryReactor* EmployerService::CreateEmployer(
     grpc::CallbackServerContext* context,
     const v1::CreateEmployerRequest* request, v1::Employer* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return employers_.Create(call, *request, "", request->employer(),
-                                 request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return employers_.Create(call, *request, "",
+                                          request->employer(),
+                                          request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* EmployerService::GetEmployer(
     grpc::CallbackServerContext* context, const v1::GetEmployerRequest* request,
     v1::Employer* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return employers_.Get(request->name()); });
+               [=, this] { return employers_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* EmployerService::ListEmployers(
@@ -32,22 +33,24 @@ grpc::ServerUnaryReactor* EmployerService::ListEmployers(
 grpc::ServerUnaryReactor* EmployerService::UpdateEmployer(
     grpc::CallbackServerContext* context,
     const v1::UpdateEmployerRequest* request, v1::Employer* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return employers_.Update(call, *request, request->employer(),
-                                 request->update_mask(), request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return employers_.Update(call, *request, request->employer(),
+                                          request->update_mask(),
+                                          request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* EmployerService::DeleteEmployer(
     grpc::CallbackServerContext* context,
     const v1::DeleteEmployerRequest* request,
     google::protobuf::Empty* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return employers_.Delete(call, *request, request->name(),
-                                 request->etag(), request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return employers_.Delete(call, *request, request->name(),
+                                          request->etag(),
+                                          request->request_id());
+               });
 }
 
 }  // namespace jobtrack

@@ -16,29 +16,29 @@ absl::Status FollowUpService::Narrow(const CallContext& call,
 grpc::ServerUnaryReactor* FollowUpService::GetReport(
     grpc::CallbackServerContext* context, const v1::GetReportRequest* request,
     v1::Report* response) {
-  return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) -> absl::StatusOr<v1::Report> {
-                 v1::GetReportRequest narrowed = *request;
-                 if (absl::Status s = Narrow(call, narrowed.mutable_scope());
-                     !s.ok()) {
-                   return s;
-                 }
-                 return follow_up_.GetReport(call, narrowed);
-               });
+  return Serve(
+      *gatekeeper_, context, *request, response,
+      [=, this](const CallContext& call) -> absl::StatusOr<v1::Report> {
+        v1::GetReportRequest narrowed = *request;
+        if (absl::Status s = Narrow(call, narrowed.mutable_scope()); !s.ok()) {
+          return s;
+        }
+        return follow_up_.GetReport(call, narrowed);
+      });
 }
 
 grpc::ServerUnaryReactor* FollowUpService::ListPeriods(
     grpc::CallbackServerContext* context, const v1::ListPeriodsRequest* request,
     v1::ListPeriodsResponse* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return follow_up_.ListPeriods(*request); });
+               [=, this] { return follow_up_.ListPeriods(*request); });
 }
 
 grpc::ServerUnaryReactor* FollowUpService::ClosePeriod(
     grpc::CallbackServerContext* context, const v1::ClosePeriodRequest* request,
     v1::FollowUpPeriod* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return follow_up_.ClosePeriod(call, *request);
                });
 }

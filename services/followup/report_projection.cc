@@ -42,12 +42,16 @@ uint32_t ReportProjection::PersonId(absl::string_view name) {
 }
 
 absl::Status ReportProjection::CatchUp() {
+  // Stops at the settled sequence (see Storage::LastSequence), so that an
+  // event committed out of order is not skipped by the next catch-up.
+  const uint64_t settled = storage_->LastSequence();
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   // Participations touched since the last catch-up, rebuilt in name order
   // once the scan is done (an entry is rebuilt once however many events).
   absl::btree_set<std::string> touched;
   uint64_t last = applied_through_;
   absl::Status s = ScanEvents(*reader, applied_through_, [&](v1::Event event) {
+    if (static_cast<uint64_t>(event.sequence()) > settled) return false;
     last = static_cast<uint64_t>(event.sequence());
     if (absl::StartsWith(event.resource(), "participations/")) {
       touched.insert(event.resource());
@@ -60,17 +64,21 @@ absl::Status ReportProjection::CatchUp() {
   });
   if (!s.ok()) return s;
   for (const std::string& name : touched) {
-    if (absl::Status s = Rebuild(*reader, name); !s.ok()) return s;
+    if (absl::Status s = Rebuild(*reader, name, settled); !s.ok()) return s;
   }
   applied_through_ = last;
   return absl::OkStatus();
 }
 
 absl::Status ReportProjection::Rebuild(storage::Reader& reader,
-                                       const std::string& name) {
+                                       const std::string& name,
+                                       uint64_t settled) {
   absl::StatusOr<std::vector<v1::Event>> events =
       LoadAggregateEvents(reader, name);
   if (!events.ok()) return events.status();
+  std::erase_if(*events, [settled](const v1::Event& e) {
+    return static_cast<uint64_t>(e.sequence()) > settled;
+  });
   // Replay(as_of = D) changes only where an event takes effect, so one
   // replay per distinct effective date gives every state the
   // participation has had.

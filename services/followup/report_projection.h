@@ -96,9 +96,10 @@ class ReportProjection {
   explicit ReportProjection(storage::Storage* storage);
   // Applies the events after applied_through_ from a fresh snapshot.
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Rebuilds participation `name` from its events in `reader`.
-  absl::Status Rebuild(storage::Reader& reader, const std::string& name)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Rebuilds participation `name` from its events in `reader` up to
+  // sequence `settled`.
+  absl::Status Rebuild(storage::Reader& reader, const std::string& name,
+                       uint64_t settled) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t PersonId(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static Day DayOf(absl::CivilDay day);
   static absl::CivilDay CivilOf(Day day);

@@ -55,7 +55,7 @@ std::optional<Choice> BestIntake(const TrackView& track, absl::CivilDay day,
       if (intake.end_date && *intake.end_date < start) continue;
     }
     const int free = intake.intake.seats() -
-                     PeakFrom(intake.intake, intake.held, start).taken;
+                     PeakFrom(intake.intake, *intake.held, start).taken;
     if (free <= 0) continue;
     // Intakes are in name order, so the first of equal starts wins.
     if (best && best->start <= start) continue;

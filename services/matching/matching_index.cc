@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "jobtrack/v1/employer.pb.h"
@@ -45,6 +46,70 @@ std::optional<v1::Track::Status> MatchingIndex::TrackView::StatusOn(
   return status;
 }
 
+namespace {
+
+// The intake's held seats, for a view not yet published: changed in place
+// when this view alone holds them (every vector is created non-const),
+// else copied first.
+std::vector<SeatInterval>& MutableHeld(MatchingIndex::IntakeView& intake) {
+  if (intake.held.use_count() != 1) {
+    intake.held = std::make_shared<std::vector<SeatInterval>>(*intake.held);
+  }
+  return const_cast<std::vector<SeatInterval>&>(*intake.held);
+}
+
+}  // namespace
+
+void MatchingIndex::Apply(TrackView& view, Contributions& contributions,
+                          const v1::Participation& p) {
+  std::vector<IntakeView>& intakes = view.intakes;
+  const uint64_t key = absl::Hash<std::string>{}(p.name());
+  if (auto old = contributions.find(key); old != contributions.end()) {
+    const Contribution& c = old->second;
+    view.completed -= c.completed ? 1 : 0;
+    view.working -= c.working ? 1 : 0;
+    if (c.intake >= 0) {
+      std::vector<SeatInterval>& held = MutableHeld(intakes[c.intake]);
+      auto seat = std::find_if(held.begin(), held.end(), [&](const auto& h) {
+        return h.start == c.seat.start && h.end == c.seat.end;
+      });
+      if (seat != held.end()) held.erase(seat);
+    }
+    contributions.erase(old);
+  }
+  Contribution c;
+  if (p.state() == v1::Participation::COMPLETED) {
+    c.completed = true;
+    c.working = Working(p);
+  }
+  if (std::optional<SeatInterval> seat = SeatOf(p)) {
+    auto intake =
+        std::lower_bound(intakes.begin(), intakes.end(), p.intake(),
+                         [](const IntakeView& i, const std::string& name) {
+                           return i.intake.name() < name;
+                         });
+    if (intake != intakes.end() && intake->intake.name() == p.intake()) {
+      MutableHeld(*intake).push_back(*seat);
+      c.intake = static_cast<int>(intake - intakes.begin());
+      c.seat = *seat;
+    }
+  }
+  if (!c.completed && c.intake < 0) return;
+  view.completed += c.completed ? 1 : 0;
+  view.working += c.working ? 1 : 0;
+  contributions.emplace(key, c);
+}
+
+std::shared_ptr<MatchingIndex::TrackView> MatchingIndex::TrackView::Copy()
+    const {
+  auto copy = std::make_shared<TrackView>(*this);
+  for (IntakeView& intake : copy->intakes) {
+    intake.chain = ChainVersion(copy->track, intake.intake.chain_version());
+    if (intake.chain == nullptr) intake.chain = &copy->track.chain();
+  }
+  return copy;
+}
+
 MatchingIndex::MatchingIndex(storage::Storage* storage) : storage_(storage) {}
 
 absl::StatusOr<std::unique_ptr<MatchingIndex>> MatchingIndex::Open(
@@ -83,7 +148,8 @@ absl::Status MatchingIndex::LoadAll() {
 }
 
 absl::StatusOr<std::shared_ptr<const MatchingIndex::TrackView>>
-MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
+MatchingIndex::Load(storage::Reader& reader, absl::string_view name,
+                    Contributions& contributions) {
   const RecordTable<v1::Track> tracks(nullptr);
   absl::StatusOr<v1::Track> track = tracks.Get(reader, name);
   if (absl::IsNotFound(track.status())) {
@@ -153,22 +219,7 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name) {
   absl::StatusOr<std::vector<v1::Participation>> all = participations.WithTerm(
       reader, "participations", Term("track", t.name()));
   if (!all.ok()) return all.status();
-  for (const v1::Participation& p : *all) {
-    if (p.state() == v1::Participation::COMPLETED) {
-      ++view->completed;
-      if (Working(p)) ++view->working;
-    }
-    std::optional<SeatInterval> seat = SeatOf(p);
-    if (!seat) continue;
-    auto intake =
-        std::lower_bound(view->intakes.begin(), view->intakes.end(), p.intake(),
-                         [](const IntakeView& i, const std::string& name) {
-                           return i.intake.name() < name;
-                         });
-    if (intake != view->intakes.end() && intake->intake.name() == p.intake()) {
-      intake->held.push_back(*seat);
-    }
-  }
+  for (const v1::Participation& p : *all) Apply(*view, contributions, p);
   return std::shared_ptr<const TrackView>(std::move(view));
 }
 
@@ -237,7 +288,16 @@ absl::Status MatchingIndex::Refresh(
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   absl::Status first_error;
   for (const std::string& name : names) {
-    absl::StatusOr<std::shared_ptr<const TrackView>> view = Load(*reader, name);
+    Contributions contributions;
+    absl::StatusOr<std::shared_ptr<const TrackView>> view =
+        Load(*reader, name, contributions);
+    if (view.ok()) {
+      if (*view == nullptr) {
+        contributions_.erase(name);
+      } else {
+        contributions_[name] = std::move(contributions);
+      }
+    }
     absl::MutexLock lock(&mu_);
     if (view.ok()) {
       Replace(name, *std::move(view));
@@ -272,25 +332,68 @@ void MatchingIndex::OnCommit(const std::vector<std::string>& record_keys) {
       }
     }
   }
-  if (!participations.empty()) {
-    std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
-    const RecordTable<v1::Participation> table(nullptr);
-    for (const std::string& name : participations) {
-      absl::StatusOr<v1::Participation> p = table.Get(*reader, name);
-      if (p.ok()) {
-        names.insert(p->track());
-      } else if (!absl::IsNotFound(p.status())) {
-        // The track is unknown: every track is suspect until Fresh().
-        LogWarning(absl::StrCat("matching index: cannot read ", name, ": ",
-                                p.status().ToString()));
-        absl::MutexLock lock(&mu_);
-        for (const auto& [track, view] : tracks_) stale_.insert(track);
-      }
+  if (names.empty() && participations.empty()) return;
+  absl::MutexLock refresh(&refresh_mu_);
+  ApplyParticipations(participations, names);
+  if (!names.empty()) Refresh(names).IgnoreError();  // Logged; stays stale.
+}
+
+void MatchingIndex::ApplyParticipations(
+    const std::vector<std::string>& names,
+    absl::flat_hash_set<std::string>& reload) {
+  if (names.empty()) return;
+  // Read under refresh_mu_, after the commit: whatever order commits call
+  // in, the last to apply a participation applies its newest state.
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  const RecordTable<v1::Participation> table(nullptr);
+  absl::flat_hash_map<std::string, std::vector<v1::Participation>> by_track;
+  for (const std::string& name : names) {
+    absl::StatusOr<v1::Participation> p = table.Get(*reader, name);
+    if (p.ok()) {
+      by_track[p->track()].push_back(*std::move(p));
+    } else if (!absl::IsNotFound(p.status())) {
+      // The track is unknown: every track is suspect until Fresh().
+      LogWarning(absl::StrCat("matching index: cannot read ", name, ": ",
+                              p.status().ToString()));
+      absl::MutexLock lock(&mu_);
+      for (const auto& [track, view] : tracks_) stale_.insert(track);
     }
   }
-  if (names.empty()) return;
-  absl::MutexLock refresh(&refresh_mu_);
-  Refresh(names).IgnoreError();  // Logged; the tracks stay stale.
+  for (auto& [track, changed] : by_track) {
+    if (reload.contains(track)) continue;  // Re-read whole anyway.
+    std::shared_ptr<TrackView> view;
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = tracks_.find(track);
+      if (it == tracks_.end() || stale_.contains(track)) {
+        reload.insert(track);
+        continue;
+      }
+      view = it->second->Copy();
+    }
+    Contributions& contributions = contributions_[track];
+    for (const v1::Participation& p : changed) {
+      Apply(*view, contributions, p);
+    }
+    absl::MutexLock lock(&mu_);
+    ReplaceCounts(track, std::move(view));
+  }
+}
+
+void MatchingIndex::ReplaceCounts(const std::string& name,
+                                  std::shared_ptr<const TrackView> view) {
+  for (const std::string& m : view->track.municipality_codes()) {
+    auto& list = by_municipality_[m];
+    auto it = std::lower_bound(list.begin(), list.end(), name,
+                               [](const auto& t, const std::string& n) {
+                                 return t.view->track.name() < n;
+                               });
+    if (it == list.end() || it->view->track.name() != name) continue;
+    it->completed = view->completed;
+    it->working = view->working;
+    it->view = view;
+  }
+  tracks_[name] = std::move(view);
 }
 
 absl::Status MatchingIndex::Fresh() {

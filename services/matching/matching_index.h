@@ -48,8 +48,10 @@ class MatchingIndex {
     const v1::ModuleChain* chain = nullptr;
     // PlanWeeksByBackground(*chain).
     std::array<int, 4> plan_weeks{};
-    // Seats held by the intake's participations.
-    std::vector<SeatInterval> held;
+    // Seats held by the intake's participations. Shared between the views
+    // of successive commits: a commit copies only the intakes it changes.
+    std::shared_ptr<const std::vector<SeatInterval>> held =
+        std::make_shared<std::vector<SeatInterval>>();
   };
 
   struct TrackView {
@@ -71,6 +73,8 @@ class MatchingIndex {
 
     // The status on `day`, or nullopt if the track did not exist yet.
     std::optional<v1::Track::Status> StatusOn(absl::CivilDay day) const;
+    // A copy whose intakes' chain pointers point into the copy's track.
+    std::shared_ptr<TrackView> Copy() const;
   };
 
   // A track usable in one municipality, with what the first, cheap pass of
@@ -127,16 +131,48 @@ class MatchingIndex {
  private:
   explicit MatchingIndex(storage::Storage* storage);
   absl::Status LoadAll();
-  // Re-reads the tracks that the committed record keys touch.
+  // What one participation adds to its track's view, so that a commit
+  // that changes a participation updates the view without re-reading all
+  // the track's participations.
+  struct Contribution {
+    int intake = -1;  // Index into TrackView::intakes of the seat held.
+    SeatInterval seat;
+    bool completed = false;
+    bool working = false;
+  };
+  // By the hash of the participation's name; only those that add
+  // something. (A 64-bit hash: two of a track's participations colliding
+  // would need ~2^32 of them.)
+  using Contributions = absl::flat_hash_map<uint64_t, Contribution>;
+  // Replaces what participation `p` (of the view's track) added to `view`
+  // with what it adds now. `view` must not be published yet.
+  static void Apply(TrackView& view, Contributions& contributions,
+                    const v1::Participation& p);
+
+  // Re-reads the tracks that the committed record keys touch; for a
+  // committed participation, applies it to its track's view.
   void OnCommit(const std::vector<std::string>& record_keys);
+  // Applies the participations `names` as stored now to their tracks'
+  // views; tracks without a view, or whose participation cannot be read,
+  // join `reload`.
+  void ApplyParticipations(const std::vector<std::string>& names,
+                           absl::flat_hash_set<std::string>& reload)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   // Re-reads `names` from a fresh snapshot and swaps the results in; marks
   // those that fail stale.
   absl::Status Refresh(const absl::flat_hash_set<std::string>& names)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
-  // The view of track `name` as stored, or null if it no longer exists.
+  // The view of track `name` as stored, or null if it no longer exists;
+  // fills `contributions` for it.
   static absl::StatusOr<std::shared_ptr<const TrackView>> Load(
-      storage::Reader& reader, absl::string_view name);
+      storage::Reader& reader, absl::string_view name,
+      Contributions& contributions);
   void Replace(const std::string& name, std::shared_ptr<const TrackView> view)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Replace() for a view whose track record is unchanged (only its
+  // participations' counts and seats): updates the entries in place.
+  void ReplaceCounts(const std::string& name,
+                     std::shared_ptr<const TrackView> view)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static LocalTrack LocalTrackOf(std::shared_ptr<const TrackView> view,
                                  absl::string_view municipality);
@@ -155,6 +191,10 @@ class MatchingIndex {
   absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>>
       employer_tracks_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> stale_ ABSL_GUARDED_BY(mu_);
+  // By track name; kept beside the views (not in them) so that a commit
+  // copies a view's seats, not every participation's contribution.
+  absl::flat_hash_map<std::string, Contributions> contributions_
+      ABSL_GUARDED_BY(refresh_mu_);
 };
 
 }  // namespace jobtrack

@@ -9,7 +9,7 @@ grpc::ServerUnaryReactor* MatchingService::ProposeTracks(
     const v1::ProposeTracksRequest* request,
     v1::ProposeTracksResponse* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return matching_.ProposeTracks(*request); });
+               [=, this] { return matching_.ProposeTracks(*request); });
 }
 
 grpc::ServerUnaryReactor* MatchingService::ProposeCandidates(
@@ -19,7 +19,7 @@ grpc::ServerUnaryReactor* MatchingService::ProposeCandidates(
   // The gatekeeper admitted a scoped caller for a track that touches its
   // municipalities; the candidates come from those municipalities only.
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  const bool scoped =
                      call.who != nullptr && call.who->role != security::ADMIN;
                  return matching_.ProposeCandidates(
@@ -32,7 +32,7 @@ grpc::ServerUnaryReactor* MatchingService::RecordProposals(
     const v1::RecordProposalsRequest* request,
     v1::RecordProposalsResponse* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return matching_.RecordProposals(call, *request);
                });
 }

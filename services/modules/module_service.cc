@@ -8,7 +8,7 @@ grpc::ServerUnaryReactor* ModuleService::CreateModule(
     grpc::CallbackServerContext* context,
     const v1::CreateModuleRequest* request, v1::Module* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return modules_.Create(call, *request, "", request->module(),
                                         request->request_id());
                });
@@ -18,7 +18,7 @@ grpc::ServerUnaryReactor* ModuleService::GetModule(
     grpc::CallbackServerContext* context, const v1::GetModuleRequest* request,
     v1::Module* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return modules_.Get(request->name()); });
+               [=, this] { return modules_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* ModuleService::ListModules(
@@ -31,18 +31,19 @@ grpc::ServerUnaryReactor* ModuleService::ListModules(
 grpc::ServerUnaryReactor* ModuleService::UpdateModule(
     grpc::CallbackServerContext* context,
     const v1::UpdateModuleRequest* request, v1::Module* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return modules_.Update(call, *request, request->module(),
-                               request->update_mask(), request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return modules_.Update(call, *request, request->module(),
+                                        request->update_mask(),
+                                        request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* ModuleService::DeleteModule(
     grpc::CallbackServerContext* context,
     const v1::DeleteModuleRequest* request, google::protobuf::Empty* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return modules_.Delete(call, *request, request->name(),
                                         request->etag(), request->request_id());
                });

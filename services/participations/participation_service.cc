@@ -10,7 +10,7 @@ namespace jobtrack {
       grpc::CallbackServerContext* context, const v1::Request* request, \
       v1::Participation* response) {                                    \
     return Serve(*gatekeeper_, context, *request, response,             \
-                 [&](const CallContext& call) {                         \
+                 [=, this](const CallContext& call) {                   \
                    return participations_.Domain(call, *request);       \
                  });                                                    \
   }
@@ -30,7 +30,7 @@ grpc::ServerUnaryReactor* ParticipationService::GetParticipation(
     grpc::CallbackServerContext* context,
     const v1::GetParticipationRequest* request, v1::Participation* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return participations_.Get(*request); });
+               [=, this] { return participations_.Get(*request); });
 }
 
 grpc::ServerUnaryReactor* ParticipationService::ListParticipations(
@@ -49,14 +49,15 @@ grpc::ServerUnaryReactor* ParticipationService::ListParticipationEvents(
     grpc::CallbackServerContext* context,
     const v1::ListParticipationEventsRequest* request,
     v1::ListParticipationEventsResponse* response) {
-  return Serve(*gatekeeper_, context, *request, response,
-               [&]() -> absl::StatusOr<v1::ListParticipationEventsResponse> {
-                 auto events = participations_.Events(request->name());
-                 if (!events.ok()) return events.status();
-                 v1::ListParticipationEventsResponse out;
-                 for (auto& e : *events) *out.add_events() = std::move(e);
-                 return out;
-               });
+  return Serve(
+      *gatekeeper_, context, *request, response,
+      [=, this]() -> absl::StatusOr<v1::ListParticipationEventsResponse> {
+        auto events = participations_.Events(request->name());
+        if (!events.ok()) return events.status();
+        v1::ListParticipationEventsResponse out;
+        for (auto& e : *events) *out.add_events() = std::move(e);
+        return out;
+      });
 }
 
 }  // namespace jobtrack

@@ -173,7 +173,9 @@ absl::StatusOr<v1::Participation> Participations::ProposeIn(
                         absl::StrCat(participant_name, " has been erased"));
   }
   const RecordTable<v1::Track> tracks(nullptr);
-  absl::StatusOr<v1::Track> track = tracks.GetForUpdate(txn, track_name);
+  // Shared: proposals on one track run side by side; closing the track
+  // waits for them (and they for it).
+  absl::StatusOr<v1::Track> track = tracks.GetForShare(txn, track_name);
   if (!track.ok()) return track.status();
   if (track->status() == v1::Track::CLOSED) {
     return Precondition("TRACK_CLOSED", absl::StrCat(track_name, " is CLOSED"));

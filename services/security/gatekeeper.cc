@@ -62,6 +62,14 @@ Gatekeeper::Gatekeeper(const PrincipalRegistry* registry,
       audit_(audit),
       everyone_(std::move(everyone)) {}
 
+WorkerPool* Gatekeeper::WritersFor(
+    const google::protobuf::Message& request) const {
+  if (writers_ == nullptr) return nullptr;
+  return request.GetDescriptor()->FindFieldByName("request_id") != nullptr
+             ? writers_
+             : nullptr;
+}
+
 std::unique_ptr<Gatekeeper> Gatekeeper::LocalDevelopment(
     const AuditLog* audit) {
   auto developer = std::make_shared<Principal>();

@@ -23,6 +23,8 @@
 
 namespace jobtrack {
 
+class WorkerPool;
+
 class Gatekeeper {
  public:
   // Callers authenticate against `registry`; scopes are read from
@@ -75,6 +77,13 @@ class Gatekeeper {
   // The method a request message belongs to.
   static std::string MethodOf(const google::protobuf::Message& request);
 
+  // Calls that write (their request has a request_id) are answered on
+  // `writers` (see Serve in handler.h); null, the default: on gRPC's
+  // thread. Set before serving; `writers` must outlive the calls.
+  void RunWritesOn(WorkerPool* writers) { writers_ = writers; }
+  // The pool to answer `request` on, or null for the calling thread.
+  WorkerPool* WritersFor(const google::protobuf::Message& request) const;
+
  private:
   Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage,
              const AuditLog* audit, std::shared_ptr<const Principal> everyone);
@@ -86,6 +95,7 @@ class Gatekeeper {
   const AuditLog* const audit_;
   // LocalDevelopment's principal; null otherwise.
   const std::shared_ptr<const Principal> everyone_;
+  WorkerPool* writers_ = nullptr;
 };
 
 }  // namespace jobtrack

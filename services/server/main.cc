@@ -26,6 +26,7 @@
 #include "services/common/log.h"
 #include "services/common/pii_hasher.h"
 #include "services/common/secret_file.h"
+#include "services/common/worker_pool.h"
 #include "services/security/gatekeeper.h"
 #include "services/security/principal_registry.h"
 #include "services/server/demo_data.h"
@@ -72,6 +73,9 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(int, request_ttl_hours, 24 * 7,
           "how long request_id records are kept for safe retries");
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache size");
+ABSL_FLAG(int, write_threads, 64,
+          "threads that answer writing calls (1-1024): as many durable "
+          "commits can share one WAL sync");
 ABSL_FLAG(
     std::string, matching_weights, "",
     "override matching weights, e.g. \"occupation=4,start_window_days=90\" "
@@ -227,6 +231,14 @@ int Run() {
     gatekeeper = std::make_unique<Gatekeeper>(principals.get(), storage->get(),
                                               audit->get());
   }
+  const int write_threads = absl::GetFlag(FLAGS_write_threads);
+  if (write_threads < 1 || write_threads > 1024) {
+    LogError("--write_threads must be 1-1024, not ", write_threads);
+    return 2;
+  }
+  // Outlives the server, whose calls it finishes.
+  WorkerPool writers(write_threads);
+  gatekeeper->RunWritesOn(&writers);
   Deps deps{.storage = storage->get(),
             .clock = &clock,
             .ids = &ids,

@@ -8,7 +8,7 @@ grpc::ServerUnaryReactor* TrackService::CreateTrack(
     grpc::CallbackServerContext* context, const v1::CreateTrackRequest* request,
     v1::Track* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return tracks_.CreateTrack(call, *request);
                });
 }
@@ -17,7 +17,7 @@ grpc::ServerUnaryReactor* TrackService::GetTrack(
     grpc::CallbackServerContext* context, const v1::GetTrackRequest* request,
     v1::Track* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return tracks_.Get(request->name()); });
+               [=, this] { return tracks_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListTracks(
@@ -42,7 +42,7 @@ grpc::ServerUnaryReactor* TrackService::UpdateTrack(
     grpc::CallbackServerContext* context, const v1::UpdateTrackRequest* request,
     v1::Track* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return tracks_.UpdateTrack(call, *request);
                });
 }
@@ -51,7 +51,7 @@ grpc::ServerUnaryReactor* TrackService::DeleteTrack(
     grpc::CallbackServerContext* context, const v1::DeleteTrackRequest* request,
     google::protobuf::Empty* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return tracks_.Delete(call, *request, request->name(),
                                        request->etag(), request->request_id());
                });
@@ -60,18 +60,19 @@ grpc::ServerUnaryReactor* TrackService::DeleteTrack(
 grpc::ServerUnaryReactor* TrackService::CreateIntake(
     grpc::CallbackServerContext* context,
     const v1::CreateIntakeRequest* request, v1::Intake* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return intakes_.Create(call, *request, request->parent(),
-                               request->intake(), request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return intakes_.Create(call, *request, request->parent(),
+                                        request->intake(),
+                                        request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* TrackService::GetIntake(
     grpc::CallbackServerContext* context, const v1::GetIntakeRequest* request,
     v1::Intake* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&] { return intakes_.Get(request->name()); });
+               [=, this] { return intakes_.Get(request->name()); });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListIntakes(
@@ -84,18 +85,19 @@ grpc::ServerUnaryReactor* TrackService::ListIntakes(
 grpc::ServerUnaryReactor* TrackService::UpdateIntake(
     grpc::CallbackServerContext* context,
     const v1::UpdateIntakeRequest* request, v1::Intake* response) {
-  return Serve(
-      *gatekeeper_, context, *request, response, [&](const CallContext& call) {
-        return intakes_.Update(call, *request, request->intake(),
-                               request->update_mask(), request->request_id());
-      });
+  return Serve(*gatekeeper_, context, *request, response,
+               [=, this](const CallContext& call) {
+                 return intakes_.Update(call, *request, request->intake(),
+                                        request->update_mask(),
+                                        request->request_id());
+               });
 }
 
 grpc::ServerUnaryReactor* TrackService::DeleteIntake(
     grpc::CallbackServerContext* context,
     const v1::DeleteIntakeRequest* request, google::protobuf::Empty* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [&](const CallContext& call) {
+               [=, this](const CallContext& call) {
                  return intakes_.Delete(call, *request, request->name(),
                                         request->etag(), request->request_id());
                });

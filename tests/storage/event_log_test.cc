@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -104,6 +106,65 @@ TEST(EventLogTest, ConcurrentCommitsLeaveNoGaps) {
   auto log = ReadLog(*storage);
   ASSERT_EQ(log.size(), 200u);
   for (size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].first, i + 1);
+}
+
+TEST(EventLogTest, ASnapshotAfterLastSequenceHoldsEveryEventUpToIt) {
+  TempDir dir;
+  auto storage = Open(dir);
+  std::atomic<bool> writing = true;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 8; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        Commit(*storage, {{absl::StrCat("x/", t), "a"}, {"y/1", "b"}});
+      }
+    });
+  }
+  std::thread reader([&] {
+    while (writing) {
+      const uint64_t settled = storage->LastSequence();
+      uint64_t expected = 1;
+      for (const auto& [sequence, payload] : ReadLog(*storage)) {
+        if (sequence > settled) break;
+        ASSERT_EQ(sequence, expected) << "gap below settled " << settled;
+        ++expected;
+      }
+      ASSERT_EQ(expected, settled + 1);
+    }
+  });
+  for (auto& t : writers) t.join();
+  writing = false;
+  reader.join();
+  EXPECT_EQ(storage->LastSequence(), 640u);
+}
+
+TEST(EventLogTest, ConcurrentSyncedCommitsShareWalSyncs) {
+  TempDir dir;
+  auto storage = Open(dir);
+  ASSERT_TRUE(storage->options().sync);
+  auto wal_syncs = [&] {
+    for (const Storage::Figure& f : storage->Figures()) {
+      if (f.name == "rocksdb_wal_syncs_total") return f.value;
+    }
+    ADD_FAILURE() << "no WAL sync counter";
+    return uint64_t{0};
+  };
+  const uint64_t before = wal_syncs();
+  constexpr int kThreads = 32, kCommits = 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCommits; ++i) {
+        EXPECT_GT(Commit(*storage, {{absl::StrCat("x/", t), "e"}}), 0u);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const uint64_t syncs = wal_syncs() - before;
+  EXPECT_GT(syncs, 0u);
+  EXPECT_LT(syncs, uint64_t{kThreads * kCommits})
+      << "every commit synced alone";
+  std::cout << kThreads * kCommits << " commits, " << syncs << " WAL syncs\n";
 }
 
 TEST(EventLogTest, WaitForSequenceWakesOnCommitAndTimesOut) {

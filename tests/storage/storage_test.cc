@@ -166,6 +166,26 @@ TEST(StorageTest, LockedKeyMakesSecondWriterAbort) {
   ASSERT_TRUE(first->Commit().ok());
 }
 
+TEST(StorageTest, SharedLocksCoexistAndKeepWritersOut) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  auto first = storage->Begin();
+  auto second = storage->Begin();
+  ASSERT_TRUE(first->GetForShare(Column::kRecords, "k").ok());
+  EXPECT_TRUE(second->GetForShare(Column::kRecords, "k").ok());
+  auto writer = storage->Begin();
+  EXPECT_EQ(writer->Put(Column::kRecords, "k", "v").code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(writer->GetForUpdate(Column::kRecords, "k").status().code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(first->Commit().ok());
+  ASSERT_TRUE(second->Commit().ok());
+  // Both released: the writer gets the key.
+  auto later = storage->Begin();
+  EXPECT_TRUE(later->Put(Column::kRecords, "k", "v").ok());
+  EXPECT_TRUE(later->Commit().ok());
+}
+
 TEST(StorageTest, NewDatabaseStartsAtCurrentSchemaVersion) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));

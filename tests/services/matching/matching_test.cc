@@ -527,6 +527,40 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->SerializeAsString(),
             Propose(participant_, true).SerializeAsString());
+
+  // Seats held, given back and counted, commit by commit, agree with a
+  // view read whole.
+  const std::string second = EnrollIn(Participant("p6", v1::FEMALE, 1990, {}),
+                                      b_, b_intake, kToday - 20);
+  EnrollIn(Participant("p7", v1::FEMALE, 1991, {}), b_, b_intake, kToday - 5);
+  v1::InterruptParticipationRequest interrupt;
+  interrupt.set_name(second);
+  *interrupt.mutable_end_date() = ToDate(kToday - 2);
+  interrupt.set_reason(v1::MOVED);
+  auto interrupted = participations_.Interrupt(kContext, interrupt);
+  ASSERT_TRUE(interrupted.ok()) << interrupted.status();
+  auto followed = index_->Find(b_);
+  auto whole = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(followed.ok() && whole.ok());
+  auto read = (*whole)->Find(b_);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ((*followed)->completed, 1);
+  EXPECT_EQ((*followed)->working, 1);
+  EXPECT_EQ((*followed)->completed, (*read)->completed);
+  EXPECT_EQ((*followed)->working, (*read)->working);
+  ASSERT_EQ((*followed)->intakes.size(), (*read)->intakes.size());
+  for (size_t i = 0; i < (*read)->intakes.size(); ++i) {
+    auto seats = [](const MatchingIndex::IntakeView& intake) {
+      std::vector<std::pair<absl::CivilDay, absl::CivilDay>> out;
+      for (const SeatInterval& h : *intake.held) {
+        out.emplace_back(h.start, h.end.value_or(absl::CivilDay::max()));
+      }
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    EXPECT_EQ(seats((*followed)->intakes[i]), seats((*read)->intakes[i]))
+        << "intake " << i;
+  }
 }
 
 TEST_F(MatchingTest, FillingTheLastSeatTurnsTheTrackIntoASeatNearMiss) {

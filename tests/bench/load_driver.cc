@@ -11,9 +11,11 @@
 // lifecycle (create a participant, propose, select, enrol, a step,
 // complete, an outcome: seven durable writes per round, on a track and
 // intakes the driver makes for itself), get_report (national, as of
-// today), and empty: GetTrack on a server this program starts in a child
-// process whose handler answers at once with an empty message — the limit
-// of this machine's gRPC, printed beside every workload as a ratio.
+// today), frozen_report (the national report of the latest follow-up
+// period, closed first if need be: a stored report read), and empty: GetTrack
+// on a server this program starts in a child process whose handler answers at
+// once with an empty message — the limit of this machine's gRPC, printed beside
+// every workload as a ratio.
 #include <grpcpp/grpcpp.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -54,7 +56,7 @@
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(std::string, workload, "all",
           "get_track, list_tracks, propose_tracks, lifecycle, get_report, "
-          "empty, or all (comma-separated for several)");
+          "frozen_report, empty, or all (comma-separated for several)");
 ABSL_FLAG(int, concurrency, 16, "calls in flight");
 ABSL_FLAG(double, seconds, 10, "how long each workload runs");
 ABSL_FLAG(std::string, token_file, "", "bearer token (or $JOBTRACK_TOKEN)");
@@ -395,7 +397,9 @@ std::set<std::string> MethodsOf(const std::string& workload) {
   if (workload == "get_track") return {"GetTrack"};
   if (workload == "list_tracks") return {"ListTracks"};
   if (workload == "propose_tracks") return {"ProposeTracks"};
-  if (workload == "get_report") return {"GetReport"};
+  if (workload == "get_report" || workload == "frozen_report") {
+    return {"GetReport"};
+  }
   if (workload == "lifecycle") {
     return {"CreateParticipant",   "ProposeParticipation",
             "SelectParticipation", "EnrollParticipation",
@@ -559,6 +563,33 @@ int Run(const char* self) {
       result = ClosedLoop(workload, concurrency, duration, [&](int, Done done) {
         v1::GetReportRequest r;
         *r.mutable_as_of() = Today();
+        JT_ASYNC(stub.get(), GetReport, v1::Report, r, client,
+                 [done](auto& s, auto&) { done(s); });
+      });
+    } else if (workload == "frozen_report") {
+      // The latest follow-up date (the default dates) before today, closed
+      // first if it is not yet.
+      const absl::CivilDay today =
+          absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+      absl::CivilDay last(today.year() - 1, 9, 30);
+      for (auto [month, day] : {std::pair{1, 31}, {4, 30}, {9, 30}}) {
+        const absl::CivilDay d(today.year(), month, day);
+        if (d < today) last = d;
+      }
+      const std::string period =
+          absl::StrCat("periods/", absl::FormatCivilTime(last));
+      v1::ClosePeriodRequest close;
+      close.set_name(period);
+      auto closed = client.Call(&v1::FollowUpService::Stub::ClosePeriod, close);
+      if (!closed.ok() && !absl::IsAlreadyExists(closed.status()) &&
+          !absl::IsFailedPrecondition(closed.status())) {
+        std::cerr << "closing " << period << ": " << closed.status() << "\n";
+        continue;
+      }
+      auto stub = v1::FollowUpService::NewStub(channel_of(0));
+      result = ClosedLoop(workload, concurrency, duration, [&](int, Done done) {
+        v1::GetReportRequest r;
+        r.set_period(period);
         JT_ASYNC(stub.get(), GetReport, v1::Report, r, client,
                  [done](auto& s, auto&) { done(s); });
       });

@@ -23,6 +23,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   golang-github-gogo-googleapis-dev
   python3-grpcio python3-protobuf nodejs chromium
+  postgresql-15
 )
 
 install_packages() {

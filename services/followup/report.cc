@@ -11,6 +11,7 @@
 #include "services/common/record_table.h"
 #include "services/common/reference_data.h"
 #include "services/common/validation.h"
+#include "services/followup/distinct_persons.h"
 #include "services/participations/lifecycle.h"
 #include "services/participations/seats.h"
 #include "services/tracks/chain.h"
@@ -283,11 +284,10 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   // One pass over the participations. Who started each track up to the day
   // (distinct participants, and of them pre-upper-secondary) counts for the
   // track whatever the scope; everything else only in scope.
-  std::vector<absl::flat_hash_set<uint32_t>> starters(in.track_names.size());
-  std::vector<absl::flat_hash_set<uint32_t>> starters_pre(
-      in.track_names.size());
-  absl::flat_hash_map<uint32_t, v1::Gender> active;
-  absl::flat_hash_map<uint32_t, v1::Gender> started_since;
+  std::vector<int64_t> starters(in.track_names.size());
+  std::vector<int64_t> starters_pre(in.track_names.size());
+  PersonTrackSet started_tracks;
+  PersonMarks active, started_since;
   int64_t completed = 0, interrupted = 0;
   std::map<v1::Gender, int64_t> completed_by_gender, working_by_gender;
   // [basis 0 completed / 1 ended][kind][class]
@@ -297,9 +297,9 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   in.participations([&](const ParticipationFacts& p) {
     const bool started = HasStarted(p.state);
     if (started) {
-      starters[p.track].insert(p.participant);
-      if (p.education == v1::PRE_UPPER_SECONDARY) {
-        starters_pre[p.track].insert(p.participant);
+      if (started_tracks.Insert(p.participant, p.track)) {
+        ++starters[p.track];
+        if (p.education == v1::PRE_UPPER_SECONDARY) ++starters_pre[p.track];
       }
     }
     const bool in_scope =
@@ -323,10 +323,10 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
     if (start <= day && (!end || *end >= day) &&
         (kind == v1::Track::PREPARATORY ||
          kind == v1::Track::EMPLOYER_DIRECTED)) {
-      active[p.participant] = p.gender;
+      active.Mark(p.participant, p.gender);
     }
     if (start >= options.series_start && start <= day) {
-      started_since[p.participant] = p.gender;
+      started_since.Mark(p.participant, p.gender);
     }
     if (end && *end >= year_start && *end <= day) {
       const int outcome = p.outcome_class;
@@ -378,8 +378,8 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   for (const TrackThen* t : ongoing) {
     auto id = track_ids.find(t->track->name());
     if (id == track_ids.end()) continue;
-    const size_t all = starters[id->second].size();
-    const size_t pre = starters_pre[id->second].size();
+    const int64_t all = starters[id->second];
+    const int64_t pre = starters_pre[id->second];
     if (all > 0 && 2 * pre > all) ++majority_pre;
   }
   figures.Share("tracks.ongoing.majority_pre_upper_secondary",
@@ -468,25 +468,19 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   }
 
   // --- Participants and participations in scope.
-  const int64_t n_active = static_cast<int64_t>(active.size());
+  const int64_t n_active = active.Total();
   figures.Count("participants.active", v1::Figure::PERSONS, n_active);
   for (v1::Gender g : kGenders) {
     figures.Share(absl::StrCat("participants.active.", GenderId(g)),
-                  v1::Figure::PERSONS,
-                  std::count_if(active.begin(), active.end(),
-                                [&](const auto& a) { return a.second == g; }),
-                  n_active);
+                  v1::Figure::PERSONS, active.Count(g), n_active);
   }
-  const int64_t n_started = static_cast<int64_t>(started_since.size());
+  const int64_t n_started = started_since.Total();
   figures.Count("participants.started_since_series_start", v1::Figure::PERSONS,
                 n_started);
   for (v1::Gender g : kGenders) {
     figures.Share(
         absl::StrCat("participants.started_since_series_start.", GenderId(g)),
-        v1::Figure::PERSONS,
-        std::count_if(started_since.begin(), started_since.end(),
-                      [&](const auto& a) { return a.second == g; }),
-        n_started);
+        v1::Figure::PERSONS, started_since.Count(g), n_started);
   }
   const int64_t n_ended = completed + interrupted;
   figures.Count("participations.ended_this_year", v1::Figure::PARTICIPATIONS,

@@ -5,7 +5,9 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "services/common/events.h"
+#include "services/common/log.h"
 #include "services/common/validation.h"
 #include "services/participations/lifecycle.h"
 #include "storage/keys.h"
@@ -14,6 +16,8 @@ namespace jobtrack {
 namespace {
 
 const absl::CivilDay kEpoch(1970, 1, 1);
+// Open saves a checkpoint when it had to apply this many events.
+constexpr uint64_t kCheckpointAfterEvents = 100000;
 
 }  // namespace
 
@@ -23,9 +27,262 @@ ReportProjection::ReportProjection(storage::Storage* storage)
 absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
     storage::Storage* storage) {
   std::unique_ptr<ReportProjection> projection(new ReportProjection(storage));
-  absl::MutexLock lock(&projection->mu_);
-  if (absl::Status s = projection->CatchUp(); !s.ok()) return s;
+  uint64_t caught_up = 0;
+  {
+    absl::MutexLock lock(&projection->mu_);
+    if (projection->LoadCheckpoint()) {
+      projection->checkpoint_sequence_ = projection->applied_through_;
+    }
+    const uint64_t from = projection->applied_through_;
+    if (absl::Status s = projection->CatchUp(); !s.ok()) return s;
+    caught_up = projection->applied_through_ - from;
+  }
+  if (caught_up >= kCheckpointAfterEvents) {
+    if (absl::Status s = projection->SaveCheckpoint(); !s.ok()) {
+      LogWarning("report projection: checkpoint not saved: ", s.ToString());
+    }
+  }
   return projection;
+}
+
+namespace {
+
+// The checkpoint in Column::kMeta: a header and the body in chunks (big
+// values are cheaper for RocksDB in pieces).
+constexpr absl::string_view kCheckpointHeader = "report_projection/header";
+constexpr absl::string_view kCheckpointChunks = "report_projection/chunk/";
+constexpr size_t kChunkBytes = size_t{4} << 20;
+constexpr uint32_t kCheckpointVersion = 1;
+
+void PutU32(std::string& out, uint32_t v) {
+  char bytes[4];
+  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+  out.append(bytes, 4);
+}
+void PutU64(std::string& out, uint64_t v) {
+  PutU32(out, static_cast<uint32_t>(v));
+  PutU32(out, static_cast<uint32_t>(v >> 32));
+}
+void PutString(std::string& out, absl::string_view s) {
+  PutU32(out, static_cast<uint32_t>(s.size()));
+  out.append(s.data(), s.size());
+}
+
+// Reads what the Put functions wrote; every read fails once past the end.
+class BodyReader {
+ public:
+  explicit BodyReader(absl::string_view data) : data_(data) {}
+  bool U32(uint32_t& v) {
+    if (data_.size() < 4) return false;
+    v = 0;
+    for (int i = 0; i < 4; ++i) {
+      v |= static_cast<uint32_t>(static_cast<uint8_t>(data_[i])) << (8 * i);
+    }
+    data_.remove_prefix(4);
+    return true;
+  }
+  bool U64(uint64_t& v) {
+    uint32_t low = 0, high = 0;
+    if (!U32(low) || !U32(high)) return false;
+    v = uint64_t{high} << 32 | low;
+    return true;
+  }
+  bool String(std::string& s) {
+    uint32_t size = 0;
+    if (!U32(size) || data_.size() < size) return false;
+    s.assign(data_.data(), size);
+    data_.remove_prefix(size);
+    return true;
+  }
+  bool done() const { return data_.empty(); }
+
+ private:
+  absl::string_view data_;
+};
+
+std::string ChunkKey(uint32_t i) {
+  return absl::StrCat(kCheckpointChunks, absl::Dec(i, absl::kZeroPad6));
+}
+
+}  // namespace
+
+std::string ReportProjection::Encode() const {
+  std::string out;
+  PutU32(out, static_cast<uint32_t>(track_names_.size()));
+  for (const std::string& t : track_names_) PutString(out, t);
+  PutU32(out, static_cast<uint32_t>(municipalities_.size()));
+  for (const std::string& m : municipalities_) PutString(out, m);
+  std::vector<const std::string*> person_names(people_.size());
+  for (const auto& [name, id] : person_ids_) person_names[id] = &name;
+  PutU32(out, static_cast<uint32_t>(people_.size()));
+  for (size_t i = 0; i < people_.size(); ++i) {
+    PutString(out, *person_names[i]);
+    PutU32(out, static_cast<uint32_t>(people_[i].gender));
+    PutU32(out, static_cast<uint32_t>(people_[i].education));
+  }
+  std::vector<const std::string*> entry_names(entries_.size());
+  for (const auto& [name, id] : entry_ids_) entry_names[id] = &name;
+  PutU32(out, static_cast<uint32_t>(entries_.size()));
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const Entry& e = entries_[i];
+    PutString(out, *entry_names[i]);
+    PutU32(out, e.participant);
+    PutU32(out, e.track);
+    PutU32(out, static_cast<uint32_t>(e.proposed));
+    PutU32(out, static_cast<uint32_t>(e.transitions.size()));
+    for (const Transition& t : e.transitions) {
+      PutU32(out, static_cast<uint32_t>(t.from));
+      PutU32(out, static_cast<uint32_t>(t.start));
+      PutU32(out, static_cast<uint32_t>(t.end));
+      PutU32(out, t.municipality);
+      PutU32(out, static_cast<uint32_t>(t.state));
+      PutU32(out, static_cast<uint32_t>(static_cast<int32_t>(t.outcome_class)));
+    }
+  }
+  return out;
+}
+
+bool ReportProjection::Decode(absl::string_view body) {
+  BodyReader in(body);
+  uint32_t n = 0;
+  std::string s;
+  if (!in.U32(n)) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!in.String(s)) return false;
+    track_ids_.emplace(s, i);
+    track_names_.push_back(s);
+  }
+  if (!in.U32(n) || n > UINT16_MAX + 1u) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!in.String(s)) return false;
+    municipality_ids_.emplace(s, static_cast<uint16_t>(i));
+    municipalities_.push_back(s);
+  }
+  if (!in.U32(n)) return false;
+  people_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t gender = 0, education = 0;
+    if (!in.String(s) || !in.U32(gender) || !in.U32(education)) return false;
+    person_ids_.emplace(s, i);
+    people_[i].gender = static_cast<v1::Gender>(gender);
+    people_[i].education = static_cast<v1::EducationLevel>(education);
+  }
+  if (!in.U32(n)) return false;
+  entries_.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    Entry& e = entries_[i];
+    uint32_t proposed = 0, transitions = 0;
+    if (!in.String(s) || !in.U32(e.participant) || !in.U32(e.track) ||
+        !in.U32(proposed) || !in.U32(transitions)) {
+      return false;
+    }
+    if (e.participant >= people_.size() || e.track >= track_names_.size()) {
+      return false;
+    }
+    entry_ids_.emplace(s, i);
+    e.proposed = static_cast<Day>(proposed);
+    for (uint32_t k = 0; k < transitions; ++k) {
+      uint32_t from = 0, start = 0, end = 0, municipality = 0, state = 0,
+               outcome = 0;
+      if (!in.U32(from) || !in.U32(start) || !in.U32(end) ||
+          !in.U32(municipality) || !in.U32(state) || !in.U32(outcome) ||
+          municipality >= municipalities_.size()) {
+        return false;
+      }
+      Transition& t = e.transitions.emplace_back();
+      t.from = static_cast<Day>(from);
+      t.start = static_cast<Day>(start);
+      t.end = static_cast<Day>(end);
+      t.municipality = static_cast<uint16_t>(municipality);
+      t.state = static_cast<v1::Participation::State>(state);
+      t.outcome_class = static_cast<int8_t>(static_cast<int32_t>(outcome));
+    }
+  }
+  return in.done();
+}
+
+void ReportProjection::Clear() {
+  applied_through_ = 0;
+  entries_.clear();
+  entry_ids_.clear();
+  people_.clear();
+  person_ids_.clear();
+  track_names_.clear();
+  track_ids_.clear();
+  municipalities_.clear();
+  municipality_ids_.clear();
+}
+
+bool ReportProjection::LoadCheckpoint() {
+  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  absl::StatusOr<std::optional<std::string>> header =
+      reader->Get(storage::Column::kMeta, kCheckpointHeader);
+  if (!header.ok() || !header->has_value()) return false;
+  BodyReader fields(**header);
+  uint32_t version = 0, chunks = 0;
+  uint64_t through = 0, bytes = 0;
+  if (!fields.U32(version) || !fields.U64(through) || !fields.U32(chunks) ||
+      !fields.U64(bytes) || version != kCheckpointVersion ||
+      through > storage_->LastSequence()) {
+    LogWarning("report projection: checkpoint ignored (version or sequence)");
+    return false;
+  }
+  std::string body;
+  body.reserve(bytes);
+  for (uint32_t i = 0; i < chunks; ++i) {
+    absl::StatusOr<std::optional<std::string>> chunk =
+        reader->Get(storage::Column::kMeta, ChunkKey(i));
+    if (!chunk.ok() || !chunk->has_value()) {
+      LogWarning("report projection: checkpoint ignored (chunk missing)");
+      return false;
+    }
+    body += **chunk;
+  }
+  if (body.size() != bytes || !Decode(body)) {
+    LogWarning("report projection: checkpoint ignored (malformed)");
+    Clear();
+    return false;
+  }
+  applied_through_ = through;
+  return true;
+}
+
+absl::Status ReportProjection::SaveCheckpoint() {
+  std::string body;
+  uint64_t through = 0;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    body = Encode();
+    through = applied_through_;
+  }
+  std::unique_ptr<storage::Transaction> txn = storage_->Begin();
+  // Chunks of an earlier, longer checkpoint go.
+  std::vector<std::string> stale;
+  absl::Status s = txn->Scan(storage::Column::kMeta, kCheckpointChunks, "",
+                             [&](absl::string_view key, absl::string_view) {
+                               stale.emplace_back(key);
+                               return true;
+                             });
+  if (!s.ok()) return s;
+  for (const std::string& key : stale) {
+    if (s = txn->Delete(storage::Column::kMeta, key); !s.ok()) return s;
+  }
+  uint32_t chunks = 0;
+  for (size_t at = 0; at < body.size(); at += kChunkBytes, ++chunks) {
+    s = txn->Put(storage::Column::kMeta, ChunkKey(chunks),
+                 absl::string_view(body).substr(at, kChunkBytes));
+    if (!s.ok()) return s;
+  }
+  std::string header;
+  PutU32(header, kCheckpointVersion);
+  PutU64(header, through);
+  PutU32(header, chunks);
+  PutU64(header, body.size());
+  if (s = txn->Put(storage::Column::kMeta, kCheckpointHeader, header);
+      !s.ok()) {
+    return s;
+  }
+  return txn->Commit();
 }
 
 ReportProjection::Day ReportProjection::DayOf(absl::CivilDay day) {

@@ -69,6 +69,17 @@ class ReportProjection {
   // The number of participations held.
   size_t size();
 
+  // Stores the projection as it stands, with the sequence it covers, in
+  // the storage (Column::kMeta, replacing the last checkpoint, in one
+  // commit), so that the next Open loads it and catches up from there
+  // instead of replaying the whole log: start-up then costs what was
+  // written since, not the history. Open saves one after catching up with
+  // many events; the server saves one when it stops.
+  absl::Status SaveCheckpoint();
+  // The sequence of the checkpoint Open started from; 0 if it replayed the
+  // whole log.
+  uint64_t checkpoint_sequence() const { return checkpoint_sequence_; }
+
  private:
   // Days since 1970-01-01; kNoDay for none.
   using Day = int32_t;
@@ -94,6 +105,15 @@ class ReportProjection {
   };
 
   explicit ReportProjection(storage::Storage* storage);
+  // Loads the stored checkpoint, if there is one that this log can
+  // continue (its sequence is not past the log's). false when there is
+  // none or it cannot be used (then the projection stays empty).
+  bool LoadCheckpoint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Parses a checkpoint body; false (and a partly filled projection, which
+  // the caller clears) if it is malformed.
+  bool Decode(absl::string_view body) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string Encode() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies the events after applied_through_ from a fresh snapshot.
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Rebuilds participation `name` from its events in `reader` up to
@@ -105,6 +125,7 @@ class ReportProjection {
   static absl::CivilDay CivilOf(Day day);
 
   storage::Storage* const storage_;
+  uint64_t checkpoint_sequence_ = 0;  // Set by Open only.
   absl::Mutex mu_;
   uint64_t applied_through_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<Entry> entries_ ABSL_GUARDED_BY(mu_);

@@ -129,32 +129,70 @@ MatchingIndex::~MatchingIndex() { storage_->RemoveCommitObserver(observer_); }
 absl::Status MatchingIndex::LoadAll() {
   absl::MutexLock refresh(&refresh_mu_);
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
-  absl::flat_hash_set<std::string> names;
+  // Every track without its participations, then one pass over all
+  // participations in key order: a sequential read, where loading track by
+  // track would look each participation up at random.
+  absl::flat_hash_map<std::string, std::shared_ptr<TrackView>> views;
+  std::vector<std::string> names;
   absl::Status s =
       reader->Scan(storage::Column::kRecords, storage::RecordPrefix("tracks"),
                    "", [&](absl::string_view key, absl::string_view) {
-                     names.insert(storage::RecordKeyName(key));
+                     std::string name = storage::RecordKeyName(key);
+                     // Not the intakes, whose records share the prefix.
+                     if (TrackOf(name) == name) names.push_back(name);
                      return true;
                    });
   if (!s.ok()) return s;
-  {
-    absl::MutexLock lock(&mu_);
-    tracks_.clear();
-    by_municipality_.clear();
-    employer_tracks_.clear();
-    stale_.clear();
+  for (const std::string& name : names) {
+    absl::StatusOr<std::shared_ptr<TrackView>> view = LoadTrack(*reader, name);
+    if (!view.ok()) return view.status();
+    if (*view != nullptr) views.emplace(name, *std::move(view));
   }
-  return Refresh(names);
+  absl::flat_hash_map<std::string, Contributions> contributions;
+  v1::Participation p;
+  s = reader->Scan(
+      storage::Column::kRecords, storage::RecordPrefix("participations"), "",
+      [&](absl::string_view key, absl::string_view value) {
+        if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          s = absl::DataLossError(
+              absl::StrCat("unreadable record ", storage::RecordKeyName(key)));
+          return false;
+        }
+        auto view = views.find(p.track());
+        if (view != views.end()) {
+          Apply(*view->second, contributions[p.track()], p);
+        }
+        return true;
+      });
+  if (!s.ok()) return s;
+  contributions_ = std::move(contributions);
+  absl::MutexLock lock(&mu_);
+  tracks_.clear();
+  by_municipality_.clear();
+  employer_tracks_.clear();
+  stale_.clear();
+  for (auto& [name, view] : views) Replace(name, std::move(view));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::shared_ptr<const MatchingIndex::TrackView>>
 MatchingIndex::Load(storage::Reader& reader, absl::string_view name,
                     Contributions& contributions) {
+  absl::StatusOr<std::shared_ptr<TrackView>> view = LoadTrack(reader, name);
+  if (!view.ok() || *view == nullptr) return view;
+  const RecordTable<v1::Participation> participations(nullptr);
+  absl::StatusOr<std::vector<v1::Participation>> all =
+      participations.WithTerm(reader, "participations", Term("track", name));
+  if (!all.ok()) return all.status();
+  for (const v1::Participation& p : *all) Apply(**view, contributions, p);
+  return std::shared_ptr<const TrackView>(*std::move(view));
+}
+
+absl::StatusOr<std::shared_ptr<MatchingIndex::TrackView>>
+MatchingIndex::LoadTrack(storage::Reader& reader, absl::string_view name) {
   const RecordTable<v1::Track> tracks(nullptr);
   absl::StatusOr<v1::Track> track = tracks.Get(reader, name);
-  if (absl::IsNotFound(track.status())) {
-    return std::shared_ptr<const TrackView>();
-  }
+  if (absl::IsNotFound(track.status())) return std::shared_ptr<TrackView>();
   if (!track.ok()) return track.status();
   auto view = std::make_shared<TrackView>();
   view->track = *std::move(track);
@@ -215,12 +253,7 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name,
     view->shortest_plan_weeks[background] = shortest;
   }
 
-  const RecordTable<v1::Participation> participations(nullptr);
-  absl::StatusOr<std::vector<v1::Participation>> all = participations.WithTerm(
-      reader, "participations", Term("track", t.name()));
-  if (!all.ok()) return all.status();
-  for (const v1::Participation& p : *all) Apply(*view, contributions, p);
-  return std::shared_ptr<const TrackView>(std::move(view));
+  return view;
 }
 
 void MatchingIndex::Replace(const std::string& name,

@@ -167,6 +167,9 @@ class MatchingIndex {
   static absl::StatusOr<std::shared_ptr<const TrackView>> Load(
       storage::Reader& reader, absl::string_view name,
       Contributions& contributions);
+  // The same without the participations (counts zero, no seats held).
+  static absl::StatusOr<std::shared_ptr<TrackView>> LoadTrack(
+      storage::Reader& reader, absl::string_view name);
   void Replace(const std::string& name, std::shared_ptr<const TrackView> view)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Replace() for a view whose track record is unchanged (only its

@@ -8,6 +8,7 @@
 #include "services/agreements/agreement_service.h"
 #include "services/audit/audit_service.h"
 #include "services/changes/change_service.h"
+#include "services/common/log.h"
 #include "services/employers/employer_service.h"
 #include "services/followup/followup_service.h"
 #include "services/matching/matching_service.h"
@@ -27,14 +28,25 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
+  absl::Time began = absl::Now();
   absl::StatusOr<std::unique_ptr<MatchingIndex>> index =
       MatchingIndex::Open(deps.storage);
   if (!index.ok()) return index.status();
   server->matching_index_ = *std::move(index);
+  LogInfo("matching index loaded in ",
+          absl::FormatDuration(absl::Now() - began));
+  began = absl::Now();
   absl::StatusOr<std::unique_ptr<ReportProjection>> projection =
       ReportProjection::Open(deps.storage);
   if (!projection.ok()) return projection.status();
   server->report_projection_ = *std::move(projection);
+  LogInfo("report projection ready in ",
+          absl::FormatDuration(absl::Now() - began), ": ",
+          server->report_projection_->size(), " participations",
+          server->report_projection_->checkpoint_sequence() > 0
+              ? absl::StrCat(", from the checkpoint at event ",
+                             server->report_projection_->checkpoint_sequence())
+              : ", replayed from the whole log");
   server->services_.push_back(std::make_unique<EmployerService>(deps));
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));
@@ -149,6 +161,10 @@ void Server::Shutdown(absl::Duration grace) {
   }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  // The next start loads this instead of replaying the whole log.
+  if (absl::Status s = report_projection_->SaveCheckpoint(); !s.ok()) {
+    LogWarning("report projection: checkpoint not saved: ", s.ToString());
+  }
 }
 
 void Server::Wait() {

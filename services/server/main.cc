@@ -5,6 +5,7 @@
 // Flags can also come from a file: --flagfile=/etc/jobtrack/jobtrackd.flags.
 // SIGTERM or SIGINT shuts down gracefully: new calls are refused, calls in
 // flight finish (up to --shutdown_grace_seconds), the database is closed.
+#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -289,6 +290,10 @@ int Run() {
     LogError(server.status().message());
     return 1;
   }
+  // Building the in-memory views freed a lot (the projection checkpoint's
+  // buffer, parsed records): give it back to the system, so that resident
+  // memory is what the server holds.
+  malloc_trim(0);
   const int port = (*server)->port();
   LogInfo("serving on port ", port,
           plaintext ? " (plaintext)"

@@ -297,7 +297,7 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   in.participations([&](const ParticipationFacts& p) {
     const bool started = HasStarted(p.state);
     if (started) {
-      if (started_tracks.Insert(p.participant, p.track)) {
+      if (!p.shares_pair || started_tracks.Insert(p.participant, p.track)) {
         ++starters[p.track];
         if (p.education == v1::PRE_UPPER_SECONDARY) ++starters_pre[p.track];
       }

@@ -103,6 +103,11 @@ struct ParticipationFacts {
   // OutcomeClass of the participation on the day.
   int outcome_class = 4;
   absl::string_view home_municipality;
+  // Whether another participation has the same participant and track. If
+  // not, this one alone says whether the person started the track, and
+  // the report need not remember the pair (a hash lookup per
+  // participation). True when unknown.
+  bool shares_pair = true;
 };
 
 // Calls its argument once with the facts of every participation.

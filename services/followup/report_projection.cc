@@ -198,7 +198,11 @@ bool ReportProjection::Decode(absl::string_view body) {
       t.outcome_class = static_cast<int8_t>(static_cast<int32_t>(outcome));
     }
   }
-  return in.done();
+  if (!in.done()) return false;
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    if (!entries_[i].transitions.empty()) NotePair(i);
+  }
+  return true;
 }
 
 void ReportProjection::Clear() {
@@ -211,6 +215,7 @@ void ReportProjection::Clear() {
   track_ids_.clear();
   municipalities_.clear();
   municipality_ids_.clear();
+  pair_first_.clear();
 }
 
 bool ReportProjection::LoadCheckpoint() {
@@ -406,9 +411,23 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
   if (added) {
     entries_.push_back(std::move(entry));
   } else {
+    // A participation's participant and track never change: nor does
+    // whether it shares them.
+    entry.shares_pair = entries_[id->second].shares_pair;
     entries_[id->second] = std::move(entry);
   }
+  if (!entries_[id->second].transitions.empty()) NotePair(id->second);
   return absl::OkStatus();
+}
+
+void ReportProjection::NotePair(uint32_t index) {
+  Entry& entry = entries_[index];
+  auto [first, added] = pair_first_.try_emplace(
+      uint64_t{entry.participant} << 32 | entry.track, index);
+  if (!added && first->second != index) {
+    entries_[first->second].shares_pair = true;
+    entry.shares_pair = true;
+  }
 }
 
 absl::Status ReportProjection::Visit(
@@ -449,6 +468,7 @@ absl::Status ReportProjection::Visit(
               if (then->end != kNoDay) f.end = CivilOf(then->end);
               f.outcome_class = then->outcome_class;
               f.home_municipality = municipalities_[then->municipality];
+              f.shares_pair = entry.shares_pair;
               fn(f);
             }
           };

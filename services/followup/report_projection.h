@@ -19,7 +19,7 @@
 //   and backdated events are applied by replaying the participation again.
 // - Thread safety: all methods are safe to call from many threads; visits
 //   share a lock, catching up takes it exclusively.
-// - Memory: about 100 bytes per participation and 40 per participant, plus
+// - Memory: about 120 bytes per participation and 40 per participant, plus
 //   name maps (≈ 0.5 GB at 2 000 000 participations).
 #ifndef JOBTRACK_SERVICES_FOLLOWUP_REPORT_PROJECTION_H_
 #define JOBTRACK_SERVICES_FOLLOWUP_REPORT_PROJECTION_H_
@@ -97,6 +97,8 @@ class ReportProjection {
     uint32_t participant = 0;
     uint32_t track = 0;
     Day proposed = kNoDay;
+    // ParticipationFacts::shares_pair.
+    bool shares_pair = false;
     absl::InlinedVector<Transition, 4> transitions;
   };
   struct Person {
@@ -121,6 +123,10 @@ class ReportProjection {
   absl::Status Rebuild(storage::Reader& reader, const std::string& name,
                        uint64_t settled) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t PersonId(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Records entry `index`'s (participant, track) pair, flagging it and the
+  // pair's first entry if they share it. Idempotent. Only for entries
+  // with transitions (whose participant and track are known).
+  void NotePair(uint32_t index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static Day DayOf(absl::CivilDay day);
   static absl::CivilDay CivilOf(Day day);
 
@@ -135,6 +141,8 @@ class ReportProjection {
   std::vector<std::string> track_names_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> track_ids_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> municipalities_ ABSL_GUARDED_BY(mu_);
+  // (participant << 32 | track) -> the first entry with that pair.
+  absl::flat_hash_map<uint64_t, uint32_t> pair_first_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint16_t> municipality_ids_
       ABSL_GUARDED_BY(mu_);
 };

@@ -230,6 +230,29 @@ class FollowUpTest : public ::testing::Test {
   std::string a_, b_, a_intake_, b_intake_, p3_participation_;
 };
 
+TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
+  // B was started by p5 (upper secondary) alone. A pre-upper-secondary
+  // jobseeker takes B twice: two starters of B, one of them pre, which is
+  // not a majority. Counted twice, it would be (2 of 3).
+  const std::string again =
+      Person("twice", v1::MALE, v1::PRE_UPPER_SECONDARY, "1480");
+  const std::string first =
+      Enroll(again, b_, b_intake_, absl::CivilDay(2026, 2, 2));
+  Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
+  Enroll(again, b_, b_intake_, absl::CivilDay(2026, 4, 1));
+  EXPECT_EQ(Report(absl::CivilDay(
+                2026, 11, 23))["tracks.ongoing.majority_pre_upper_secondary"],
+            "1/2");
+  // The same from a projection opened on its checkpoint.
+  ASSERT_TRUE(projection_->Visit([](auto, auto, auto) {}).ok());
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  projection_ = *ReportProjection::Open(&env_.storage());
+  ASSERT_GT(projection_->checkpoint_sequence(), 0u);
+  EXPECT_EQ(Report(absl::CivilDay(
+                2026, 11, 23))["tracks.ongoing.majority_pre_upper_secondary"],
+            "1/2");
+}
+
 TEST_F(FollowUpTest, EveryFigureOfTheNationalReportWorkedOutByHand) {
   auto f = Report(absl::CivilDay(2026, 11, 23));
   // Tracks: A and B ongoing, C planned.

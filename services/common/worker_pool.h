@@ -34,8 +34,6 @@ class WorkerPool {
 
   void Run(absl::AnyInvocable<void() &&> task);
 
-  int size() const { return static_cast<int>(threads_.size()); }
-
  private:
   void Work();
 

@@ -77,17 +77,8 @@ Dataset* Build(int64_t target) {
   Participants participants(d->deps());
   Participations participations(d->deps());
 
-  std::vector<std::string> module_names;
-  const v1::EducationForm forms[] = {v1::KOMVUX, v1::AUB, v1::SFI,
-                                     v1::WORK_PLACEMENT, v1::FOLKHOGSKOLA};
-  for (int i = 0; i < 20; ++i) {
-    v1::Module m;
-    m.set_display_name(absl::StrCat("Modul ", i));
-    m.set_education_form(forms[i % 5]);
-    m.set_length_weeks(4 + i % 30);
-    m.set_hours_per_week(30);
-    module_names.push_back(modules.Create(context, m, "", m, "")->name());
-  }
+  const std::vector<std::string> module_names =
+      *bench::CreateModules(modules, context, 20, 30);
   struct TrackUse {
     std::string name;
     std::string municipality;

@@ -567,24 +567,26 @@ int Run(const char* self) {
                  [done](auto& s, auto&) { done(s); });
       });
     } else if (workload == "frozen_report") {
-      // The latest follow-up date (the default dates) before today, closed
-      // first if it is not yet.
-      const absl::CivilDay today =
-          absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
-      absl::CivilDay last(today.year() - 1, 9, 30);
-      for (auto [month, day] : {std::pair{1, 31}, {4, 30}, {9, 30}}) {
-        const absl::CivilDay d(today.year(), month, day);
-        if (d < today) last = d;
-      }
-      const std::string period =
-          absl::StrCat("periods/", absl::FormatCivilTime(last));
-      v1::ClosePeriodRequest close;
-      close.set_name(period);
-      auto closed = client.Call(&v1::FollowUpService::Stub::ClosePeriod, close);
-      if (!closed.ok() && !absl::IsAlreadyExists(closed.status()) &&
-          !absl::IsFailedPrecondition(closed.status())) {
-        std::cerr << "closing " << period << ": " << closed.status() << "\n";
+      // The server's latest follow-up period, closed first if it is not
+      // yet.
+      auto periods = client.Call(&v1::FollowUpService::Stub::ListPeriods,
+                                 v1::ListPeriodsRequest());
+      if (!periods.ok() || periods->periods().empty()) {
+        std::cerr << "no follow-up period: " << periods.status() << "\n";
         continue;
+      }
+      const v1::FollowUpPeriod& last =
+          periods->periods(periods->periods_size() - 1);
+      const std::string period = last.name();
+      if (!last.closed()) {
+        v1::ClosePeriodRequest close;
+        close.set_name(period);
+        auto closed =
+            client.Call(&v1::FollowUpService::Stub::ClosePeriod, close);
+        if (!closed.ok()) {
+          std::cerr << "closing " << period << ": " << closed.status() << "\n";
+          continue;
+        }
       }
       auto stub = v1::FollowUpService::NewStub(channel_of(0));
       result = ClosedLoop(workload, concurrency, duration, [&](int, Done done) {

@@ -23,20 +23,15 @@
 #include "services/participations/participations.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "tests/bench/synthetic_sweden.h"
 
 namespace jobtrack::bench {
 namespace {
 
 const absl::CivilDay kHistoryStart(2017, 1, 1);
 
-// The big municipalities and their weights; every other municipality
-// weighs kOtherWeight (about a third of the people live in them).
-constexpr std::pair<const char*, double> kBigPlaces[] = {
-    {"0180", 30}, {"1480", 18}, {"1280", 12}, {"0380", 7}, {"0580", 6},
-    {"1880", 6},  {"1980", 6},  {"1283", 5},  {"0581", 5}, {"0680", 5},
-    {"1780", 3},  {"0880", 2},  {"2281", 2},  {"0980", 2}, {"2580", 2},
-    {"0184", 3},  {"0182", 2},  {"0181", 2},  {"1481", 2}, {"1402", 1},
-    {"0114", 1},  {"0480", 2},  {"1382", 1},  {"1384", 1}, {"2380", 1}};
+// Municipalities outside bench::kPlaces weigh this much each (about a
+// third of the people live in them).
 constexpr double kOtherWeight = 0.25;
 
 // Industries (SNI detailed code) with their popularity, and an occupation
@@ -68,17 +63,6 @@ int Uniform(std::mt19937_64& r, int lo, int hi) {
 }
 bool Chance(std::mt19937_64& r, double p) {
   return std::uniform_real_distribution<double>(0, 1)(r) < p;
-}
-
-// A valid organisation number (a legal person's: digits 3–4 ≥ 20) for
-// employer `i`.
-std::string OrganisationNumber(int64_t i) {
-  std::string number = absl::StrFormat("55%08d", 2000000 + i * 10);
-  for (char c = '0'; c <= '9'; ++c) {
-    number.back() = c;
-    if (LuhnValid(number)) break;
-  }
-  return number;
 }
 
 struct Place {
@@ -151,7 +135,7 @@ absl::StatusOr<DatasetSize> GenerateNationalDataset(
     for (const std::string& m : reference.MunicipalitiesOf(county)) {
       places.push_back({m, county});
       double weight = kOtherWeight;
-      for (const auto& [code, w] : kBigPlaces) {
+      for (const auto& [code, w] : kPlaces) {
         if (m == code) weight = w;
       }
       weights.push_back(weight);
@@ -164,19 +148,9 @@ absl::StatusOr<DatasetSize> GenerateNationalDataset(
                                            industry_weights.end());
 
   // --- Modules: twenty, of every education form.
-  std::vector<std::string> module_names;
-  const v1::EducationForm forms[] = {v1::KOMVUX, v1::AUB, v1::SFI,
-                                     v1::WORK_PLACEMENT, v1::FOLKHOGSKOLA};
-  for (int i = 0; i < 20; ++i) {
-    v1::Module m;
-    m.set_display_name(absl::StrCat("Modul ", i));
-    m.set_education_form(forms[i % 5]);
-    m.set_length_weeks(4 + i % 20);
-    m.set_hours_per_week(30);
-    absl::StatusOr<v1::Module> made = modules.Create(context, m, "", m, "");
-    if (!made.ok()) return made.status();
-    module_names.push_back(made->name());
-  }
+  absl::StatusOr<std::vector<std::string>> module_names =
+      CreateModules(modules, context, 20, 20);
+  if (!module_names.ok()) return module_names.status();
 
   // --- Employers, by municipality.
   DatasetSize made;
@@ -194,7 +168,7 @@ absl::StatusOr<DatasetSize> GenerateNationalDataset(
     const Industry& what = kIndustries[industry(r)];
     v1::Employer employer;
     employer.set_display_name(absl::StrCat("Arbetsgivare ", e));
-    employer.set_organisation_number(OrganisationNumber(e));
+    employer.set_organisation_number(OrganisationNumber(static_cast<int>(e)));
     employer.set_sector(Chance(r, 0.7)   ? v1::Employer::PRIVATE
                         : Chance(r, 0.7) ? v1::Employer::MUNICIPAL
                                          : v1::Employer::OTHER_PUBLIC);
@@ -263,7 +237,7 @@ absl::StatusOr<DatasetSize> GenerateNationalDataset(
     auto* stage = track->mutable_chain()->add_stages();
     for (int m = Uniform(r, 1, 3); m > 0; --m) {
       stage->add_steps()->set_module(
-          module_names[Uniform(r, 0, module_names.size() - 1)]);
+          (*module_names)[Uniform(r, 0, module_names->size() - 1)]);
     }
     *request.mutable_effective_date() = ToDate(kHistoryStart);
     absl::StatusOr<v1::Track> stored = tracks.CreateTrack(context, request);

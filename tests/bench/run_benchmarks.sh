@@ -54,9 +54,11 @@ set_dir=$work_dir/scale-$scale
 mkdir -p "$set_dir"
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-server_pid= pg_bin= pg_data=
+server_pid= pid= pg_bin= pg_data=
 cleanup() {
-  # SIGKILL: a jobtrackd still starting does not act on SIGTERM yet.
+  # SIGKILL: a jobtrackd still starting does not act on SIGTERM yet. `pid`
+  # is set by start_jobtrackd before it has started.
+  server_pid=${server_pid:-$pid}
   [ -n "$server_pid" ] && kill -9 "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   if [ -n "$pg_data" ]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true
@@ -81,19 +83,14 @@ participations=$(sed -n 's/.*participations=\([0-9]*\).*/\1/p' "$set_dir/dataset
 cp -a "$set_dir/data" "$tmp/data"
 cp -a "$set_dir/data.pii.key" "$tmp/data.pii.key"
 started=$(date +%s%N)
-"$jobtrackd" --plaintext --data_dir="$tmp/data" --listen=127.0.0.1:0 \
-  --port_file="$tmp/port" --metrics_listen=127.0.0.1:0 2>"$tmp/log" &
-server_pid=$!
-# Up to 30 minutes: at scale 100 start-up is minutes (BENCHMARKS.md).
-for _ in $(seq 36000); do
-  [ -s "$tmp/port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "jobtrackd exited:"; cat "$tmp/log"; exit 1; }
-  sleep 0.05
-done
-[ -s "$tmp/port" ] || { echo "jobtrackd did not start in 30 minutes"; exit 1; }
-grep -E 'loaded in|ready in' "$tmp/log" || true
+# Up to 30 minutes: without its checkpoint, start-up at scale 100 takes
+# minutes (BENCHMARKS.md).
+source "$here/../support/jobtrackd.sh"
+JOBTRACKD_START_SECONDS=1800 start_jobtrackd "$tmp" "$jobtrackd" --plaintext \
+  --data_dir="$tmp/data" --metrics_listen=127.0.0.1:0
+server_pid=$pid
 startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
-port=$(cat "$tmp/port")
+grep -E 'loaded in|ready in' "$tmp/log" || true
 metrics=$(sed -n 's/.*metrics on port \([0-9]*\).*/\1/p' "$tmp/log")
 server=127.0.0.1:$port
 echo "jobtrackd serving after $startup_ms ms"
@@ -132,7 +129,7 @@ for run in $(seq "$runs"); do
 done
 rss_mb=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server_pid/status")
 hwm_mb=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid= pid=
 
 # ---- 3. PostgreSQL 15.
 pg_report_ms= pg_proposal_p50= pg_proposal_p99=

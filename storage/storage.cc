@@ -10,6 +10,8 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/compaction_filter.h"
 #include "rocksdb/db.h"
+#include "rocksdb/env.h"
+#include "rocksdb/file_system.h"
 #include "rocksdb/options.h"
 #include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
@@ -210,7 +212,17 @@ void Transaction::AddEvent(std::string aggregate, std::string payload) {
 absl::Status Transaction::Commit() {
   if (done_) return absl::FailedPreconditionError("transaction already ended");
   done_ = true;
-  if (absl::Status s = CommitWithEvents(); !s.ok()) return s;
+  if (storage_->write_error_.load(std::memory_order_acquire)) {
+    if (absl::Status s = storage_->RecoverFromWriteError(); !s.ok()) return s;
+  }
+  if (absl::Status s = CommitWithEvents(); !s.ok()) {
+    // An I/O error (a full disk) leaves RocksDB refusing writes until it is
+    // resumed; the next commit tries that.
+    if (absl::IsUnavailable(s)) {
+      storage_->write_error_.store(true, std::memory_order_release);
+    }
+    return s;
+  }
   if (!record_keys_.empty()) storage_->NotifyObservers(record_keys_);
   return absl::OkStatus();
 }
@@ -239,6 +251,20 @@ absl::Status Transaction::CommitWithEvents() {
   storage_->ReleaseSequences(first);
   if (s.ok()) first_sequence_ = first;
   return s;
+}
+
+absl::Status Storage::RecoverFromWriteError() {
+  absl::MutexLock lock(&recovery_mu_);
+  if (!write_error_.load(std::memory_order_acquire)) return absl::OkStatus();
+  const rocksdb::Status s = db_->Resume();
+  if (!s.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "storage cannot write since an earlier write failed (is the disk "
+        "full?): ",
+        s.ToString()));
+  }
+  write_error_.store(false, std::memory_order_release);
+  return absl::OkStatus();
 }
 
 uint64_t Storage::ReserveSequences(size_t count) {
@@ -307,6 +333,10 @@ absl::Status Storage::Init() {
   statistics_ = rocksdb::CreateDBStatistics();
   statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   db_options.statistics = statistics_;
+  if (options_.file_system != nullptr) {
+    env_ = rocksdb::NewCompositeEnv(options_.file_system);
+    db_options.env = env_.get();
+  }
 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);

@@ -11,9 +11,14 @@
 //   fails with ABORTED. Plain reads see the latest committed data plus the
 //   transaction's own writes.
 // - Errors: every call returns absl::Status (see status.h for the mapping).
+//   A failed write to the disk (full, I/O error) fails that commit with
+//   UNAVAILABLE and leaves nothing of it behind; RocksDB then refuses
+//   writes until it has recovered, which the next commit attempts, so the
+//   service writes again once the cause is gone.
 #ifndef JOBTRACK_STORAGE_STORAGE_H_
 #define JOBTRACK_STORAGE_STORAGE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -32,6 +37,8 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class CompactionFilter;
+class Env;
+class FileSystem;
 class Snapshot;
 class Statistics;
 class Transaction;
@@ -82,6 +89,10 @@ struct Options {
   // The version this build expects, and the migrations to get there.
   int schema_version = kSchemaVersion;
   std::vector<Migration> migrations;
+  // The file system RocksDB writes through; the local one if empty. Tests
+  // put a fault-injecting wrapper here (a full disk, a crash that loses
+  // unsynced writes).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
 };
 
 // Told the keys of Column::kRecords that a commit wrote or deleted (in the
@@ -241,8 +252,18 @@ class Storage {
   absl::Status CheckSchema();
   rocksdb::ColumnFamilyHandle* Handle(Column column) const;
 
+  // After a commit failed on a write error: clears RocksDB's background
+  // error so that writes can go on (the attempt fails while the cause
+  // remains). Thread-safe.
+  absl::Status RecoverFromWriteError();
+
   Options options_;
+  // Wraps options_.file_system, if set; outlives db_.
+  std::unique_ptr<rocksdb::Env> env_;
   rocksdb::TransactionDB* db_ = nullptr;
+  absl::Mutex recovery_mu_;
+  // Set when a commit failed on a write error, until recovered.
+  std::atomic<bool> write_error_{false};
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Numbers the events of a commit (which must call ReleaseSequences with
   // the first of them when it has succeeded or failed).

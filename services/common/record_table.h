@@ -17,6 +17,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "services/common/errors.h"
@@ -228,6 +230,70 @@ class RecordTable {
 
   std::vector<std::string> IndexTerms(const T& record) const {
     return Terms_(index_terms_, record);
+  }
+
+  // Checks what Insert, Replace and Remove keep true of `collection` (a
+  // top-level one): every record has its index entries and unique terms,
+  // and every index entry and unique term of the collection belongs to a
+  // record that carries it. Appends what is wrong to `problems`; returns
+  // the number of records checked. Reads everything; for the consistency
+  // check, not for serving.
+  absl::StatusOr<int64_t> CheckTerms(storage::Reader& reader,
+                                     absl::string_view collection,
+                                     std::vector<std::string>* problems) const {
+    absl::flat_hash_set<std::string> expected;  // Index and unique keys.
+    int64_t records = 0;
+    const std::string prefix = storage::RecordPrefix(collection);
+    absl::Status s = reader.Scan(
+        storage::Column::kRecords, prefix, "",
+        [&](absl::string_view key, absl::string_view bytes) {
+          ++records;
+          const std::string id(key.substr(prefix.size()));
+          T record;
+          if (!record.ParseFromArray(bytes.data(),
+                                     static_cast<int>(bytes.size()))) {
+            problems->push_back(absl::StrCat("unreadable record ", collection,
+                                             "/", id));
+            return true;
+          }
+          if (record.name() != absl::StrCat(collection, "/", id)) {
+            problems->push_back(absl::StrCat("record ", collection, "/", id,
+                                             " is named ", record.name()));
+          }
+          for (const std::string& term : Terms_(index_terms_, record)) {
+            expected.insert(storage::IndexKey(collection, term, id));
+          }
+          for (const std::string& term : Terms_(unique_terms_, record)) {
+            expected.insert(storage::UniqueKey(collection, term) + '\0' + id);
+          }
+          return true;
+        });
+    if (!s.ok()) return s;
+    size_t found = 0;
+    s = reader.Scan(
+        storage::Column::kIndex, prefix, "",
+        [&](absl::string_view key, absl::string_view value) {
+          const bool unique = absl::StartsWith(key.substr(prefix.size()), "!");
+          const std::string entry =
+              unique ? absl::StrCat(key, absl::string_view("\0", 1), value)
+                     : std::string(key);
+          if (expected.contains(entry)) {
+            ++found;
+          } else {
+            problems->push_back(absl::StrCat(
+                unique ? "unique term " : "index entry ",
+                absl::CHexEscape(key), " names no record that carries it"));
+          }
+          return true;
+        });
+    if (!s.ok()) return s;
+    if (found != expected.size()) {
+      problems->push_back(absl::StrCat(collection, ": ",
+                                       expected.size() - found,
+                                       " index entries or unique terms are "
+                                       "missing"));
+    }
+    return records;
   }
 
  private:

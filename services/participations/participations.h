@@ -76,6 +76,9 @@ class Participations {
   // Every event of the participation in commit order.
   absl::StatusOr<std::vector<v1::Event>> Events(absl::string_view name);
 
+  // The stored projections with their index terms (the consistency check).
+  const RecordTable<v1::Participation>& table() const { return table_; }
+
  private:
   // Runs one life-cycle command on an existing participation: `make` adds
   // the change to `event` (and may check more under the transaction); the

@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,7 +22,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "services/audit/audit_log.h"
+#include "services/admin/consistency_check.h"
 #include "services/common/clock.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
@@ -68,6 +69,11 @@ ABSL_FLAG(std::string, health_listen, "",
           "host:port of a plaintext port serving gRPC health checking only "
           "(for Kubernetes probes; bind it to a pod-local address); empty: "
           "off");
+ABSL_FLAG(bool, check, false,
+          "check the data directory's consistency (indexes, replay of every "
+          "participation, seats, event log), print what was found and exit "
+          "(0: consistent, 1: problems or unreadable data); the server must "
+          "not be running on it");
 ABSL_FLAG(bool, demo_data, false, "seed demo data if the database is empty");
 ABSL_FLAG(std::string, port_file, "",
           "write the bound port to this file once serving");
@@ -135,6 +141,23 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials() {
         GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
+}
+
+// --check: the consistency check, its figures on stdout.
+int Check(const Deps& deps) {
+  absl::StatusOr<ConsistencyReport> report = CheckConsistency(deps);
+  if (!report.ok()) {
+    LogError("check: ", report.status().ToString());
+    return 1;
+  }
+  std::cout << "records " << report->records << ", participations "
+            << report->participations << ", intakes " << report->intakes
+            << ", events " << report->events << ": "
+            << (report->ok() ? "consistent" : "PROBLEMS") << "\n";
+  for (const std::string& problem : report->problems) {
+    std::cout << "  " << problem << "\n";
+  }
+  return report->ok() ? 0 : 1;
 }
 
 int Run() {
@@ -207,6 +230,12 @@ int Run() {
   if (!storage.ok()) {
     LogError("cannot open ", data_dir, ": ", storage.status().ToString());
     return 1;
+  }
+  if (absl::GetFlag(FLAGS_check)) {
+    return Check(Deps{.storage = storage->get(),
+                      .clock = &clock,
+                      .ids = &ids,
+                      .hasher = &*hasher});
   }
   absl::StatusOr<std::unique_ptr<AuditLog>> audit =
       AuditLog::Open(storage->get(), &clock);

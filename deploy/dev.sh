@@ -6,6 +6,9 @@
 #   deploy/dev.sh test   install what is missing, build, run every test, then
 #                        build again with ASan+UBSan and run every test again
 #   deploy/dev.sh build  install what is missing and build only
+#   deploy/dev.sh long   install, build, run the long tier (ctest -L long:
+#                        100 crash cycles, long fuzzing); figures in
+#                        BENCHMARKS.md
 #
 # Installing needs root (or sudo). Builds go to ./build and ./build-asan.
 set -euo pipefail
@@ -57,8 +60,8 @@ build() {  # build DIR [cmake args...]
   cmake --build "$dir" -j "$JOBS"
 }
 
-run_tests() {  # run_tests DIR
-  ctest --test-dir "$1" --output-on-failure -j "$JOBS" --timeout 600
+run_tests() {  # run_tests DIR: the fast tier (everything not labelled long)
+  ctest --test-dir "$1" --output-on-failure -j "$JOBS" --timeout 600 -LE long
 }
 
 cmd=${1:-}
@@ -88,8 +91,13 @@ case "$cmd" in
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run_tests "$ROOT/build-asan"
     ;;
+  long)
+    install_packages
+    build "$ROOT/build"
+    ctest --test-dir "$ROOT/build" --output-on-failure -L long --timeout 7200
+    ;;
   *)
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -5,11 +5,13 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "services/common/call_limiter.h"
 #include "services/common/grpc_status.h"
 #include "services/common/mutation.h"
 #include "services/common/worker_pool.h"
@@ -26,14 +28,37 @@ namespace jobtrack {
 // gRPC's own threads; `call` may therefore run after the handler has
 // returned, on another thread: it must capture by value (the request,
 // response and context pointers stay valid until the call is finished).
+//
+// Overload: beyond the gatekeeper's call limit the answer is
+// RESOURCE_EXHAUSTED at once. A call whose deadline has passed, or that
+// the client cancelled, while it waited for a writer thread is answered
+// without doing its work (DEADLINE_EXCEEDED, CANCELLED).
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
                                 grpc::CallbackServerContext* context,
                                 const google::protobuf::Message& request,
                                 Response* response, Call call) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  CallLimiter::Permit permit;
+  if (CallLimiter* limiter = gatekeeper.limiter()) {
+    permit = limiter->TryAcquire();
+    if (!permit) {
+      reactor->Finish(ToGrpcStatus(limiter->Refusal()));
+      return reactor;
+    }
+  }
   auto answer = [&gatekeeper, context, &request, response, reactor,
-                 call = std::move(call)]() mutable {
+                 permit = std::move(permit), call = std::move(call)]() mutable {
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                                   "the client cancelled the call"));
+      return;
+    }
+    if (context->deadline() < std::chrono::system_clock::now()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                                   "the deadline passed before the call ran"));
+      return;
+    }
     absl::StatusOr<CallContext> admitted = gatekeeper.Admit(*context, request);
     absl::StatusOr<Response> result = absl::UnknownError("not run");
     if (!admitted.ok()) {
@@ -52,6 +77,7 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
                                 result.ok() ? &*result : nullptr, status);
     }
     if (status.ok()) *response = *std::move(result);
+    (void)permit;  // Held until answered.
     reactor->Finish(ToGrpcStatus(status));
   };
   if (WorkerPool* writers = gatekeeper.WritersFor(request)) {

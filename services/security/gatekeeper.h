@@ -23,6 +23,7 @@
 
 namespace jobtrack {
 
+class CallLimiter;
 class WorkerPool;
 
 class Gatekeeper {
@@ -84,6 +85,12 @@ class Gatekeeper {
   // The pool to answer `request` on, or null for the calling thread.
   WorkerPool* WritersFor(const google::protobuf::Message& request) const;
 
+  // Unary calls beyond `limiter`'s bound are refused with
+  // RESOURCE_EXHAUSTED before anything else (see Serve); null, the
+  // default: no bound. Set before serving; must outlive the calls.
+  void LimitCallsWith(CallLimiter* limiter) { limiter_ = limiter; }
+  CallLimiter* limiter() const { return limiter_; }
+
  private:
   Gatekeeper(const PrincipalRegistry* registry, storage::Storage* storage,
              const AuditLog* audit, std::shared_ptr<const Principal> everyone);
@@ -96,6 +103,7 @@ class Gatekeeper {
   // LocalDevelopment's principal; null otherwise.
   const std::shared_ptr<const Principal> everyone_;
   WorkerPool* writers_ = nullptr;
+  CallLimiter* limiter_ = nullptr;
 };
 
 }  // namespace jobtrack

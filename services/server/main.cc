@@ -23,6 +23,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "services/admin/consistency_check.h"
+#include "services/audit/audit_log.h"
+#include "services/common/call_limiter.h"
 #include "services/common/clock.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
@@ -69,6 +71,13 @@ ABSL_FLAG(std::string, health_listen, "",
           "host:port of a plaintext port serving gRPC health checking only "
           "(for Kubernetes probes; bind it to a pod-local address); empty: "
           "off");
+ABSL_FLAG(int, max_concurrent_calls, 1024,
+          "unary calls worked on at once; beyond it calls are answered "
+          "RESOURCE_EXHAUSTED at once (clients back off and retry)");
+ABSL_FLAG(int, max_streams_per_connection, 256,
+          "HTTP/2 streams one client connection may have open at once");
+ABSL_FLAG(int, grpc_memory_mb, 256,
+          "memory gRPC may use for connections and buffers (resource quota)");
 ABSL_FLAG(bool, check, false,
           "check the data directory's consistency (indexes, replay of every "
           "participation, seats, event log), print what was found and exit "
@@ -266,9 +275,20 @@ int Run() {
     LogError("--write_threads must be 1-1024, not ", write_threads);
     return 2;
   }
-  // Outlives the server, whose calls it finishes.
+  const int max_calls = absl::GetFlag(FLAGS_max_concurrent_calls);
+  const int max_streams = absl::GetFlag(FLAGS_max_streams_per_connection);
+  const int grpc_memory_mb = absl::GetFlag(FLAGS_grpc_memory_mb);
+  if (max_calls < 1 || max_streams < 1 || grpc_memory_mb < 16) {
+    LogError(
+        "--max_concurrent_calls and --max_streams_per_connection must be at "
+        "least 1, --grpc_memory_mb at least 16");
+    return 2;
+  }
+  // Outlive the server, whose calls they finish.
   WorkerPool writers(write_threads);
   gatekeeper->RunWritesOn(&writers);
+  CallLimiter limiter(max_calls);
+  gatekeeper->LimitCallsWith(&limiter);
   Deps deps{.storage = storage->get(),
             .clock = &clock,
             .ids = &ids,
@@ -291,6 +311,8 @@ int Run() {
   options.backup_dir = backup_dir;
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  options.max_streams_per_connection = max_streams;
+  options.grpc_memory_bytes = int64_t{grpc_memory_mb} << 20;
   if (absl::Status s = ParseMatchingWeights(
           absl::GetFlag(FLAGS_matching_weights), &options.matching);
       !s.ok()) {

@@ -24,8 +24,13 @@ namespace jobtrack {
 struct ServerOptions {
   // host:port; port 0 picks a free port (see Server::port()).
   std::string listen_address = "127.0.0.1:50051";
-  // Largest request accepted, in bytes.
+  // Largest request accepted, in bytes (larger: RESOURCE_EXHAUSTED).
   int max_receive_message_bytes = 4 << 20;
+  // HTTP/2 streams (calls) one connection may have open at once.
+  int max_streams_per_connection = 256;
+  // Memory gRPC may use for connections and their buffers (its resource
+  // quota); beyond it gRPC refuses new work rather than grow.
+  int64_t grpc_memory_bytes = int64_t{256} << 20;
   MatchingWeights matching;
   FollowUpConfig follow_up;
   // Where AdminService puts backups; empty: backups are off.

@@ -97,6 +97,29 @@ class Daemon {
 
   std::string Log() const { return ReadFile(log_); }
 
+  // The process id (-1 once reaped).
+  pid_t pid() const { return pid_; }
+  // Whether the process is still running (reaps it if it has exited).
+  bool Running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      exit_status_ = status;
+      return false;
+    }
+    return true;
+  }
+  // Resident memory in KiB (VmRSS), 0 if unknown.
+  long ResidentKib() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+  }
+
   // Sends `signal` without waiting (SIGHUP).
   void Signal(int signal) {
     if (pid_ > 0) kill(pid_, signal);

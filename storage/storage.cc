@@ -218,10 +218,11 @@ absl::Status Transaction::Commit() {
   if (absl::Status s = CommitWithEvents(); !s.ok()) {
     // An I/O error (a full disk) leaves RocksDB refusing writes until it is
     // resumed; the next commit tries that.
-    if (absl::IsUnavailable(s)) {
-      storage_->write_error_.store(true, std::memory_order_release);
-    }
+    if (absl::IsUnavailable(s)) storage_->SetWriteFailure(s);
     return s;
+  }
+  if (storage_->write_error_.load(std::memory_order_acquire)) {
+    storage_->SetWriteFailure(absl::OkStatus());
   }
   if (!record_keys_.empty()) storage_->NotifyObservers(record_keys_);
   return absl::OkStatus();
@@ -256,15 +257,25 @@ absl::Status Transaction::CommitWithEvents() {
 absl::Status Storage::RecoverFromWriteError() {
   absl::MutexLock lock(&recovery_mu_);
   if (!write_error_.load(std::memory_order_acquire)) return absl::OkStatus();
-  const rocksdb::Status s = db_->Resume();
+  // TransactionDB (a StackableDB) does not pass Resume on; the root does.
+  const rocksdb::Status s = db_->GetRootDB()->Resume();
   if (!s.ok()) {
     return absl::UnavailableError(absl::StrCat(
-        "storage cannot write since an earlier write failed (is the disk "
-        "full?): ",
-        s.ToString()));
+        "storage refuses writes since a write to the disk failed: ",
+        write_failure_.message(), " (recovery: ", s.ToString(), ")"));
   }
-  write_error_.store(false, std::memory_order_release);
   return absl::OkStatus();
+}
+
+void Storage::SetWriteFailure(absl::Status failure) {
+  absl::MutexLock lock(&recovery_mu_);
+  write_error_.store(!failure.ok(), std::memory_order_release);
+  write_failure_ = std::move(failure);
+}
+
+absl::Status Storage::WriteFailure() const {
+  absl::MutexLock lock(&recovery_mu_);
+  return write_failure_;
 }
 
 uint64_t Storage::ReserveSequences(size_t count) {
@@ -304,7 +315,12 @@ Storage::Storage(Options options) : options_(std::move(options)) {}
 
 Storage::~Storage() {
   if (db_ == nullptr) return;
-  db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+  // After a write error the WAL writer is unusable until recovered (this
+  // RocksDB build asserts on writing to it again); nothing is buffered in
+  // it that a sync could save.
+  if (!write_error_.load()) {
+    db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+  }
   for (auto* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   }

@@ -13,8 +13,9 @@
 // - Errors: every call returns absl::Status (see status.h for the mapping).
 //   A failed write to the disk (full, I/O error) fails that commit with
 //   UNAVAILABLE and leaves nothing of it behind; RocksDB then refuses
-//   writes until it has recovered, which the next commit attempts, so the
-//   service writes again once the cause is gone.
+//   writes (reads go on) until it has recovered. The next commit attempts
+//   that, which clears failures of RocksDB's own background writes; a
+//   failed write to the WAL only reopening clears (WriteFailure()).
 #ifndef JOBTRACK_STORAGE_STORAGE_H_
 #define JOBTRACK_STORAGE_STORAGE_H_
 
@@ -231,6 +232,12 @@ class Storage {
   };
   std::vector<Figure> Figures() const;
 
+  // Why RocksDB refuses writes since a write to the disk failed (UNAVAILABLE
+  // with RocksDB's message: "No space left on device"), or OK. Cleared by a
+  // commit that succeeds; a failure of the WAL lasts until the database is
+  // reopened (jobtrackd restarts itself once the disk has space again).
+  absl::Status WriteFailure() const;
+
   // The schema version of the stored data.
   absl::StatusOr<int> SchemaVersion();
   // Compacts the request-id column family, dropping expired records.
@@ -261,9 +268,11 @@ class Storage {
   // Wraps options_.file_system, if set; outlives db_.
   std::unique_ptr<rocksdb::Env> env_;
   rocksdb::TransactionDB* db_ = nullptr;
-  absl::Mutex recovery_mu_;
-  // Set when a commit failed on a write error, until recovered.
+  mutable absl::Mutex recovery_mu_;
+  // Set when a commit failed on a write error, until one succeeds.
   std::atomic<bool> write_error_{false};
+  absl::Status write_failure_ ABSL_GUARDED_BY(recovery_mu_);
+  void SetWriteFailure(absl::Status failure);
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Numbers the events of a commit (which must call ReleaseSequences with
   // the first of them when it has succeeded or failed).

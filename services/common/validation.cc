@@ -76,8 +76,17 @@ std::optional<OrganisationNumber> ParseOrganisationNumber(
     *error = "check digit does not match";
     return std::nullopt;
   }
-  const int month = (digits[2] - '0') * 10 + (digits[3] - '0');
-  return OrganisationNumber{digits, month >= 1 && month <= 12};
+  // Digits 3-4: a legal person's are 20 or more; a sole trader's number is
+  // the owner's personnummer, where they are the month (ruling 9.2).
+  const int middle = (digits[2] - '0') * 10 + (digits[3] - '0');
+  const bool sole_trader = middle >= 1 && middle <= 12;
+  if (!sole_trader && middle < 20) {
+    *error =
+        "digits 3-4 must be 20 or more (a legal person) or a month 01-12 (a "
+        "sole trader's personnummer)";
+    return std::nullopt;
+  }
+  return OrganisationNumber{digits, sole_trader};
 }
 
 void CheckOptionalText(absl::string_view value, size_t max_chars,

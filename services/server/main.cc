@@ -7,6 +7,8 @@
 // flight finish (up to --shutdown_grace_seconds), the database is closed.
 #include <malloc.h>
 #include <signal.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -150,6 +152,18 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials() {
         GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
+}
+
+// Run() asks main() to exec jobtrackd again with the same arguments.
+constexpr int kRestart = -1;
+// Free space that lets writes resume after the disk was full.
+constexpr uint64_t kRoomToResume = uint64_t{64} << 20;
+
+// Bytes free for an unprivileged writer on the file system of `path`.
+uint64_t FreeBytes(const std::string& path) {
+  struct statvfs fs {};
+  if (statvfs(path.c_str(), &fs) != 0) return 0;
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
 }
 
 // --check: the consistency check, its figures on stdout.
@@ -376,6 +390,34 @@ int Run() {
     }
   });
 
+  // A full disk: RocksDB refuses writes (each answered UNAVAILABLE, nothing
+  // half-written) and keeps serving reads, but a failed WAL write is only
+  // cleared by reopening. So once the data directory has room again,
+  // restart in place (SIGUSR1 to the loop below: a clean shutdown, then
+  // exec of the same command line), and writes resume.
+  std::thread disk_watch([&] {
+    bool reported = false;
+    while (!stopping.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+      const absl::Status failure = (*storage)->WriteFailure();
+      if (failure.ok()) {
+        reported = false;
+        continue;
+      }
+      if (!reported) {
+        LogError("storage refuses writes: ", failure.message(),
+                 "; serving reads only (health NOT_SERVING) until the data "
+                 "directory has room again, then restarting to resume writes");
+        (*server)->SetServing(false);
+        reported = true;
+      }
+      if (FreeBytes(data_dir) >= kRoomToResume) {
+        LogInfo("the data directory has room again: restarting");
+        kill(getpid(), SIGUSR1);
+        return;
+      }
+    }
+  });
+
   // Signals were blocked in main() before any thread started, so only this
   // thread receives them. SIGHUP reloads the principals file.
   sigset_t signals;
@@ -383,6 +425,7 @@ int Run() {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
   int received = 0;
   while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
     if (principals == nullptr) {
@@ -394,14 +437,18 @@ int Run() {
                  s.message());
     }
   }
-  LogInfo("received ", received == SIGTERM ? "SIGTERM" : "SIGINT",
-          ", shutting down");
+  const bool restart = received == SIGUSR1;
+  LogInfo(restart                ? "restarting"
+          : received == SIGTERM ? "received SIGTERM, shutting down"
+                                : "received SIGINT, shutting down");
   (*server)->Shutdown(
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   stopping.Notify();
   purger.join();
+  disk_watch.join();
   server->reset();
   storage->reset();
+  if (restart) return kRestart;
   LogInfo("stopped cleanly");
   return 0;
 }
@@ -415,10 +462,17 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::SetProgramUsageMessage(
       "jobtrack gRPC server.\n  jobtrackd --data_dir=DIR --plaintext "
       "[--listen=127.0.0.1:50051] [--demo_data]");
   absl::ParseCommandLine(argc, argv);
-  return jobtrack::Run();
+  const int code = jobtrack::Run();
+  if (code == jobtrack::kRestart) {
+    execv("/proc/self/exe", argv);
+    jobtrack::LogError("cannot restart: exec failed");
+    return 1;
+  }
+  return code;
 }

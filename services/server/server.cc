@@ -113,6 +113,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   return server;
 }
 
+void Server::SetServing(bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(serving);
+  if (health_server_ != nullptr) {
+    health_server_->GetHealthCheckService()->SetServingStatus(serving);
+  }
+}
+
 std::string Server::RenderMetrics() {
   constexpr absl::Duration kCountTtl = absl::Seconds(30);
   std::string out;

@@ -65,6 +65,9 @@ class Server {
   void Shutdown(absl::Duration grace);
   // Blocks until the server has shut down.
   void Wait();
+  // What gRPC health checking answers (SERVING or NOT_SERVING), on the
+  // main port and the health-only port.
+  void SetServing(bool serving);
 
  private:
   Server() = default;

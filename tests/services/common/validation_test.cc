@@ -35,6 +35,19 @@ TEST(OrganisationNumberTest, RejectsWrongCheckDigitLengthAndCharacters) {
   }
 }
 
+TEST(OrganisationNumberTest, RejectsDigitsThreeAndFourNeitherMonthNorTwentyUp) {
+  std::string error;
+  // Luhn-valid, but 00 and 13-19 are neither a month nor a legal person's.
+  for (const char* bad : {"0000000000", "5500000004", "5513000009",
+                          "5519000003"}) {
+    ASSERT_TRUE(LuhnValid(bad)) << bad;
+    EXPECT_FALSE(ParseOrganisationNumber(bad, &error)) << bad;
+    EXPECT_EQ(error,
+              "digits 3-4 must be 20 or more (a legal person) or a month 01-12 "
+              "(a sole trader's personnummer)");
+  }
+}
+
 TEST(OrganisationNumberTest, MonthInDigitsThreeAndFourMeansSoleTrader) {
   std::string error;
   // 811218-9876 is the Swedish Tax Agency's test personnummer.

@@ -346,6 +346,12 @@ absl::Status Storage::Init() {
   db_options.IncreaseParallelism(2);
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 5;
+  // A torn last record is a write that was never acknowledged (commits wait
+  // for their sync); anything damaged before it is a disk fault, and
+  // recovery must stop there with an error rather than drop the
+  // acknowledged writes that follow (RocksDB's default would).
+  db_options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   statistics_ = rocksdb::CreateDBStatistics();
   statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   db_options.statistics = statistics_;

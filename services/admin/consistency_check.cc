@@ -29,8 +29,7 @@ constexpr size_t kMaxListed = 100;
 
 class Checker {
  public:
-  Checker(Deps deps, storage::Reader& reader)
-      : deps_(deps), reader_(reader) {}
+  Checker(Deps deps, storage::Reader& reader) : deps_(deps), reader_(reader) {}
 
   absl::StatusOr<ConsistencyReport> Run() {
     if (absl::Status s = CheckTables(); !s.ok()) return s;
@@ -97,8 +96,8 @@ class Checker {
           Replay(stored.name(), *std::move(events));
       if (!replayed.ok()) {
         report_.problems.push_back(absl::StrCat(
-            stored.name(), ": its events do not replay: ",
-            replayed.status().message()));
+            stored.name(),
+            ": its events do not replay: ", replayed.status().message()));
         continue;
       }
       *replayed->mutable_create_time() = stored.create_time();
@@ -108,10 +107,11 @@ class Checker {
       google::protobuf::util::MessageDifferencer differencer;
       differencer.ReportDifferencesToString(&difference);
       if (!differencer.Compare(*replayed, stored)) {
-        report_.problems.push_back(absl::StrCat(
-            stored.name(), ": the stored state differs from the replay of its "
-                           "events: ",
-            difference));
+        report_.problems.push_back(
+            absl::StrCat(stored.name(),
+                         ": the stored state differs from the replay of its "
+                         "events: ",
+                         difference));
       }
       if (SeatOf(stored).has_value() && !stored.intake().empty()) {
         seated_[stored.intake()].push_back(std::move(stored));
@@ -137,8 +137,7 @@ class Checker {
         absl::StatusOr<std::vector<SeatInterval>> others =
             HeldSeats(reader_, *intake, holder.name());
         if (!others.ok()) return others.status();
-        const SeatPeak peak =
-            PeakFrom(*intake, *others, SeatOf(holder)->start);
+        const SeatPeak peak = PeakFrom(*intake, *others, SeatOf(holder)->start);
         if (peak.taken + 1 > intake->seats()) {
           report_.problems.push_back(absl::StrCat(
               intake_name, " holds ", peak.taken + 1, " participants (with ",
@@ -165,9 +164,9 @@ class Checker {
         report_.problems.push_back(
             absl::StrCat("event ", sequence, " names no resource"));
       } else {
-        absl::StatusOr<std::optional<std::string>> indexed = reader_.Get(
-            storage::Column::kIndex,
-            storage::AggregateEventKey(event.resource(), sequence));
+        absl::StatusOr<std::optional<std::string>> indexed =
+            reader_.Get(storage::Column::kIndex,
+                        storage::AggregateEventKey(event.resource(), sequence));
         if (!indexed.ok()) {
           inner_ = indexed.status();
           return false;
@@ -191,15 +190,15 @@ class Checker {
           ++indexed;
           if (!logged.contains(sequence)) {
             report_.problems.push_back(absl::StrCat(
-                "index entry ", absl::CHexEscape(key),
-                " points at event ", sequence, ", which is not in the log"));
+                "index entry ", absl::CHexEscape(key), " points at event ",
+                sequence, ", which is not in the log"));
           }
           return true;
         });
     if (!s.ok()) return s;
     if (indexed < logged.size()) {
-      report_.problems.push_back(absl::StrCat(
-          logged.size() - indexed, " events have no index entry"));
+      report_.problems.push_back(
+          absl::StrCat(logged.size() - indexed, " events have no index entry"));
     }
     return absl::OkStatus();
   }

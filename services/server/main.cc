@@ -10,6 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -156,14 +157,14 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials() {
 
 // Run() asks main() to exec jobtrackd again with the same arguments.
 constexpr int kRestart = -1;
-// Free space that lets writes resume after the disk was full.
-constexpr uint64_t kRoomToResume = uint64_t{64} << 20;
-
-// Bytes free for an unprivileged writer on the file system of `path`.
-uint64_t FreeBytes(const std::string& path) {
+// Whether the file system of `path` has room for writes to resume after it
+// was full: 64 MiB free, or an eighth of a smaller file system.
+bool HasRoomToResume(const std::string& path) {
   struct statvfs fs {};
-  if (statvfs(path.c_str(), &fs) != 0) return 0;
-  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (statvfs(path.c_str(), &fs) != 0) return false;
+  const uint64_t free = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  const uint64_t size = static_cast<uint64_t>(fs.f_blocks) * fs.f_frsize;
+  return free >= std::min(uint64_t{64} << 20, size / 8);
 }
 
 // --check: the consistency check of `data_dir`, its figures on stdout. Opens
@@ -423,7 +424,7 @@ int Run() {
         (*server)->SetServing(false);
         reported = true;
       }
-      if (FreeBytes(data_dir) >= kRoomToResume) {
+      if (HasRoomToResume(data_dir)) {
         LogInfo("the data directory has room again: restarting");
         kill(getpid(), SIGUSR1);
         return;

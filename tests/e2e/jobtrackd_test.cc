@@ -630,36 +630,13 @@ TEST(JobtrackdTest, HealthPortAnswersProbesAndNothingElse) {
       {"--plaintext", absl::StrCat("--health_listen=127.0.0.1:", health_port)});
   ASSERT_GT(daemon.WaitForPort(), 0) << daemon.Log();
   auto channel = Connect(health_port);
-  grpc::GenericStub stub(channel);
   auto call = [&](const std::string& method, std::string* response) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(30));
-    grpc::Slice empty("", 0);  // An empty request message.
-    grpc::ByteBuffer in(&empty, 1);
-    grpc::ByteBuffer out;
-    grpc::Status status;
-    absl::Notification done;
-    stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out,
-                   [&](grpc::Status s) {
-                     status = std::move(s);
-                     done.Notify();
-                   });
-    done.WaitForNotification();
-    std::vector<grpc::Slice> slices;
-    if (status.ok() && out.Dump(&slices).ok()) {
-      for (const auto& slice : slices) {
-        response->append(reinterpret_cast<const char*>(slice.begin()),
-                         slice.size());
-      }
-    }
-    return status.error_code();
+    return e2e::CallWithEmptyRequest(channel, method, response);
   };
   std::string health;
   ASSERT_EQ(call("/grpc.health.v1.Health/Check", &health),
             grpc::StatusCode::OK);
-  // HealthCheckResponse{status: SERVING}: field 1, varint 1.
-  EXPECT_EQ(health, std::string("\x08\x01", 2));
+  EXPECT_EQ(health, e2e::kHealthServing);
   std::string ignored;
   EXPECT_EQ(call("/jobtrack.v1.TrackService/ListTracks", &ignored),
             grpc::StatusCode::UNIMPLEMENTED);

@@ -30,10 +30,10 @@
 namespace {
 
 constexpr const char* kServices[] = {
-    "AdminService",       "AgreementService",   "AuditService",
-    "EmployerService",    "FollowUpService",    "MatchingService",
-    "ModuleService",      "ParticipantService", "ParticipationService",
-    "SupplierService",    "TrackService",
+    "AdminService",    "AgreementService",   "AuditService",
+    "EmployerService", "FollowUpService",    "MatchingService",
+    "ModuleService",   "ParticipantService", "ParticipationService",
+    "SupplierService", "TrackService",
 };
 
 struct Target {
@@ -73,11 +73,11 @@ struct Target {
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
     std::promise<void> done;
-    stub->UnaryCall(&context,
-                    absl::StrCat("/", method->service()->full_name(), "/",
-                                 method->name()),
-                    grpc::StubOptions(), &in, &out,
-                    [&](grpc::Status) { done.set_value(); });
+    stub->UnaryCall(
+        &context,
+        absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+        grpc::StubOptions(), &in, &out,
+        [&](grpc::Status) { done.set_value(); });
     done.get_future().get();
   }
 };
@@ -128,7 +128,8 @@ const std::pair<const char*, const char*> kSeeds[] = {
     {"ParticipationService.CorrectParticipationEvent",
      R"(name: "participations/x" event_sequence: 3
         replacement { completed { } })"},
-    {"MatchingService.ProposeTracks", R"(participant: "participants/p1" limit: 5)"},
+    {"MatchingService.ProposeTracks",
+     R"(participant: "participants/p1" limit: 5)"},
     {"FollowUpService.GetReport",
      R"(as_of { year: 2026 month: 10 day: 31 }
         scope { municipality_codes: "0180" })"},

@@ -30,12 +30,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/cpp/jobtrack_client.h"
 #include "jobtrack/v1/change_service.grpc.pb.h"
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "jobtrack/v1/participant.grpc.pb.h"
 #include "jobtrack/v1/participation_service.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
-#include "clients/cpp/jobtrack_client.h"
 #include "services/common/clock.h"
 #include "tests/e2e/daemon.h"
 #include "tests/support/test_env.h"
@@ -99,7 +99,7 @@ struct Ledger {
 
 struct Fixture {
   std::string track;
-  std::string small_intake;  // 3 seats: enrolments get refused.
+  std::string small_intake;              // 3 seats: enrolments get refused.
   std::vector<std::string> big_intakes;  // 1 000 seats each.
 };
 
@@ -109,21 +109,21 @@ Write MakeWrite(std::string what, std::string participation,
                     grpc::ClientContext*, const Request&, v1::Participation*),
                 Request request) {
   client::EnsureRequestId(request);
-  return Write{std::move(what), std::move(participation),
-               [method, request](grpc::Channel& channel,
-                                 v1::Participation* out) {
-                 v1::ParticipationService::Stub stub(
-                     std::shared_ptr<grpc::Channel>(&channel,
-                                                    [](grpc::Channel*) {}));
-                 return (stub.*method)(Context().get(), request, out);
-               }};
+  return Write{
+      std::move(what), std::move(participation),
+      [method, request](grpc::Channel& channel, v1::Participation* out) {
+        v1::ParticipationService::Stub stub(
+            std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+        return (stub.*method)(Context().get(), request, out);
+      }};
 }
 
 class CrashTest : public ::testing::Test {
  protected:
   void SetUp() override {
     seed_ = static_cast<uint64_t>(EnvInt("JOBTRACK_CRASH_SEED", 0));
-    if (seed_ == 0) seed_ = absl::Uniform<uint32_t>(absl::BitGen(), 1, 1u << 30);
+    if (seed_ == 0)
+      seed_ = absl::Uniform<uint32_t>(absl::BitGen(), 1, 1u << 30);
     std::cout << "crash test seed " << seed_
               << " (JOBTRACK_CRASH_SEED repeats it)\n";
   }
@@ -246,9 +246,9 @@ class CrashTest : public ::testing::Test {
       e.set_intake(f.small_intake);
       *e.mutable_start_date() = Today();
       *e.mutable_effective_date() = Today();
-      std::optional<bool> enrolled = run(MakeWrite(
-          "enrol (small intake)", name,
-          &v1::ParticipationService::Stub::EnrollParticipation, e));
+      std::optional<bool> enrolled = run(
+          MakeWrite("enrol (small intake)", name,
+                    &v1::ParticipationService::Stub::EnrollParticipation, e));
       if (!enrolled) return;
       if (!*enrolled) {
         e.set_intake(f.big_intakes[static_cast<size_t>(slot + round) %
@@ -376,8 +376,9 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillUnderConcurrentWrites) {
     std::atomic<bool> stop{false};
     std::vector<std::thread> threads;
     for (int w = 0; w < kWorkers; ++w) {
-      threads.emplace_back(
-          [&, w] { Worker(w, fixture, ledgers[static_cast<size_t>(w)], stop); });
+      threads.emplace_back([&, w] {
+        Worker(w, fixture, ledgers[static_cast<size_t>(w)], stop);
+      });
     }
     std::thread watcher([&] { Watch(stop); });
     // Kill at a random moment of the writes.
@@ -390,8 +391,7 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillUnderConcurrentWrites) {
 
     int exit_code = -1;
     const std::string check = CheckOffline(&exit_code);
-    ASSERT_EQ(exit_code, 0) << "cycle " << cycle_ << ", seed " << seed_
-                            << ":\n"
+    ASSERT_EQ(exit_code, 0) << "cycle " << cycle_ << ", seed " << seed_ << ":\n"
                             << check;
 
     daemon = Start();
@@ -405,8 +405,8 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillUnderConcurrentWrites) {
         if (s.ok()) {
           ledger.last[response.name()] = response;
         } else {
-          EXPECT_FALSE(InDoubt(s)) << ledger.in_doubt->what << ": "
-                                   << s.error_message();
+          EXPECT_FALSE(InDoubt(s))
+              << ledger.in_doubt->what << ": " << s.error_message();
         }
       }
       // Every acknowledged write is there, answered as the first time.
@@ -429,13 +429,12 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillUnderConcurrentWrites) {
         v1::GetParticipationRequest get;
         get.set_name(name);
         v1::Participation now;
-        ASSERT_TRUE(participations->GetParticipation(Context().get(), get, &now)
-                        .ok())
+        ASSERT_TRUE(
+            participations->GetParticipation(Context().get(), get, &now).ok())
             << name;
         EXPECT_EQ(now.etag(), expected.etag())
             << name << " is " << v1::Participation::State_Name(now.state())
-            << ", expected "
-            << v1::Participation::State_Name(expected.state());
+            << ", expected " << v1::Participation::State_Name(expected.state());
       }
     }
   }
@@ -462,10 +461,10 @@ TEST_F(CrashTest, AcknowledgedWritesSurviveSigkillUnderConcurrentWrites) {
   }
   EXPECT_EQ(missing, 0) << "events seen on the change stream and then lost";
   std::cout << "crash test: " << cycles << " kills, " << acknowledged
-            << " acknowledged writes (all present, " << resent
-            << " re-sent), " << refused << " refused (none present), "
-            << in_doubt << " in doubt at a kill (each landed once), "
-            << seen_.size() << " of " << events
+            << " acknowledged writes (all present, " << resent << " re-sent), "
+            << refused << " refused (none present), " << in_doubt
+            << " in doubt at a kill (each landed once), " << seen_.size()
+            << " of " << events
             << " events followed on the change stream; losses " << missing
             << "\n";
 }

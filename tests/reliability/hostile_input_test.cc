@@ -45,8 +45,7 @@ std::string WithCheckDigit(const std::string& nine) {
 
 // A valid personnummer (12 digits) for a day and a serial.
 std::string Personnummer(const std::string& yyyymmdd, const std::string& nnn) {
-  return yyyymmdd.substr(0, 2) +
-         WithCheckDigit(yyyymmdd.substr(2) + nnn);
+  return yyyymmdd.substr(0, 2) + WithCheckDigit(yyyymmdd.substr(2) + nnn);
 }
 
 // The requests every case starts from, valid as they stand (a test below
@@ -92,7 +91,8 @@ const std::map<std::string, std::string>& Bases() {
                         municipality_code: "0180"
                         education_level: UPPER_SECONDARY
                         swedish_level: SWEDISH_B1 })"},
-      {"ParticipantService.LookupParticipant", R"(personnummer: "{pnr_taken}")"},
+      {"ParticipantService.LookupParticipant",
+       R"(personnummer: "{pnr_taken}")"},
       {"ParticipationService.ProposeParticipation",
        R"(participant: "{participant}" track: "{track}"
           effective_date { year: 2026 month: 11 day: 2 })"},
@@ -106,7 +106,8 @@ const std::map<std::string, std::string>& Bases() {
       {"ParticipationService.ListParticipations", R"(page_size: 10)"},
       {"MatchingService.ProposeTracks",
        R"(participant: "{participant}" limit: 5)"},
-      {"FollowUpService.GetReport", R"(as_of { year: 2026 month: 10 day: 31 })"},
+      {"FollowUpService.GetReport",
+       R"(as_of { year: 2026 month: 10 day: 31 })"},
   };
   return *bases;
 }
@@ -123,10 +124,10 @@ constexpr absl::string_view kAuditIndex("auditEvents\0", 12);
 std::string Long(int n) { return std::string(static_cast<size_t>(n), 'x'); }
 
 // Mutations whose text is built: long strings, many repeated values.
-std::string Repeat(const std::string& field, const std::string& value,
-                   int n) {
+std::string Repeat(const std::string& field, const std::string& value, int n) {
   std::string out;
-  for (int i = 0; i < n; ++i) absl::StrAppend(&out, field, ": \"", value, "\" ");
+  for (int i = 0; i < n; ++i)
+    absl::StrAppend(&out, field, ": \"", value, "\" ");
   return out;
 }
 
@@ -139,8 +140,8 @@ std::vector<Case> Cases() {
   const Code kUnparsable = Code::UNIMPLEMENTED;
   auto add = [&](std::string method, std::string mutation, Code code,
                  std::string field) {
-    c.push_back({std::move(method), std::move(mutation), code,
-                 std::move(field)});
+    c.push_back(
+        {std::move(method), std::move(mutation), code, std::move(field)});
   };
   // ---- Text fields: empty where required, oversize, invalid UTF-8,
   // control characters.
@@ -170,13 +171,13 @@ std::vector<Case> Cases() {
     add(t.method, set(Long(5000)), kBad, path);
     add(t.method, set("a\\000b"), kBad, path);
     add(t.method, set("line\\nbreak\\x01"), kBad, path);
-    add(t.method, set("\\303\\050"), kUnparsable, "");      // Invalid UTF-8.
-    add(t.method, set("\\355\\240\\200"), kUnparsable, ""); // A surrogate.
+    add(t.method, set("\\303\\050"), kUnparsable, "");       // Invalid UTF-8.
+    add(t.method, set("\\355\\240\\200"), kUnparsable, "");  // A surrogate.
     add(t.method, set("\\377"), kUnparsable, "");
   }
   // ---- Codes: municipalities, SNI, SSYK, organisation numbers.
-  for (const std::string& kommun :
-       Strings{"", "0000", "018", "01800", "abcd", "9999", "0180 ", "２１８０"}) {
+  for (const std::string& kommun : Strings{"", "0000", "018", "01800", "abcd",
+                                           "9999", "0180 ", "２１８０"}) {
     add("EmployerService.CreateEmployer",
         absl::StrCat("employer { municipality_code: \"", kommun, "\" }"), kBad,
         "employer.municipality_code");
@@ -189,8 +190,8 @@ std::vector<Case> Cases() {
         absl::StrCat("track { municipality_codes: \"", kommun, "\" }"), kBad,
         "track.municipality_codes");
     add("SupplierService.CreateSupplier",
-        absl::StrCat("supplier { municipality_codes: \"", kommun, "\" }"),
-        kBad, "supplier.municipality_codes");
+        absl::StrCat("supplier { municipality_codes: \"", kommun, "\" }"), kBad,
+        "supplier.municipality_codes");
     add("AgreementService.CreateAgreement",
         absl::StrCat("agreement { municipality_codes: \"", kommun, "\" }"),
         kBad, "agreement.municipality_codes");
@@ -210,7 +211,8 @@ std::vector<Case> Cases() {
         absl::StrCat("track { sni_code: \"", sni, "\" }"), kBad,
         "track.sni_code");
   }
-  for (const std::string& ssyk : Strings{"0000", "43222", "abcd", "9999", "4.32"}) {
+  for (const std::string& ssyk :
+       Strings{"0000", "43222", "abcd", "9999", "4.32"}) {
     add("TrackService.CreateTrack",
         absl::StrCat("track { ssyk_code: \"", ssyk, "\" }"), kBad,
         "track.ssyk_code");
@@ -222,14 +224,14 @@ std::vector<Case> Cases() {
         "participant.ssyk_interests");
   }
   for (const std::string& orgnr :
-       Strings{"", "123", "5566778898", "556677-889", "55667788990", "abcdefghij",
-        "556677+8899", "0000000000", "16556677-8899"}) {
+       Strings{"", "123", "5566778898", "556677-889", "55667788990",
+               "abcdefghij", "556677+8899", "0000000000", "16556677-8899"}) {
     add("EmployerService.CreateEmployer",
-        absl::StrCat("employer { organisation_number: \"", orgnr, "\" }"),
-        kBad, "employer.organisation_number");
+        absl::StrCat("employer { organisation_number: \"", orgnr, "\" }"), kBad,
+        "employer.organisation_number");
     add("SupplierService.CreateSupplier",
-        absl::StrCat("supplier { organisation_number: \"", orgnr, "\" }"),
-        kBad, "supplier.organisation_number");
+        absl::StrCat("supplier { organisation_number: \"", orgnr, "\" }"), kBad,
+        "supplier.organisation_number");
   }
   // ---- Personnummer edge cases.
   for (const std::string& pnr : Strings{
@@ -248,7 +250,8 @@ std::vector<Case> Cases() {
         absl::StrCat("participant { personnummer: \"", pnr, "\" }"), kBad,
         "participant.personnummer");
   }
-  for (const std::string& pnr : Strings{"19900101123", "1990-01-01-1239", "x"}) {
+  for (const std::string& pnr :
+       Strings{"19900101123", "1990-01-01-1239", "x"}) {
     add("ParticipantService.LookupParticipant",
         absl::StrCat("personnummer: \"", pnr, "\""), kBad, "personnummer");
   }
@@ -307,9 +310,9 @@ std::vector<Case> Cases() {
   // ---- Dates: impossible, out of order, in the future.
   for (const std::string& date :
        Strings{"year: 2026 month: 2 day: 30", "year: 2026 month: 13 day: 1",
-        "year: 2026 month: 0 day: 1", "year: 0 month: 1 day: 1",
-        "year: 10000 month: 1 day: 1", "year: 2026 month: 1 day: -1",
-        "year: 2099 month: 1 day: 1"}) {
+               "year: 2026 month: 0 day: 1", "year: 0 month: 1 day: 1",
+               "year: 10000 month: 1 day: 1", "year: 2026 month: 1 day: -1",
+               "year: 2099 month: 1 day: 1"}) {
     add("ParticipationService.ProposeParticipation",
         "effective_date { " + date + " }", kBad, "effective_date");
     add("TrackService.CreateTrack", "effective_date { " + date + " }", kBad,
@@ -337,8 +340,8 @@ std::vector<Case> Cases() {
       "track.chain.stages[1].steps[0].module");
   // ---- Employers: the wrong kind of resource, a missing one.
   for (const std::string& employer :
-       Strings{"{participant}", "{track}", "suppliers/x", "employers/", "employers",
-        "employers/a/b", "employers/../x"}) {
+       Strings{"{participant}", "{track}", "suppliers/x", "employers/",
+               "employers", "employers/a/b", "employers/../x"}) {
     add("TrackService.CreateTrack",
         absl::StrCat("track { employers: \"", employer, "\" }"), kBad,
         "track.employers");
@@ -347,8 +350,8 @@ std::vector<Case> Cases() {
       kBad, "track.employers");
   // ---- Resource names.
   for (const std::string& name :
-       Strings{"", "tracks", "tracks/", "employers/x", "tracks/a/b", "tracks/a\\000b",
-        "tracks/" + Long(1000), "tracks/ä"}) {
+       Strings{"", "tracks", "tracks/", "employers/x", "tracks/a/b",
+               "tracks/a\\000b", "tracks/" + Long(1000), "tracks/ä"}) {
     add("TrackService.GetTrack", absl::StrCat("name: \"", name, "\""),
         name == "" || name == "tracks" || name == "tracks/" ||
                 name == "employers/x" || name == "tracks/a/b" ||
@@ -360,8 +363,8 @@ std::vector<Case> Cases() {
     add("ParticipationService.SelectParticipation",
         absl::StrCat("name: \"", name, "\""), kBad, "name");
   }
-  add("ParticipationService.ProposeParticipation",
-      "participant: \"{track}\"", kBad, "participant");
+  add("ParticipationService.ProposeParticipation", "participant: \"{track}\"",
+      kBad, "participant");
   add("ParticipationService.ProposeParticipation", "track: \"{participant}\"",
       kBad, "track");
   // ---- Field masks, page tokens, filters, request ids.
@@ -371,21 +374,21 @@ std::vector<Case> Cases() {
         absl::StrCat("update_mask { paths: \"", path, "\" }"), kBad,
         "update_mask");
   }
-  for (const std::string& token : Strings{"garbage", "\\377\\376", Long(5000)}) {
-    add("TrackService.ListTracks",
-        absl::StrCat("page_token: \"", token, "\""),
+  for (const std::string& token :
+       Strings{"garbage", "\\377\\376", Long(5000)}) {
+    add("TrackService.ListTracks", absl::StrCat("page_token: \"", token, "\""),
         token == "\\377\\376" ? kUnparsable : kBad,
         token == "\\377\\376" ? "" : "page_token");
   }
-  for (const std::string& filter :
-       Strings{"nosuch = 1", "municipality = ", "municipality = 0180 OR kind = x",
-        "(((", Long(10000)}) {
+  for (const std::string& filter : Strings{
+           "nosuch = 1", "municipality = ", "municipality = 0180 OR kind = x",
+           "(((", Long(10000)}) {
     add("TrackService.ListTracks", absl::StrCat("filter: \"", filter, "\""),
         kBad, "filter");
   }
   for (const std::string& id : Strings{"not-a-uuid", "{", Long(200)}) {
-    add("ModuleService.CreateModule",
-        absl::StrCat("request_id: \"", id, "\""), kBad, "request_id");
+    add("ModuleService.CreateModule", absl::StrCat("request_id: \"", id, "\""),
+        kBad, "request_id");
     add("ParticipationService.ProposeParticipation",
         absl::StrCat("request_id: \"", id, "\""), kBad, "request_id");
   }
@@ -406,30 +409,31 @@ std::vector<Case> Cases() {
 class HostileInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(testing::StartInProcessServer(env_.deps(), &server_, &channel_)
-                    .ok());
+    ASSERT_TRUE(
+        testing::StartInProcessServer(env_.deps(), &server_, &channel_).ok());
     generic_ = std::make_unique<grpc::GenericStub>(channel_);
     placeholders_["{orgnr}"] = WithCheckDigit("556677889");
     placeholders_["{orgnr2}"] = WithCheckDigit("556677123");
     placeholders_["{pnr}"] = Personnummer("19900101", "123");
     placeholders_["{pnr_taken}"] = Personnummer("19850505", "234");
     // The resources the bases name.
-    placeholders_["{module}"] = Create("ModuleService.CreateModule", "",
-                                       "jobtrack.v1.Module");
-    placeholders_["{employer}"] = Create("EmployerService.CreateEmployer",
-                                         "employer { organisation_number: "
-                                         "\"" + WithCheckDigit("556600001") +
-                                             "\" }",
-                                         "jobtrack.v1.Employer");
+    placeholders_["{module}"] =
+        Create("ModuleService.CreateModule", "", "jobtrack.v1.Module");
+    placeholders_["{employer}"] =
+        Create("EmployerService.CreateEmployer",
+               "employer { organisation_number: "
+               "\"" +
+                   WithCheckDigit("556600001") + "\" }",
+               "jobtrack.v1.Employer");
     placeholders_["{track}"] =
         Create("TrackService.CreateTrack", "", "jobtrack.v1.Track",
                &placeholders_["{track_etag}"]);
-    placeholders_["{intake}"] = Create("TrackService.CreateIntake", "",
-                                       "jobtrack.v1.Intake");
+    placeholders_["{intake}"] =
+        Create("TrackService.CreateIntake", "", "jobtrack.v1.Intake");
     placeholders_["{participant}"] = Create(
         "ParticipantService.CreateParticipant",
-        "participant { birth_year: 1985 personnummer: \"" + placeholders_["{pnr_taken}"] +
-            "\" external_reference: \"ext-0\" }",
+        "participant { birth_year: 1985 personnummer: \"" +
+            placeholders_["{pnr_taken}"] + "\" external_reference: \"ext-0\" }",
         "jobtrack.v1.Participant");
     placeholders_["{participation}"] =
         Create("ParticipationService.ProposeParticipation", "",
@@ -527,8 +531,8 @@ class HostileInputTest : public ::testing::Test {
                                if (absl::StartsWith(k, kAuditIndex)) {
                                  return true;
                                }
-                               absl::StrAppend(&all, k.size(), ":", k,
-                                               v.size(), ":", v);
+                               absl::StrAppend(&all, k.size(), ":", k, v.size(),
+                                               ":", v);
                                return true;
                              })
                       .ok());

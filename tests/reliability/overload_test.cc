@@ -60,9 +60,8 @@ double SustainedWrites(const std::shared_ptr<grpc::Channel>& channel,
 
 TEST(OverloadTest, TenTimesTheSustainableLoadIsRefusedNotFatalAndRecovers) {
   jobtrack::testing::TempDir dir;
-  Daemon daemon(dir.path(),
-                {"--plaintext", "--max_concurrent_calls=16",
-                 "--write_threads=4", "--grpc_memory_mb=64"});
+  Daemon daemon(dir.path(), {"--plaintext", "--max_concurrent_calls=16",
+                             "--write_threads=4", "--grpc_memory_mb=64"});
   const int port = daemon.WaitForPort();
   ASSERT_GT(port, 0) << daemon.Log();
   auto channel = e2e::Connect(port);
@@ -79,9 +78,9 @@ TEST(OverloadTest, TenTimesTheSustainableLoadIsRefusedNotFatalAndRecovers) {
   for (int c = 0; c < 4; ++c) {
     grpc::ChannelArguments args;
     args.SetInt("jobtrack.connection", c);  // A connection of its own.
-    stubs.push_back(v1::ModuleService::NewStub(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials(),
-        args)));
+    stubs.push_back(v1::ModuleService::NewStub(
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                  grpc::InsecureChannelCredentials(), args)));
   }
   std::mutex mu;
   std::map<grpc::StatusCode, int> codes;
@@ -90,8 +89,8 @@ TEST(OverloadTest, TenTimesTheSustainableLoadIsRefusedNotFatalAndRecovers) {
   const absl::Time start = absl::Now();
   int sent = 0;
   while (absl::Now() - start < load) {
-    const int due = static_cast<int>(
-        absl::ToDoubleSeconds(absl::Now() - start) * rate);
+    const int due =
+        static_cast<int>(absl::ToDoubleSeconds(absl::Now() - start) * rate);
     for (; sent < due; ++sent) {
       struct Call {
         grpc::ClientContext context;

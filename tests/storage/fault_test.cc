@@ -87,7 +87,8 @@ void ExpectEventLogWithoutGaps(Storage& storage, uint64_t n) {
   EXPECT_EQ(expected, n + 1);
 }
 
-TEST(StorageFaultTest, AcknowledgedConcurrentCommitsSurviveACrashThatDropsUnsyncedData) {
+TEST(StorageFaultTest,
+     AcknowledgedConcurrentCommitsSurviveACrashThatDropsUnsyncedData) {
   TempDir dir;
   auto fs = std::make_shared<FaultFileSystem>();
   auto storage = OpenOrDie(OptionsOn(dir, fs));
@@ -196,6 +197,34 @@ TEST(StorageFaultTest, CorruptCurrentFileAtStartUpIsAClearErrorNotACrash) {
   EXPECT_THAT(storage.status().message(), HasSubstr("CURRENT"));
 }
 
+TEST(StorageFaultTest, ADamagedLogBeforeItsLastRecordIsAnErrorNotSilentLoss) {
+  TempDir dir;
+  Options options;
+  options.path = dir.path() + "/db";
+  {
+    auto storage = OpenOrDie(options);
+    for (int i = 0; i < 200; ++i) {
+      ASSERT_TRUE(WriteRecordWithEvent(*storage, absl::StrCat("k", i)).ok());
+    }
+  }
+  int damaged = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(options.path)) {
+    if (entry.path().extension() != ".log" || entry.file_size() < 4096) {
+      continue;
+    }
+    std::fstream file(entry.path(),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(entry.file_size() / 2));
+    file << std::string(64, '\xAB');
+    ++damaged;
+  }
+  ASSERT_EQ(damaged, 1);
+  auto storage = Storage::Open(options);
+  ASSERT_FALSE(storage.ok()) << "opened, dropping the writes after the damage";
+  EXPECT_EQ(storage.status().code(), absl::StatusCode::kDataLoss)
+      << storage.status();
+}
+
 TEST(StorageFaultTest, CorruptTableFileGivesDataLossOnRead) {
   TempDir dir;
   Options options;
@@ -211,8 +240,8 @@ TEST(StorageFaultTest, CorruptTableFileGivesDataLossOnRead) {
   int corrupted = 0;
   for (const auto& entry : std::filesystem::directory_iterator(options.path)) {
     if (entry.path().extension() != ".sst") continue;
-    std::fstream file(entry.path(), std::ios::in | std::ios::out |
-                                        std::ios::binary);
+    std::fstream file(entry.path(),
+                      std::ios::in | std::ios::out | std::ios::binary);
     file.seekp(static_cast<std::streamoff>(entry.file_size() / 4));
     file << std::string(64, '\xAB');
     ++corrupted;

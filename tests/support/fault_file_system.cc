@@ -207,8 +207,7 @@ rocksdb::IOStatus FaultFileSystem::ReopenWritableFile(
     }
   }
   return Wrap(name, error ? 0 : size,
-              target()->ReopenWritableFile(name, options, result, dbg),
-              result);
+              target()->ReopenWritableFile(name, options, result, dbg), result);
 }
 
 rocksdb::IOStatus FaultFileSystem::ReuseWritableFile(

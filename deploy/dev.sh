@@ -4,11 +4,13 @@
 #   deploy/dev.sh run    install what is missing, build, start jobtrackd on
 #                        ./var/data with demo data (plaintext, 127.0.0.1:50051)
 #   deploy/dev.sh test   install what is missing, build, run every test, then
-#                        build again with ASan+UBSan and run every test again
+#                        build again with clang, ASan+UBSan and the libFuzzer
+#                        targets, and run every test again (with a bounded
+#                        fuzzing run of each target)
 #   deploy/dev.sh build  install what is missing and build only
-#   deploy/dev.sh long   install, build, run the long tier (ctest -L long:
-#                        100 crash cycles, long fuzzing); figures in
-#                        BENCHMARKS.md
+#   deploy/dev.sh long   install, build both, run the long tier (ctest -L
+#                        long: 100 crash cycles, 30 min of fuzzing per
+#                        target); figures in BENCHMARKS.md
 #
 # Installing needs root (or sudo). Builds go to ./build and ./build-asan.
 set -euo pipefail
@@ -24,6 +26,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
   golang-github-gogo-googleapis-dev
   python3-grpcio python3-protobuf nodejs chromium
   postgresql-15
@@ -60,6 +63,12 @@ build() {  # build DIR [cmake args...]
   cmake --build "$dir" -j "$JOBS"
 }
 
+# The sanitizer build: clang (libFuzzer needs it) with ASan + UBSan.
+build_sanitized() {
+  build "$ROOT/build-asan" -DJOBTRACK_SANITIZE=ON -DJOBTRACK_FUZZ=ON \
+    -DCMAKE_CXX_COMPILER=clang++-14
+}
+
 run_tests() {  # run_tests DIR: the fast tier (everything not labelled long)
   ctest --test-dir "$1" --output-on-failure -j "$JOBS" --timeout 600 -LE long
 }
@@ -85,8 +94,8 @@ case "$cmd" in
     echo "== build and test"
     build "$ROOT/build"
     run_tests "$ROOT/build"
-    echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer"
-    build "$ROOT/build-asan" -DJOBTRACK_SANITIZE=ON
+    echo "== build (clang) and test under AddressSanitizer + UndefinedBehaviorSanitizer, fuzzing included"
+    build_sanitized
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       run_tests "$ROOT/build-asan"
@@ -94,7 +103,12 @@ case "$cmd" in
   long)
     install_packages
     build "$ROOT/build"
+    build_sanitized
     ctest --test-dir "$ROOT/build" --output-on-failure -L long --timeout 7200
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest --test-dir "$ROOT/build-asan" --output-on-failure -L long -j "$JOBS" \
+        --timeout 7200
     ;;
   *)
     sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'

@@ -210,13 +210,7 @@ TEST(CorruptDataTest, ACorruptCurrentFileStopsStartUpWithAClearError) {
 
 TEST(CorruptDataTest, ACorruptTableFileStopsStartUpWithAClearError) {
   auto [status, log] = StartOnCorruptData([](const std::string& data) {
-    for (const auto& entry : std::filesystem::directory_iterator(data)) {
-      if (entry.path().extension() != ".sst") continue;
-      std::fstream file(entry.path(),
-                        std::ios::in | std::ios::out | std::ios::binary);
-      file.seekp(static_cast<std::streamoff>(entry.file_size() / 3));
-      file << std::string(256, '\xAB');
-    }
+    EXPECT_GT(jobtrack::testing::DamageFiles(data, ".sst", 0.33), 0);
   });
   ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal:\n" << log;
   EXPECT_EQ(WEXITSTATUS(status), 1) << log;

@@ -197,28 +197,24 @@ TEST(StorageFaultTest, CorruptCurrentFileAtStartUpIsAClearErrorNotACrash) {
   EXPECT_THAT(storage.status().message(), HasSubstr("CURRENT"));
 }
 
+// 200 commits into a fresh database at `options.path`, flushed into table
+// files if `flush`.
+void WriteTwoHundred(const Options& options, bool flush) {
+  auto storage = OpenOrDie(options);
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(WriteRecordWithEvent(*storage, absl::StrCat("k", i)).ok());
+  }
+  if (flush) {
+    ASSERT_TRUE(storage->Flush().ok());
+  }
+}
+
 TEST(StorageFaultTest, ADamagedLogBeforeItsLastRecordIsAnErrorNotSilentLoss) {
   TempDir dir;
   Options options;
   options.path = dir.path() + "/db";
-  {
-    auto storage = OpenOrDie(options);
-    for (int i = 0; i < 200; ++i) {
-      ASSERT_TRUE(WriteRecordWithEvent(*storage, absl::StrCat("k", i)).ok());
-    }
-  }
-  int damaged = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(options.path)) {
-    if (entry.path().extension() != ".log" || entry.file_size() < 4096) {
-      continue;
-    }
-    std::fstream file(entry.path(),
-                      std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(entry.file_size() / 2));
-    file << std::string(64, '\xAB');
-    ++damaged;
-  }
-  ASSERT_EQ(damaged, 1);
+  WriteTwoHundred(options, /*flush=*/false);
+  ASSERT_EQ(jobtrack::testing::DamageFiles(options.path, ".log", 0.5, 4096), 1);
   auto storage = Storage::Open(options);
   ASSERT_FALSE(storage.ok()) << "opened, dropping the writes after the damage";
   EXPECT_EQ(storage.status().code(), absl::StatusCode::kDataLoss)
@@ -229,24 +225,8 @@ TEST(StorageFaultTest, CorruptTableFileGivesDataLossOnRead) {
   TempDir dir;
   Options options;
   options.path = dir.path() + "/db";
-  {
-    auto storage = OpenOrDie(options);
-    for (int i = 0; i < 200; ++i) {
-      ASSERT_TRUE(WriteRecordWithEvent(*storage, absl::StrCat("k", i)).ok());
-    }
-    ASSERT_TRUE(storage->Flush().ok());
-  }
-  // Overwrite the middle of every table file of the records.
-  int corrupted = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(options.path)) {
-    if (entry.path().extension() != ".sst") continue;
-    std::fstream file(entry.path(),
-                      std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(entry.file_size() / 4));
-    file << std::string(64, '\xAB');
-    ++corrupted;
-  }
-  ASSERT_GT(corrupted, 0);
+  WriteTwoHundred(options, /*flush=*/true);
+  ASSERT_GT(jobtrack::testing::DamageFiles(options.path, ".sst", 0.25), 0);
   auto storage = Storage::Open(options);
   if (!storage.ok()) {
     // Caught at open: a clear error is just as good.

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "absl/strings/match.h"
 #include "storage/keys.h"
 
 namespace jobtrack::testing {
@@ -56,6 +58,24 @@ void TestEnv::Reopen() {
   }
   audit_ = *std::move(audit);
   gatekeeper_ = Gatekeeper::LocalDevelopment(audit_.get());
+}
+
+int DamageFiles(const std::string& dir, absl::string_view extension,
+                double fraction, uintmax_t min_size) {
+  int damaged = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (!absl::EndsWith(entry.path().string(), extension) ||
+        entry.file_size() < min_size) {
+      continue;
+    }
+    std::fstream file(entry.path(),
+                      std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(
+        static_cast<double>(entry.file_size()) * fraction));
+    file << std::string(256, '\xAB');
+    ++damaged;
+  }
+  return damaged;
 }
 
 std::vector<std::string> IndexKeysFor(storage::Storage& storage,

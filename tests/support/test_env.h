@@ -3,6 +3,7 @@
 #ifndef JOBTRACK_TESTS_SUPPORT_TEST_ENV_H_
 #define JOBTRACK_TESTS_SUPPORT_TEST_ENV_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,12 @@ class TestEnv {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<Gatekeeper> gatekeeper_;
 };
+
+// A disk fault: overwrites 256 bytes at `fraction` of the length of every
+// file in `dir` whose name ends in `extension` and that holds at least
+// `min_size` bytes. Returns how many files it damaged.
+int DamageFiles(const std::string& dir, absl::string_view extension,
+                double fraction, uintmax_t min_size = 0);
 
 // Every index entry (index column family) whose key ends in `id`.
 std::vector<std::string> IndexKeysFor(storage::Storage& storage,

@@ -104,6 +104,7 @@ grpc::ServerUnaryReactor* ServeList(const Gatekeeper& gatekeeper,
   return Serve(gatekeeper, context, *request, response,
                [request, &domain, add,
                 visible](const CallContext& call) -> absl::StatusOr<Response> {
+                 (void)visible;  // Unused when there is no predicate.
                  std::string parent;
                  if constexpr (requires { request->parent(); }) {
                    parent = request->parent();

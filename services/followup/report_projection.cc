@@ -95,6 +95,11 @@ class BodyReader {
     return true;
   }
   bool done() const { return data_.empty(); }
+  // Whether `count` items of at least `bytes_each` bytes can follow: a
+  // count from a damaged body must not size an allocation.
+  bool CanHold(uint32_t count, size_t bytes_each) const {
+    return count <= data_.size() / bytes_each;
+  }
 
  private:
   absl::string_view data_;
@@ -146,7 +151,7 @@ bool ReportProjection::Decode(absl::string_view body) {
   BodyReader in(body);
   uint32_t n = 0;
   std::string s;
-  if (!in.U32(n)) return false;
+  if (!in.U32(n) || !in.CanHold(n, 4)) return false;
   for (uint32_t i = 0; i < n; ++i) {
     if (!in.String(s)) return false;
     track_ids_.emplace(s, i);
@@ -158,7 +163,8 @@ bool ReportProjection::Decode(absl::string_view body) {
     municipality_ids_.emplace(s, static_cast<uint16_t>(i));
     municipalities_.push_back(s);
   }
-  if (!in.U32(n)) return false;
+  // A person: a name (4-byte length) and two numbers.
+  if (!in.U32(n) || !in.CanHold(n, 12)) return false;
   people_.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t gender = 0, education = 0;
@@ -167,7 +173,8 @@ bool ReportProjection::Decode(absl::string_view body) {
     people_[i].gender = static_cast<v1::Gender>(gender);
     people_[i].education = static_cast<v1::EducationLevel>(education);
   }
-  if (!in.U32(n)) return false;
+  // An entry: a name (4-byte length) and four numbers.
+  if (!in.U32(n) || !in.CanHold(n, 20)) return false;
   entries_.resize(n);
   for (uint32_t i = 0; i < n; ++i) {
     Entry& e = entries_[i];
@@ -181,6 +188,7 @@ bool ReportProjection::Decode(absl::string_view body) {
     }
     entry_ids_.emplace(s, i);
     e.proposed = static_cast<Day>(proposed);
+    if (!in.CanHold(transitions, 24)) return false;
     for (uint32_t k = 0; k < transitions; ++k) {
       uint32_t from = 0, start = 0, end = 0, municipality = 0, state = 0,
                outcome = 0;

@@ -15,7 +15,7 @@ log=$work/log
 status=0
 "$fuzzer" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 \
   -print_final_stats=1 "$work/corpus" "$seeds" >"$log" 2>&1 || status=$?
-grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added)|INFO: seed corpus|ERROR|SUMMARY" "$log" || true
+grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added)|INFO: seed corpus|==[0-9]+==ERROR|SUMMARY" "$log" || true
 runs=$(grep -oE "^Done [0-9]+ runs" "$log" | grep -oE "[0-9]+" || echo 0)
 echo "fuzz $(basename "$fuzzer"): $runs executions in ${seconds}s, findings: $([ $status -eq 0 ] && echo 0 || echo 1)"
 if [ $status -ne 0 ]; then

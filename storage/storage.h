@@ -3,6 +3,8 @@
 // Contract:
 // - Thread safety: Storage, and Reader objects, are safe to use from many
 //   threads; a Transaction belongs to one thread at a time.
+// - Ownership: Transactions and Readers must be destroyed before the
+//   Storage that made them.
 // - Durability: with Options::sync (the default) Commit() returns only after
 //   the write-ahead log has been synced, so an acknowledged write survives a
 //   crash of the process or the machine. Concurrent commits share one sync.

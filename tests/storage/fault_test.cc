@@ -96,9 +96,11 @@ TEST(StorageFaultTest,
   ASSERT_EQ(acknowledged.size(), 8u * 150u);
   // Writes that nobody waited for are in the WAL but not synced: a crash
   // may lose them, and that is allowed.
-  auto buffered = storage->Begin(Durability::kBuffered);
-  ASSERT_TRUE(buffered->Put(Column::kAudit, "read", "entry").ok());
-  ASSERT_TRUE(buffered->Commit().ok());
+  {
+    auto buffered = storage->Begin(Durability::kBuffered);
+    ASSERT_TRUE(buffered->Put(Column::kAudit, "read", "entry").ok());
+    ASSERT_TRUE(buffered->Commit().ok());
+  }
 
   fs->Crash();
   storage.reset();

@@ -252,8 +252,8 @@ class RecordTable {
           T record;
           if (!record.ParseFromArray(bytes.data(),
                                      static_cast<int>(bytes.size()))) {
-            problems->push_back(absl::StrCat("unreadable record ", collection,
-                                             "/", id));
+            problems->push_back(
+                absl::StrCat("unreadable record ", collection, "/", id));
             return true;
           }
           if (record.name() != absl::StrCat(collection, "/", id)) {
@@ -281,8 +281,8 @@ class RecordTable {
             ++found;
           } else {
             problems->push_back(absl::StrCat(
-                unique ? "unique term " : "index entry ",
-                absl::CHexEscape(key), " names no record that carries it"));
+                unique ? "unique term " : "index entry ", absl::CHexEscape(key),
+                " names no record that carries it"));
           }
           return true;
         });

@@ -452,7 +452,7 @@ int Run() {
     }
   }
   const bool restart = received == SIGUSR1;
-  LogInfo(restart                ? "restarting"
+  LogInfo(restart               ? "restarting"
           : received == SIGTERM ? "received SIGTERM, shutting down"
                                 : "received SIGINT, shutting down");
   (*server)->Shutdown(

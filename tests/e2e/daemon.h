@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,7 +22,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "tests/support/http_get.h"
 
 namespace jobtrack::e2e {
@@ -155,38 +153,6 @@ inline std::string HttpGet(int port, const std::string& path) {
 inline std::shared_ptr<grpc::Channel> Connect(int port) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                              grpc::InsecureChannelCredentials());
-}
-
-// Calls `method` (a full method name) with an empty request message, as
-// bytes; returns the status code and sets `response` to the answer's
-// bytes. For services without generated stubs here (gRPC health).
-inline grpc::StatusCode CallWithEmptyRequest(
-    const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-    std::string* response) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(30));
-  grpc::Slice empty("", 0);
-  grpc::ByteBuffer in(&empty, 1);
-  grpc::ByteBuffer out;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out,
-                 [&](grpc::Status s) {
-                   status = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  response->clear();
-  std::vector<grpc::Slice> slices;
-  if (status.ok() && out.Dump(&slices).ok()) {
-    for (const auto& slice : slices) {
-      response->append(reinterpret_cast<const char*>(slice.begin()),
-                       slice.size());
-    }
-  }
-  return status.error_code();
 }
 
 // grpc.health.v1 HealthCheckResponse bytes: {status: SERVING} and

@@ -1,7 +1,6 @@
 // End-to-end: the real jobtrackd binary on a free loopback port.
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -34,6 +33,7 @@
 #include "jobtrack/v1/participation_service.grpc.pb.h"
 #include "jobtrack/v1/track.grpc.pb.h"
 #include "tests/e2e/daemon.h"
+#include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -631,7 +631,7 @@ TEST(JobtrackdTest, HealthPortAnswersProbesAndNothingElse) {
   ASSERT_GT(daemon.WaitForPort(), 0) << daemon.Log();
   auto channel = Connect(health_port);
   auto call = [&](const std::string& method, std::string* response) {
-    return e2e::CallWithEmptyRequest(channel, method, response);
+    return testing::CallWithBytes(channel, method, "", response).error_code();
   };
   std::string health;
   ASSERT_EQ(call("/grpc.health.v1.Health/Check", &health),

@@ -9,12 +9,9 @@
 // JOBTRACK_FUZZ_WRITE_SEEDS=DIR writes the seed corpus (valid requests of
 // the common methods) into DIR and exits; tests/fuzz/corpus/requests holds
 // its output.
-#include <grpcpp/generic/generic_stub.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -40,7 +37,6 @@ struct Target {
   jobtrack::testing::TestEnv env;
   std::unique_ptr<jobtrack::Server> server;
   std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<grpc::GenericStub> stub;
   std::vector<const google::protobuf::MethodDescriptor*> methods;
 
   Target() {
@@ -50,7 +46,6 @@ struct Target {
       std::cerr << "cannot start the server: " << s << "\n";
       std::abort();
     }
-    stub = std::make_unique<grpc::GenericStub>(channel);
     for (const char* name : kServices) {
       const auto* service =
           google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
@@ -67,18 +62,10 @@ struct Target {
 
   void Call(const google::protobuf::MethodDescriptor* method,
             const uint8_t* data, size_t size) {
-    grpc::Slice slice(data, size);
-    grpc::ByteBuffer in(&slice, 1), out;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(10));
-    std::promise<void> done;
-    stub->UnaryCall(
-        &context,
+    (void)jobtrack::testing::CallWithBytes(
+        channel,
         absl::StrCat("/", method->service()->full_name(), "/", method->name()),
-        grpc::StubOptions(), &in, &out,
-        [&](grpc::Status) { done.set_value(); });
-    done.get_future().get();
+        std::string(reinterpret_cast<const char*>(data), size));
   }
 };
 

@@ -24,6 +24,7 @@
 #include "jobtrack/v1/module.grpc.pb.h"
 #include "storage/storage.h"
 #include "tests/e2e/daemon.h"
+#include "tests/support/grpc_support.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack::reliability {
@@ -136,8 +137,9 @@ TEST(DiskFullTest, WritesAreRefusedCleanlyAndResumeWhenSpaceReturns) {
   // every second).
   std::string health;
   for (int i = 0; i < 100; ++i) {
-    if (e2e::CallWithEmptyRequest(channel, "/grpc.health.v1.Health/Check",
-                                  &health) == grpc::StatusCode::OK &&
+    if (jobtrack::testing::CallWithBytes(
+            channel, "/grpc.health.v1.Health/Check", "", &health)
+            .ok() &&
         health == e2e::kHealthNotServing) {
       break;
     }

@@ -10,7 +10,6 @@
 // RESOURCE_EXHAUSTED.
 #include <gtest/gtest.h>
 
-#include <future>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,7 +21,6 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "services/common/validation.h"
 #include "services/server/server.h"
 #include "storage/storage.h"
@@ -411,7 +409,6 @@ class HostileInputTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(
         testing::StartInProcessServer(env_.deps(), &server_, &channel_).ok());
-    generic_ = std::make_unique<grpc::GenericStub>(channel_);
     placeholders_["{orgnr}"] = WithCheckDigit("556677889");
     placeholders_["{orgnr2}"] = WithCheckDigit("556677123");
     placeholders_["{pnr}"] = Personnummer("19900101", "123");
@@ -472,29 +469,12 @@ class HostileInputTest : public ::testing::Test {
     if (request == nullptr) return grpc::Status(Code::UNKNOWN, "no method");
     std::string bytes;
     request->SerializePartialToString(&bytes);
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer in(&slice, 1), out;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(30));
-    std::promise<grpc::Status> done;
     const size_t dot = method.find('.');
-    generic_->UnaryCall(&context,
-                        absl::StrCat("/jobtrack.v1.", method.substr(0, dot),
-                                     "/", method.substr(dot + 1)),
-                        grpc::StubOptions(), &in, &out,
-                        [&](grpc::Status s) { done.set_value(s); });
-    grpc::Status status = done.get_future().get();
-    if (status.ok() && response_bytes != nullptr) {
-      std::vector<grpc::Slice> slices;
-      (void)out.Dump(&slices);
-      response_bytes->clear();
-      for (const auto& s : slices) {
-        response_bytes->append(reinterpret_cast<const char*>(s.begin()),
-                               s.size());
-      }
-    }
-    return status;
+    return testing::CallWithBytes(
+        channel_,
+        absl::StrCat("/jobtrack.v1.", method.substr(0, dot), "/",
+                     method.substr(dot + 1)),
+        bytes, response_bytes);
   }
 
   // Creates the base of `method` (with `mutation`); its resource name.
@@ -544,7 +524,6 @@ class HostileInputTest : public ::testing::Test {
   testing::TestEnv env_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<grpc::GenericStub> generic_;
   google::protobuf::DynamicMessageFactory factory_;
   std::map<std::string, std::string> placeholders_;
 };

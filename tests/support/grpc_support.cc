@@ -1,6 +1,9 @@
 #include "tests/support/grpc_support.h"
 
+#include <grpcpp/generic/generic_stub.h>
+
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "services/security/principal_registry.h"
@@ -56,6 +59,36 @@ std::string ErrorReason(const grpc::Status& status) {
     if (any.UnpackTo(&info)) return info.reason();
   }
   return "";
+}
+
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method,
+                           const std::string& request, std::string* response) {
+  grpc::GenericStub stub(channel);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1), out;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (status.ok() && response != nullptr) {
+    response->clear();
+    std::vector<grpc::Slice> slices;
+    if (out.Dump(&slices).ok()) {
+      for (const auto& piece : slices) {
+        response->append(reinterpret_cast<const char*>(piece.begin()),
+                         piece.size());
+      }
+    }
+  }
+  return status;
 }
 
 }  // namespace jobtrack::testing

@@ -35,6 +35,15 @@ std::string PrincipalEntry(absl::string_view id, absl::string_view role,
 // The google.rpc.BadRequest field paths in a failed call's details.
 std::set<std::string> ViolatedFields(const grpc::Status& status);
 
+// Calls the unary `method` (a full name, "/jobtrack.v1.TrackService/GetTrack")
+// with `request` as raw bytes, as a foreign client could send them (invalid
+// UTF-8 included), within 30 s. On success, `response` (if not null) gets
+// the answer's bytes.
+grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& method,
+                           const std::string& request,
+                           std::string* response = nullptr);
+
 // The google.rpc.ErrorInfo reason in a failed call's details, or "".
 std::string ErrorReason(const grpc::Status& status);
 

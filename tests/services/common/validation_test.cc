@@ -38,8 +38,8 @@ TEST(OrganisationNumberTest, RejectsWrongCheckDigitLengthAndCharacters) {
 TEST(OrganisationNumberTest, RejectsDigitsThreeAndFourNeitherMonthNorTwentyUp) {
   std::string error;
   // Luhn-valid, but 00 and 13-19 are neither a month nor a legal person's.
-  for (const char* bad : {"0000000000", "5500000004", "5513000009",
-                          "5519000003"}) {
+  for (const char* bad :
+       {"0000000000", "5500000004", "5513000009", "5519000003"}) {
     ASSERT_TRUE(LuhnValid(bad)) << bad;
     EXPECT_FALSE(ParseOrganisationNumber(bad, &error)) << bad;
     EXPECT_EQ(error,

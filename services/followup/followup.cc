@@ -60,7 +60,10 @@ absl::StatusOr<std::vector<std::pair<int, int>>> ParsePeriodDates(
 
 FollowUp::FollowUp(Deps deps, FollowUpConfig config,
                    ReportProjection* projection)
-    : deps_(deps), config_(std::move(config)), projection_(projection) {}
+    : deps_(deps),
+      config_(std::move(config)),
+      projection_(projection),
+      records_(deps.storage) {}
 
 std::vector<absl::CivilDay> FollowUp::PeriodDays(absl::CivilDay last) const {
   std::vector<absl::CivilDay> days;
@@ -240,7 +243,7 @@ const followup::ClosedPeriod::StoredReport* FollowUp::StoredFor(
 }
 
 std::vector<v1::Figure> FollowUp::FiguresFrom(
-    const FollowUpData& records, absl::Span<const std::string> track_names,
+    const FollowUpData& records, const FactNames& names,
     ReportProjection::FactsOnDay facts, absl::CivilDay day,
     const ResolvedScope& scope) const {
   auto on_day = [&](absl::FunctionRef<void(const ParticipationFacts&)> fn) {
@@ -248,7 +251,7 @@ std::vector<v1::Figure> FollowUp::FiguresFrom(
   };
   const ReportInputs inputs{.tracks = &records.tracks,
                             .employers = &records.employers,
-                            .track_names = track_names,
+                            .names = names,
                             .participations = on_day};
   return ComputeFigures(inputs, day, scope, config_.report);
 }
@@ -336,18 +339,18 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
     }
   } else {
     // Known now: from the projection.
-    absl::StatusOr<FollowUpData> records = LoadFollowUpRecords(*reader);
+    absl::StatusOr<std::shared_ptr<const FollowUpData>> records =
+        records_.Get();
     if (!records.ok()) return records.status();
     std::vector<v1::Figure> previous_now;
-    absl::Status s = projection_->Visit(
-        [&](uint64_t at, absl::Span<const std::string> track_names,
-            ReportProjection::FactsOnDay facts) {
+    absl::Status s =
+        projection_->Visit([&](uint64_t at, const FactNames& names,
+                               ReportProjection::FactsOnDay facts) {
           known_at = at;
-          figures =
-              FiguresFrom(*records, track_names, facts, when->day, *scope);
+          figures = FiguresFrom(**records, names, facts, when->day, *scope);
           if (previous != nullptr) {
             previous_now =
-                FiguresFrom(*records, track_names, facts,
+                FiguresFrom(**records, names, facts,
                             *ToCivilDay(previous->period().as_of()), *scope);
           }
         });
@@ -451,20 +454,20 @@ absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
         followup::ClosedPeriod record;
         uint64_t cut_off = 0;
         std::vector<std::vector<v1::Figure>> previous_now(scopes.size());
-        absl::Status s = projection_->Visit(
-            [&](uint64_t at, absl::Span<const std::string> track_names,
-                ReportProjection::FactsOnDay facts) {
+        absl::Status s =
+            projection_->Visit([&](uint64_t at, const FactNames& names,
+                                   ReportProjection::FactsOnDay facts) {
               cut_off = at;
               for (size_t i = 0; i < scopes.size(); ++i) {
                 auto* stored = record.add_reports();
                 stored->set_county_code(scopes[i].county_code());
-                for (v1::Figure& f : FiguresFrom(*records, track_names, facts,
+                for (v1::Figure& f : FiguresFrom(*records, names, facts,
                                                  when->day, resolved[i])) {
                   *stored->add_figures() = std::move(f);
                 }
                 if (previous != nullptr) {
                   previous_now[i] = FiguresFrom(
-                      *records, track_names, facts,
+                      *records, names, facts,
                       *ToCivilDay(previous->period().as_of()), resolved[i]);
                 }
               }

@@ -18,6 +18,7 @@
 #include "services/followup/closed_period.pb.h"
 #include "services/followup/report.h"
 #include "services/followup/report_projection.h"
+#include "services/followup/report_records.h"
 
 namespace jobtrack {
 
@@ -37,7 +38,8 @@ absl::StatusOr<std::vector<std::pair<int, int>>> ParsePeriodDates(
 
 class FollowUp {
  public:
-  // `projection` must follow `deps.storage` and outlive this object.
+  // `projection` must follow `deps.storage` and outlive this object, as
+  // must the storage (this object observes its commits).
   FollowUp(Deps deps, FollowUpConfig config, ReportProjection* projection);
 
   // Figures built on 1–4 persons are withheld unless the caller is an
@@ -76,7 +78,7 @@ class FollowUp {
       const followup::ClosedPeriod& closed, const v1::ReportScope& scope);
   // The figures of `scope` on `day` from the projection's facts.
   std::vector<v1::Figure> FiguresFrom(const FollowUpData& records,
-                                      absl::Span<const std::string> track_names,
+                                      const FactNames& names,
                                       ReportProjection::FactsOnDay facts,
                                       absl::CivilDay day,
                                       const ResolvedScope& scope) const;
@@ -99,6 +101,8 @@ class FollowUp {
   const Deps deps_;
   const FollowUpConfig config_;
   ReportProjection* const projection_;
+  // The tracks and employers of reports known now.
+  ReportRecords records_;
 };
 
 }  // namespace jobtrack

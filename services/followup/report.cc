@@ -75,6 +75,21 @@ std::string GenderId(v1::Gender g) {
   }
 }
 
+// Counters by gender and by track kind are arrays indexed by these slots;
+// a value outside the enum (proto3 enums are open) gets the last slot,
+// which no figure reads by itself.
+constexpr int kGenderSlots = 4;
+int GenderSlot(v1::Gender g) {
+  return g >= 0 && g < kGenderSlots - 1 ? static_cast<int>(g)
+                                        : kGenderSlots - 1;
+}
+constexpr int kKindSlots = 6;
+uint8_t KindSlot(v1::Track::Kind kind) {
+  return static_cast<uint8_t>(kind >= 0 && kind < kKindSlots - 1
+                                  ? static_cast<int>(kind)
+                                  : kKindSlots - 1);
+}
+
 std::string KindId(v1::Track::Kind kind) {
   return absl::AsciiStrToLower(v1::Track::Kind_Name(kind));
 }
@@ -124,6 +139,10 @@ constexpr const char* kEducationClasses[] = {"komvux_only",    "aub_only",
                                              "internal",       "other"};
 
 }  // namespace
+
+ReportDay ToReportDay(absl::CivilDay day) {
+  return static_cast<ReportDay>(day - absl::CivilDay(1970, 1, 1));
+}
 
 absl::StatusOr<FollowUpData> LoadFollowUpRecords(storage::Reader& reader) {
   FollowUpData data;
@@ -203,39 +222,48 @@ std::vector<v1::Figure> ComputeFigures(
     const FollowUpData& data,
     absl::Span<const ParticipationOnDay> participations, absl::CivilDay day,
     const ResolvedScope& scope, const FollowUpOptions& options) {
-  std::vector<std::string> track_names;
-  absl::flat_hash_map<absl::string_view, uint32_t> track_ids, person_ids;
+  std::vector<std::string> track_names, municipalities;
+  absl::flat_hash_map<absl::string_view, uint32_t> track_ids, person_ids,
+      municipality_ids;
+  // The dense id of `name` in `ids`, adding it to `names` if new.
+  auto id_of = [](absl::flat_hash_map<absl::string_view, uint32_t>& ids,
+                  std::vector<std::string>* names, absl::string_view name) {
+    auto [it, added] = ids.try_emplace(name, static_cast<uint32_t>(ids.size()));
+    if (added && names != nullptr) names->emplace_back(name);
+    return it->second;
+  };
   std::vector<ParticipationFacts> facts;
   facts.reserve(participations.size());
   for (const ParticipationOnDay& r : participations) {
     const v1::Participation& p = r.p;
     ParticipationFacts& f = facts.emplace_back();
-    f.participant = person_ids.try_emplace(p.participant(), person_ids.size())
-                        .first->second;
-    auto [track, added] = track_ids.try_emplace(p.track(), track_names.size());
-    if (added) track_names.push_back(p.track());
-    f.track = track->second;
+    f.participant = id_of(person_ids, nullptr, p.participant());
+    f.track = id_of(track_ids, &track_names, p.track());
+    f.municipality =
+        id_of(municipality_ids, &municipalities, p.home_municipality_code());
     f.state = p.state();
     if (auto it = data.participants.find(p.participant());
         it != data.participants.end()) {
       f.gender = it->second.gender();
       f.education = it->second.education_level();
     }
-    f.proposed = r.proposed;
-    if (HasDate(p.start_date())) f.start = ToCivilDay(p.start_date());
-    if (HasDate(p.end_date())) f.end = ToCivilDay(p.end_date());
+    f.proposed = ToReportDay(r.proposed);
+    if (HasDate(p.start_date())) {
+      f.start = ToReportDay(*ToCivilDay(p.start_date()));
+    }
+    if (HasDate(p.end_date())) f.end = ToReportDay(*ToCivilDay(p.end_date()));
     f.outcome_class = OutcomeClass(p);
-    f.home_municipality = p.home_municipality_code();
   }
   // Named: the inputs only refer to it.
   auto visit_all =
       [&](absl::FunctionRef<void(const ParticipationFacts&)> visit) {
         for (const ParticipationFacts& f : facts) visit(f);
       };
-  const ReportInputs inputs{.tracks = &data.tracks,
-                            .employers = &data.employers,
-                            .track_names = track_names,
-                            .participations = visit_all};
+  const ReportInputs inputs{
+      .tracks = &data.tracks,
+      .employers = &data.employers,
+      .names = {.tracks = track_names, .municipalities = municipalities},
+      .participations = visit_all};
   return ComputeFigures(inputs, day, scope, options);
 }
 
@@ -274,26 +302,42 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
         t.revision->municipality_codes().end(),
         [&](const std::string& m) { return scope.municipalities.contains(m); });
   };
-  // The participations' tracks, by their id in the inputs.
-  std::vector<const TrackThen*> track_of(in.track_names.size(), nullptr);
-  for (size_t i = 0; i < in.track_names.size(); ++i) {
-    auto it = then.find(in.track_names[i]);
-    if (it != then.end()) track_of[i] = &it->second;
+  // What the pass reads about each track and municipality, by their ids
+  // in the facts, looked up once here rather than per participation.
+  const absl::Span<const std::string> track_names = in.names.tracks;
+  std::vector<uint8_t> track_kind(track_names.size(),
+                                  v1::Track::KIND_UNSPECIFIED);
+  std::vector<uint8_t> track_selected(track_names.size(), 0);
+  for (size_t i = 0; i < track_names.size(); ++i) {
+    if (auto it = then.find(track_names[i]); it != then.end()) {
+      track_kind[i] = KindSlot(it->second.revision->kind());
+    }
+    track_selected[i] = track_names[i] == scope.track;
   }
+  std::vector<uint8_t> municipality_selected(in.names.municipalities.size(), 0);
+  for (size_t i = 0; i < municipality_selected.size(); ++i) {
+    municipality_selected[i] =
+        scope.municipalities.contains(in.names.municipalities[i]);
+  }
+  const bool by_track = !scope.track.empty();
+  const bool everywhere = !by_track && scope.municipalities.empty();
+  const ReportDay today = ToReportDay(day);
+  const ReportDay this_year = ToReportDay(year_start);
+  const ReportDay series_start = ToReportDay(options.series_start);
 
   // One pass over the participations. Who started each track up to the day
   // (distinct participants, and of them pre-upper-secondary) counts for the
-  // track whatever the scope; everything else only in scope.
-  std::vector<int64_t> starters(in.track_names.size());
-  std::vector<int64_t> starters_pre(in.track_names.size());
+  // track whatever the scope; everything else only in scope. Counters are
+  // arrays by gender slot and kind slot: this loop runs millions of times.
+  std::vector<int64_t> starters(track_names.size());
+  std::vector<int64_t> starters_pre(track_names.size());
   PersonTrackSet started_tracks;
   PersonMarks active, started_since;
-  int64_t completed = 0, interrupted = 0;
-  std::map<v1::Gender, int64_t> completed_by_gender, working_by_gender;
-  // [basis 0 completed / 1 ended][kind][class]
-  std::map<std::pair<int, v1::Track::Kind>, std::array<int64_t, 5>> outcomes;
-  std::map<v1::Gender, int64_t> proposals_by_gender, enrolled_by_gender;
-  int64_t expired = 0;
+  int64_t completed = 0, interrupted = 0, expired = 0;
+  std::array<int64_t, kGenderSlots> completed_by_gender{}, working_by_gender{},
+      proposals_by_gender{}, enrolled_by_gender{};
+  // [basis 0 completed / 1 ended][kind slot][class]
+  std::array<std::array<std::array<int64_t, 5>, kKindSlots>, 2> outcomes{};
   in.participations([&](const ParticipationFacts& p) {
     const bool started = HasStarted(p.state);
     if (started) {
@@ -302,40 +346,35 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
         if (p.education == v1::PRE_UPPER_SECONDARY) ++starters_pre[p.track];
       }
     }
-    const bool in_scope =
-        !scope.track.empty()
-            ? in.track_names[p.track] == scope.track
-            : scope.municipalities.empty() ||
-                  scope.municipalities.contains(p.home_municipality);
-    if (!in_scope) return;
-    ++proposals_by_gender[p.gender];
-    if (started) ++enrolled_by_gender[p.gender];
+    if (!everywhere && !(by_track ? track_selected[p.track]
+                                  : municipality_selected[p.municipality])) {
+      return;
+    }
+    const int gender = GenderSlot(p.gender);
+    ++proposals_by_gender[gender];
+    if (started) ++enrolled_by_gender[gender];
     if (p.state == v1::Participation::PROPOSED &&
-        day - p.proposed > options.proposal_expiry_days) {
+        today - p.proposed > options.proposal_expiry_days) {
       ++expired;
     }
-    if (!started || !p.start) return;
-    const absl::CivilDay start = *p.start;
-    const std::optional<absl::CivilDay> end = p.end;
-    const TrackThen* track = track_of[p.track];
-    const v1::Track::Kind kind = track == nullptr ? v1::Track::KIND_UNSPECIFIED
-                                                  : track->revision->kind();
-    if (start <= day && (!end || *end >= day) &&
+    if (!started || p.start == kNoReportDay) return;
+    const int kind = track_kind[p.track];
+    if (p.start <= today && (p.end == kNoReportDay || p.end >= today) &&
         (kind == v1::Track::PREPARATORY ||
          kind == v1::Track::EMPLOYER_DIRECTED)) {
       active.Mark(p.participant, p.gender);
     }
-    if (start >= options.series_start && start <= day) {
+    if (p.start >= series_start && p.start <= today) {
       started_since.Mark(p.participant, p.gender);
     }
-    if (end && *end >= year_start && *end <= day) {
+    if (p.end != kNoReportDay && p.end >= this_year && p.end <= today) {
       const int outcome = p.outcome_class;
-      ++outcomes[{1, kind}][outcome];
+      ++outcomes[1][kind][outcome];
       if (p.state == v1::Participation::COMPLETED) {
         ++completed;
-        ++completed_by_gender[p.gender];
-        if (outcome <= 1) ++working_by_gender[p.gender];
-        ++outcomes[{0, kind}][outcome];
+        ++completed_by_gender[gender];
+        if (outcome <= 1) ++working_by_gender[gender];
+        ++outcomes[0][kind][outcome];
       } else {
         ++interrupted;
       }
@@ -371,10 +410,8 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
         n_ongoing);
   }
   int64_t majority_pre = 0;
-  absl::flat_hash_map<std::string, size_t> track_ids;
-  for (size_t i = 0; i < in.track_names.size(); ++i) {
-    track_ids[in.track_names[i]] = i;
-  }
+  absl::flat_hash_map<absl::string_view, size_t> track_ids;
+  for (size_t i = 0; i < track_names.size(); ++i) track_ids[track_names[i]] = i;
   for (const TrackThen* t : ongoing) {
     auto id = track_ids.find(t->track->name());
     if (id == track_ids.end()) continue;
@@ -492,16 +529,17 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   for (v1::Gender g : kGenders) {
     figures.Share(
         absl::StrCat("participations.completed_this_year.", GenderId(g)),
-        v1::Figure::PARTICIPATIONS, completed_by_gender[g], completed);
+        v1::Figure::PARTICIPATIONS, completed_by_gender[GenderSlot(g)],
+        completed);
   }
   for (v1::Gender g : kGenders) {
     figures.Share(absl::StrCat("outcomes.completed.working.", GenderId(g)),
-                  v1::Figure::PARTICIPATIONS, working_by_gender[g],
-                  completed_by_gender[g]);
+                  v1::Figure::PARTICIPATIONS, working_by_gender[GenderSlot(g)],
+                  completed_by_gender[GenderSlot(g)]);
   }
   for (int basis = 0; basis < 2; ++basis) {
     for (v1::Track::Kind kind : kKinds) {
-      const std::array<int64_t, 5>& counts = outcomes[{basis, kind}];
+      const std::array<int64_t, 5>& counts = outcomes[basis][KindSlot(kind)];
       int64_t total = 0;
       for (int64_t n : counts) total += n;
       for (int c = 0; c < 5; ++c) {
@@ -513,13 +551,13 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
     }
   }
   int64_t proposals = 0;
-  for (const auto& [g, n] : proposals_by_gender) proposals += n;
+  for (int64_t n : proposals_by_gender) proposals += n;
   figures.Count("proposals", v1::Figure::PARTICIPATIONS, proposals);
   figures.Count("proposals.expired", v1::Figure::PARTICIPATIONS, expired);
   for (v1::Gender g : kGenders) {
     figures.Share(absl::StrCat("proposals.enrolled.", GenderId(g)),
-                  v1::Figure::PARTICIPATIONS, enrolled_by_gender[g],
-                  proposals_by_gender[g]);
+                  v1::Figure::PARTICIPATIONS, enrolled_by_gender[GenderSlot(g)],
+                  proposals_by_gender[GenderSlot(g)]);
   }
   return figures.Take();
 }

@@ -88,26 +88,43 @@ const v1::Outcome* LatestOutcome(const v1::Participation& participation);
 absl::StatusOr<std::vector<ParticipationOnDay>> ReplayParticipations(
     const FollowUpData& data, absl::CivilDay day, uint64_t known_at);
 
+// A report's unit of time: days since 1970-01-01, so that the pass over
+// millions of participations compares and subtracts integers, not civil
+// dates. kNoReportDay stands for "none".
+using ReportDay = int32_t;
+inline constexpr ReportDay kNoReportDay = INT32_MIN;
+ReportDay ToReportDay(absl::CivilDay day);
+
 // What the figures read about one participation as it stood on the day.
 // Ids are dense numbers given by whoever makes the facts: `participant`
-// tells persons apart, `track` indexes ReportInputs::track_names.
+// tells persons apart, `track` indexes FactNames::tracks and
+// `municipality` FactNames::municipalities.
 struct ParticipationFacts {
   uint32_t participant = 0;
   uint32_t track = 0;
+  // The home municipality.
+  uint32_t municipality = 0;
   v1::Participation::State state = v1::Participation::STATE_UNSPECIFIED;
   // The participant's statistical fields.
   v1::Gender gender = v1::GENDER_UNSPECIFIED;
   v1::EducationLevel education = v1::EDUCATION_LEVEL_UNSPECIFIED;
-  absl::CivilDay proposed;
-  std::optional<absl::CivilDay> start, end;
+  // When it was proposed; the report's day if it has no proposal event.
+  ReportDay proposed = kNoReportDay;
+  ReportDay start = kNoReportDay;
+  ReportDay end = kNoReportDay;
   // OutcomeClass of the participation on the day.
   int outcome_class = 4;
-  absl::string_view home_municipality;
   // Whether another participation has the same participant and track. If
   // not, this one alone says whether the person started the track, and
   // the report need not remember the pair (a hash lookup per
   // participation). True when unknown.
   bool shares_pair = true;
+};
+
+// The names that ParticipationFacts' ids index. Non-owning.
+struct FactNames {
+  absl::Span<const std::string> tracks;
+  absl::Span<const std::string> municipalities;
 };
 
 // Calls its argument once with the facts of every participation.
@@ -118,7 +135,7 @@ using ParticipationVisitor =
 struct ReportInputs {
   const std::vector<v1::Track>* tracks = nullptr;
   const absl::flat_hash_map<std::string, v1::Employer>* employers = nullptr;
-  absl::Span<const std::string> track_names;
+  FactNames names;
   ParticipationVisitor participations;
 };
 

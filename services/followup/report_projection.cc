@@ -15,7 +15,6 @@
 namespace jobtrack {
 namespace {
 
-const absl::CivilDay kEpoch(1970, 1, 1);
 // Open saves a checkpoint when it had to apply this many events.
 constexpr uint64_t kCheckpointAfterEvents = 100000;
 
@@ -117,30 +116,27 @@ std::string ReportProjection::Encode() const {
   for (const std::string& t : track_names_) PutString(out, t);
   PutU32(out, static_cast<uint32_t>(municipalities_.size()));
   for (const std::string& m : municipalities_) PutString(out, m);
-  std::vector<const std::string*> person_names(people_.size());
-  for (const auto& [name, id] : person_ids_) person_names[id] = &name;
   PutU32(out, static_cast<uint32_t>(people_.size()));
-  for (size_t i = 0; i < people_.size(); ++i) {
-    PutString(out, *person_names[i]);
-    PutU32(out, static_cast<uint32_t>(people_[i].gender));
-    PutU32(out, static_cast<uint32_t>(people_[i].education));
+  for (uint32_t i = 0; i < people_.size(); ++i) {
+    PutString(out, person_ids_.Name(i));
+    PutU32(out, people_[i].gender);
+    PutU32(out, people_[i].education);
   }
-  std::vector<const std::string*> entry_names(entries_.size());
-  for (const auto& [name, id] : entry_ids_) entry_names[id] = &name;
-  PutU32(out, static_cast<uint32_t>(entries_.size()));
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    const Entry& e = entries_[i];
-    PutString(out, *entry_names[i]);
-    PutU32(out, e.participant);
-    PutU32(out, e.track);
-    PutU32(out, static_cast<uint32_t>(e.proposed));
-    PutU32(out, static_cast<uint32_t>(e.transitions.size()));
-    for (const Transition& t : e.transitions) {
+  PutU32(out, static_cast<uint32_t>(participant_.size()));
+  for (uint32_t i = 0; i < participant_.size(); ++i) {
+    PutString(out, entry_ids_.Name(i));
+    PutU32(out, participant_[i]);
+    PutU32(out, track_[i]);
+    PutU32(out, static_cast<uint32_t>(proposed_[i]));
+    PutU32(out, transition_count_[i]);
+    const absl::Span<const Transition> transitions(
+        transitions_.data() + first_transition_[i], transition_count_[i]);
+    for (const Transition& t : transitions) {
       PutU32(out, static_cast<uint32_t>(t.from));
       PutU32(out, static_cast<uint32_t>(t.start));
       PutU32(out, static_cast<uint32_t>(t.end));
       PutU32(out, t.municipality);
-      PutU32(out, static_cast<uint32_t>(t.state));
+      PutU32(out, t.state);
       PutU32(out, static_cast<uint32_t>(static_cast<int32_t>(t.outcome_class)));
     }
   }
@@ -166,18 +162,29 @@ bool ReportProjection::Decode(absl::string_view body) {
   // A person: a name (4-byte length) and two numbers.
   if (!in.U32(n) || !in.CanHold(n, 12)) return false;
   people_.resize(n);
+  person_ids_.reserve(n, size_t{n} * 32);
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t gender = 0, education = 0;
-    if (!in.String(s) || !in.U32(gender) || !in.U32(education)) return false;
-    person_ids_.emplace(s, i);
-    people_[i].gender = static_cast<v1::Gender>(gender);
-    people_[i].education = static_cast<v1::EducationLevel>(education);
+    if (!in.String(s) || !in.U32(gender) || !in.U32(education) ||
+        gender > UINT8_MAX || education > UINT8_MAX) {
+      return false;
+    }
+    // Each name once: a repeated one would leave the ids and people_ apart.
+    if (!person_ids_.Insert(s).second) return false;
+    people_[i].gender = static_cast<uint8_t>(gender);
+    people_[i].education = static_cast<uint8_t>(education);
   }
   // An entry: a name (4-byte length) and four numbers.
   if (!in.U32(n) || !in.CanHold(n, 20)) return false;
-  entries_.resize(n);
+  entry_ids_.reserve(n, size_t{n} * 32);
+  participant_.reserve(n);
+  track_.reserve(n);
+  proposed_.reserve(n);
+  shares_pair_.reserve(n);
+  first_transition_.reserve(n);
+  transition_count_.reserve(n);
+  Entry e;
   for (uint32_t i = 0; i < n; ++i) {
-    Entry& e = entries_[i];
     uint32_t proposed = 0, transitions = 0;
     if (!in.String(s) || !in.U32(e.participant) || !in.U32(e.track) ||
         !in.U32(proposed) || !in.U32(transitions)) {
@@ -186,15 +193,16 @@ bool ReportProjection::Decode(absl::string_view body) {
     if (e.participant >= people_.size() || e.track >= track_names_.size()) {
       return false;
     }
-    entry_ids_.emplace(s, i);
+    if (!entry_ids_.Insert(s).second) return false;
     e.proposed = static_cast<Day>(proposed);
     if (!in.CanHold(transitions, 24)) return false;
+    e.transitions.clear();
     for (uint32_t k = 0; k < transitions; ++k) {
       uint32_t from = 0, start = 0, end = 0, municipality = 0, state = 0,
                outcome = 0;
       if (!in.U32(from) || !in.U32(start) || !in.U32(end) ||
           !in.U32(municipality) || !in.U32(state) || !in.U32(outcome) ||
-          municipality >= municipalities_.size()) {
+          municipality >= municipalities_.size() || state > UINT8_MAX) {
         return false;
       }
       Transition& t = e.transitions.emplace_back();
@@ -202,20 +210,28 @@ bool ReportProjection::Decode(absl::string_view body) {
       t.start = static_cast<Day>(start);
       t.end = static_cast<Day>(end);
       t.municipality = static_cast<uint16_t>(municipality);
-      t.state = static_cast<v1::Participation::State>(state);
+      t.state = static_cast<uint8_t>(state);
       t.outcome_class = static_cast<int8_t>(static_cast<int32_t>(outcome));
     }
+    Place(i, std::move(e));
   }
   if (!in.done()) return false;
-  for (uint32_t i = 0; i < entries_.size(); ++i) {
-    if (!entries_[i].transitions.empty()) NotePair(i);
+  for (uint32_t i = 0; i < participant_.size(); ++i) {
+    if (transition_count_[i] > 0) NotePair(i);
   }
   return true;
 }
 
 void ReportProjection::Clear() {
   applied_through_ = 0;
-  entries_.clear();
+  participant_.clear();
+  track_.clear();
+  proposed_.clear();
+  shares_pair_.clear();
+  first_transition_.clear();
+  transition_count_.clear();
+  transitions_.clear();
+  unused_transitions_ = 0;
   entry_ids_.clear();
   people_.clear();
   person_ids_.clear();
@@ -298,30 +314,10 @@ absl::Status ReportProjection::SaveCheckpoint() {
   return txn->Commit();
 }
 
-ReportProjection::Day ReportProjection::DayOf(absl::CivilDay day) {
-  return static_cast<Day>(day - kEpoch);
-}
-
-absl::CivilDay ReportProjection::CivilOf(Day day) {
-  // Adding days to a civil day normalizes the date, which costs more than
-  // the rest of a report's pass over one participation; the days of
-  // 1970–2099 are looked up instead.
-  static const std::vector<absl::CivilDay>* const kDays = [] {
-    auto* days = new std::vector<absl::CivilDay>();
-    for (absl::CivilDay d = kEpoch; d.year() < 2100; ++d) days->push_back(d);
-    return days;
-  }();
-  if (day >= 0 && static_cast<size_t>(day) < kDays->size()) {
-    return (*kDays)[static_cast<size_t>(day)];
-  }
-  return kEpoch + day;
-}
-
 uint32_t ReportProjection::PersonId(absl::string_view name) {
-  auto [it, added] =
-      person_ids_.try_emplace(name, static_cast<uint32_t>(people_.size()));
+  auto [id, added] = person_ids_.Insert(name);
   if (added) people_.emplace_back();
-  return it->second;
+  return id;
 }
 
 absl::Status ReportProjection::CatchUp() {
@@ -340,8 +336,9 @@ absl::Status ReportProjection::CatchUp() {
       touched.insert(event.resource());
     } else if (event.has_participant()) {
       Person& person = people_[PersonId(event.resource())];
-      person.gender = event.participant().gender();
-      person.education = event.participant().education_level();
+      person.gender = static_cast<uint8_t>(event.participant().gender());
+      person.education =
+          static_cast<uint8_t>(event.participant().education_level());
     }
     return true;
   });
@@ -375,7 +372,7 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
                                               " has no valid effective date"));
     }
     dates.insert(*effective);
-    if (e.has_proposed()) entry.proposed = DayOf(*effective);
+    if (e.has_proposed()) entry.proposed = ToReportDay(*effective);
   }
   ReplayOptions replay;
   replay.known_at = std::numeric_limits<uint64_t>::max();
@@ -394,10 +391,11 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
       identified = true;
     }
     Transition t;
-    t.from = DayOf(date);
-    t.state = p->state();
-    if (HasDate(p->start_date())) t.start = DayOf(*ToCivilDay(p->start_date()));
-    if (HasDate(p->end_date())) t.end = DayOf(*ToCivilDay(p->end_date()));
+    t.from = ToReportDay(date);
+    t.state = static_cast<uint8_t>(p->state());
+    if (HasDate(p->start_date()))
+      t.start = ToReportDay(*ToCivilDay(p->start_date()));
+    if (HasDate(p->end_date())) t.end = ToReportDay(*ToCivilDay(p->end_date()));
     t.outcome_class = static_cast<int8_t>(OutcomeClass(*p));
     auto [municipality, added] = municipality_ids_.try_emplace(
         p->home_municipality_code(),
@@ -414,79 +412,123 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
     }
     entry.transitions.push_back(t);
   }
-  auto [id, added] =
-      entry_ids_.try_emplace(name, static_cast<uint32_t>(entries_.size()));
-  if (added) {
-    entries_.push_back(std::move(entry));
-  } else {
-    // A participation's participant and track never change: nor does
-    // whether it shares them.
-    entry.shares_pair = entries_[id->second].shares_pair;
-    entries_[id->second] = std::move(entry);
-  }
-  if (!entries_[id->second].transitions.empty()) NotePair(id->second);
+  // Ids are dense in the order added, like the columns: a new name's id is
+  // the next entry.
+  const uint32_t id = entry_ids_.Insert(name).first;
+  const bool identifies = !entry.transitions.empty();
+  Place(id, std::move(entry));
+  if (identifies) NotePair(id);
   return absl::OkStatus();
 }
 
+void ReportProjection::Place(uint32_t index, Entry entry) {
+  const uint32_t count = static_cast<uint32_t>(entry.transitions.size());
+  if (index == participant_.size()) {
+    participant_.push_back(entry.participant);
+    track_.push_back(entry.track);
+    proposed_.push_back(entry.proposed);
+    shares_pair_.push_back(0);
+    first_transition_.push_back(static_cast<uint32_t>(transitions_.size()));
+    transition_count_.push_back(count);
+    transitions_.insert(transitions_.end(), entry.transitions.begin(),
+                        entry.transitions.end());
+    return;
+  }
+  // A participation's participant and track never change: nor does
+  // whether it shares them.
+  participant_[index] = entry.participant;
+  track_[index] = entry.track;
+  proposed_[index] = entry.proposed;
+  const uint32_t old_count = transition_count_[index];
+  if (count <= old_count) {
+    std::copy(entry.transitions.begin(), entry.transitions.end(),
+              transitions_.begin() + first_transition_[index]);
+    unused_transitions_ += old_count - count;
+  } else {
+    first_transition_[index] = static_cast<uint32_t>(transitions_.size());
+    transitions_.insert(transitions_.end(), entry.transitions.begin(),
+                        entry.transitions.end());
+    unused_transitions_ += old_count;
+  }
+  transition_count_[index] = count;
+  if (unused_transitions_ > 1024 &&
+      unused_transitions_ > transitions_.size() / 2) {
+    CompactTransitions();
+  }
+}
+
+void ReportProjection::CompactTransitions() {
+  std::vector<Transition> compact;
+  compact.reserve(transitions_.size() - unused_transitions_);
+  for (size_t i = 0; i < participant_.size(); ++i) {
+    const uint32_t first = first_transition_[i];
+    first_transition_[i] = static_cast<uint32_t>(compact.size());
+    compact.insert(compact.end(), transitions_.begin() + first,
+                   transitions_.begin() + first + transition_count_[i]);
+  }
+  transitions_ = std::move(compact);
+  unused_transitions_ = 0;
+}
+
 void ReportProjection::NotePair(uint32_t index) {
-  Entry& entry = entries_[index];
   auto [first, added] = pair_first_.try_emplace(
-      uint64_t{entry.participant} << 32 | entry.track, index);
+      uint64_t{participant_[index]} << 32 | track_[index], index);
   if (!added && first->second != index) {
-    entries_[first->second].shares_pair = true;
-    entry.shares_pair = true;
+    shares_pair_[first->second] = 1;
+    shares_pair_[index] = 1;
   }
 }
 
 absl::Status ReportProjection::Visit(
-    absl::FunctionRef<void(uint64_t, absl::Span<const std::string>, FactsOnDay)>
-        visit) {
+    absl::FunctionRef<void(uint64_t, const FactNames&, FactsOnDay)> visit) {
   {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = CatchUp(); !s.ok()) return s;
   }
   absl::ReaderMutexLock lock(&mu_);
-  auto facts =
-      [&](absl::CivilDay day,
-          absl::FunctionRef<void(const ParticipationFacts&)> fn)
-          ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            const Day on = DayOf(day);
-            ParticipationFacts f;
-            for (const Entry& entry : entries_) {
-              const Transition* then = nullptr;
-              for (auto t = entry.transitions.rbegin();
-                   t != entry.transitions.rend(); ++t) {
-                if (t->from <= on) {
-                  then = &*t;
-                  break;
-                }
-              }
-              if (then == nullptr) continue;  // Not yet proposed on the day.
-              f.participant = entry.participant;
-              f.track = entry.track;
-              f.state = then->state;
-              const Person& person = people_[entry.participant];
-              f.gender = person.gender;
-              f.education = person.education;
-              f.proposed =
-                  entry.proposed == kNoDay ? day : CivilOf(entry.proposed);
-              f.start.reset();
-              f.end.reset();
-              if (then->start != kNoDay) f.start = CivilOf(then->start);
-              if (then->end != kNoDay) f.end = CivilOf(then->end);
-              f.outcome_class = then->outcome_class;
-              f.home_municipality = municipalities_[then->municipality];
-              f.shares_pair = entry.shares_pair;
-              fn(f);
-            }
-          };
-  visit(applied_through_, track_names_, facts);
+  // The pass every report makes over millions of participations: reads
+  // the columns in order, and per participation only the transitions
+  // before the day and the participant's two fields.
+  auto facts = [&](absl::CivilDay day,
+                   absl::FunctionRef<void(const ParticipationFacts&)> fn)
+                   ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                     const Day on = ToReportDay(day);
+                     const size_t n = participant_.size();
+                     ParticipationFacts f;
+                     for (size_t i = 0; i < n; ++i) {
+                       const Transition* first =
+                           transitions_.data() + first_transition_[i];
+                       const Transition* then = first + transition_count_[i];
+                       while (then != first && then[-1].from > on) --then;
+                       if (then == first)
+                         continue;  // Not yet proposed on the day.
+                       const Transition& t = then[-1];
+                       const uint32_t participant = participant_[i];
+                       const Person person = people_[participant];
+                       f.participant = participant;
+                       f.track = track_[i];
+                       f.municipality = t.municipality;
+                       f.state = static_cast<v1::Participation::State>(t.state);
+                       f.gender = static_cast<v1::Gender>(person.gender);
+                       f.education =
+                           static_cast<v1::EducationLevel>(person.education);
+                       f.proposed = proposed_[i] == kNoDay ? on : proposed_[i];
+                       f.start = t.start;
+                       f.end = t.end;
+                       f.outcome_class = t.outcome_class;
+                       f.shares_pair = shares_pair_[i] != 0;
+                       fn(f);
+                     }
+                   };
+  const FactNames names{.tracks = track_names_,
+                        .municipalities = municipalities_};
+  visit(applied_through_, names, facts);
   return absl::OkStatus();
 }
 
 size_t ReportProjection::size() {
   absl::ReaderMutexLock lock(&mu_);
-  return entries_.size();
+  return participant_.size();
 }
 
 }  // namespace jobtrack

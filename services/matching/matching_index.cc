@@ -5,6 +5,8 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "jobtrack/v1/employer.pb.h"
 #include "jobtrack/v1/participation.pb.h"
 #include "services/common/log.h"
@@ -24,6 +26,55 @@ std::string TrackOf(absl::string_view name) {
   if (!absl::StartsWith(name, "tracks/")) return "";
   const size_t end = name.find('/', 7);
   return std::string(name.substr(0, end));
+}
+
+// Parses from a stored participation only the fields Apply reads (name,
+// track, intake, state, start and end date, the outcomes' kinds) into
+// `p`, skipping the rest: at start-up the index reads every participation
+// of the country, and the personal plan, proposal and timestamps it skips
+// are most of a record's parsing cost. false if the bytes are malformed.
+bool ParseSeatFields(absl::string_view bytes, v1::Participation& p) {
+  using google::protobuf::internal::WireFormatLite;
+  p.Clear();
+  google::protobuf::io::CodedInputStream in(
+      reinterpret_cast<const uint8_t*>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  // A length-delimited field's bytes.
+  auto read_bytes = [&in](std::string& out) {
+    uint32_t size = 0;
+    return in.ReadVarint32(&size) &&
+           in.ReadString(&out, static_cast<int>(size));
+  };
+  std::string sub;
+  while (const uint32_t tag = in.ReadTag()) {
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const bool delimited = WireFormatLite::GetTagWireType(tag) ==
+                           WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+    bool ok = true;
+    if (field == v1::Participation::kNameFieldNumber && delimited) {
+      ok = read_bytes(*p.mutable_name());
+    } else if (field == v1::Participation::kTrackFieldNumber && delimited) {
+      ok = read_bytes(*p.mutable_track());
+    } else if (field == v1::Participation::kIntakeFieldNumber && delimited) {
+      ok = read_bytes(*p.mutable_intake());
+    } else if (field == v1::Participation::kStateFieldNumber &&
+               WireFormatLite::GetTagWireType(tag) ==
+                   WireFormatLite::WIRETYPE_VARINT) {
+      uint32_t state = 0;
+      ok = in.ReadVarint32(&state);
+      p.set_state(static_cast<v1::Participation::State>(state));
+    } else if (field == v1::Participation::kStartDateFieldNumber && delimited) {
+      ok = read_bytes(sub) && p.mutable_start_date()->ParseFromString(sub);
+    } else if (field == v1::Participation::kEndDateFieldNumber && delimited) {
+      ok = read_bytes(sub) && p.mutable_end_date()->ParseFromString(sub);
+    } else if (field == v1::Participation::kOutcomesFieldNumber && delimited) {
+      ok = read_bytes(sub) && p.add_outcomes()->ParseFromString(sub);
+    } else {
+      ok = WireFormatLite::SkipField(&in, tag);
+    }
+    if (!ok) return false;
+  }
+  return in.ConsumedEntireMessage();
 }
 
 }  // namespace
@@ -150,20 +201,20 @@ absl::Status MatchingIndex::LoadAll() {
   }
   absl::flat_hash_map<std::string, Contributions> contributions;
   v1::Participation p;
-  s = reader->Scan(
-      storage::Column::kRecords, storage::RecordPrefix("participations"), "",
-      [&](absl::string_view key, absl::string_view value) {
-        if (!p.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          s = absl::DataLossError(
-              absl::StrCat("unreadable record ", storage::RecordKeyName(key)));
-          return false;
-        }
-        auto view = views.find(p.track());
-        if (view != views.end()) {
-          Apply(*view->second, contributions[p.track()], p);
-        }
-        return true;
-      });
+  s = reader->Scan(storage::Column::kRecords,
+                   storage::RecordPrefix("participations"), "",
+                   [&](absl::string_view key, absl::string_view value) {
+                     if (!ParseSeatFields(value, p)) {
+                       s = absl::DataLossError(absl::StrCat(
+                           "unreadable record ", storage::RecordKeyName(key)));
+                       return false;
+                     }
+                     auto view = views.find(p.track());
+                     if (view != views.end()) {
+                       Apply(*view->second, contributions[p.track()], p);
+                     }
+                     return true;
+                   });
   if (!s.ok()) return s;
   contributions_ = std::move(contributions);
   absl::MutexLock lock(&mu_);

@@ -66,7 +66,7 @@ class FollowUpTest : public ::testing::Test {
     c.set_sni_code("87301");
     c.add_employers(private_care);
     c.mutable_chain()->add_stages()->add_steps()->set_module(aub);
-    Create(c, v1::Track::PLANNED);
+    c_ = Create(c, v1::Track::PLANNED);
 
     const absl::CivilDay march(2026, 3, 1), june_end(2026, 6, 30);
     const std::string p1 = Person("p1", v1::FEMALE, v1::PRE_UPPER_SECONDARY);
@@ -227,7 +227,7 @@ class FollowUpTest : public ::testing::Test {
   Participants participants_;
   Participations participations_;
   std::unique_ptr<ReportProjection> projection_;
-  std::string a_, b_, a_intake_, b_intake_, p3_participation_;
+  std::string a_, b_, c_, a_intake_, b_intake_, p3_participation_;
 };
 
 TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
@@ -251,6 +251,34 @@ TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
   EXPECT_EQ(Report(absl::CivilDay(
                 2026, 11, 23))["tracks.ongoing.majority_pre_upper_secondary"],
             "1/2");
+}
+
+TEST_F(FollowUpTest, AReportSeesATrackChangedSinceTheLastReport) {
+  // One FollowUp keeps the tracks between reports; a change to one must
+  // still show in the next report.
+  FollowUp follow_up(env_.deps(), FollowUpConfig(), projection_.get());
+  auto figure = [&](absl::string_view id) -> int64_t {
+    v1::GetReportRequest request;
+    *request.mutable_as_of() = ToDate(absl::CivilDay(2026, 11, 23));
+    auto report = follow_up.GetReport(CallContext{}, request);
+    EXPECT_TRUE(report.ok()) << report.status();
+    if (!report.ok()) return -1;
+    for (const v1::Figure& f : report->figures()) {
+      if (f.id() == id) return f.numerator();
+    }
+    return -1;
+  };
+  EXPECT_EQ(figure("tracks.ongoing"), 2);
+  EXPECT_EQ(figure("tracks.planned"), 1);
+  v1::UpdateTrackRequest open;
+  open.mutable_track()->set_name(c_);
+  open.mutable_track()->set_status(v1::Track::OPEN);
+  open.mutable_update_mask()->add_paths("status");
+  *open.mutable_effective_date() = ToDate(absl::CivilDay(2026, 11, 1));
+  auto opened = tracks_.UpdateTrack(kContext, open);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(figure("tracks.ongoing"), 3);
+  EXPECT_EQ(figure("tracks.planned"), 0);
 }
 
 TEST_F(FollowUpTest, EveryFigureOfTheNationalReportWorkedOutByHand) {

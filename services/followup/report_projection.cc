@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
     absl::MutexLock lock(&projection->mu_);
     if (projection->LoadCheckpoint()) {
       projection->checkpoint_sequence_ = projection->applied_through_;
+      projection->stored_through_ = projection->applied_through_;
     }
     const uint64_t from = projection->applied_through_;
     if (absl::Status s = projection->CatchUp(); !s.ok()) return s;
@@ -41,7 +42,58 @@ absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
       LogWarning("report projection: checkpoint not saved: ", s.ToString());
     }
   }
+  projection->FollowCommits();
   return projection;
+}
+
+ReportProjection::~ReportProjection() {
+  if (observer_ >= 0) storage_->RemoveCommitObserver(observer_);
+  {
+    absl::MutexLock lock(&follow_mu_);
+    stopping_ = true;
+  }
+  if (follower_.joinable()) follower_.join();
+}
+
+void ReportProjection::FollowCommits() {
+  // Every event is committed together with the record it changes, so a
+  // commit that wrote records is the one that may carry events.
+  observer_ = storage_->AddCommitObserver([this](const auto&) {
+    absl::MutexLock lock(&follow_mu_);
+    catch_up_due_ = true;
+  });
+  follower_ = std::thread([this] { Follow(); });
+}
+
+void ReportProjection::Follow() {
+  bool failing = false;
+  while (true) {
+    {
+      absl::MutexLock lock(&follow_mu_);
+      follow_mu_.Await(absl::Condition(
+          +[](ReportProjection* p) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return p->catch_up_due_ || p->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      catch_up_due_ = false;
+    }
+    absl::MutexLock lock(&mu_);
+    absl::Status s = CatchUp();
+    // Once per failing streak: the next Visit returns the error anyway.
+    if (!s.ok() && !failing) {
+      LogWarning("report projection: catching up failed: ", s.ToString());
+    }
+    failing = !s.ok();
+  }
+}
+
+bool ReportProjection::AwaitSequence(uint64_t sequence, absl::Time deadline) {
+  absl::ReaderMutexLock lock(&mu_);
+  auto covered = [this, sequence]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return applied_through_ >= sequence;
+  };
+  return mu_.AwaitWithDeadline(absl::Condition(&covered), deadline);
 }
 
 namespace {
@@ -281,8 +333,9 @@ absl::Status ReportProjection::SaveCheckpoint() {
   uint64_t through = 0;
   {
     absl::ReaderMutexLock lock(&mu_);
-    body = Encode();
     through = applied_through_;
+    if (through == stored_through_.load()) return absl::OkStatus();
+    body = Encode();
   }
   std::unique_ptr<storage::Transaction> txn = storage_->Begin();
   // Chunks of an earlier, longer checkpoint go.
@@ -311,7 +364,9 @@ absl::Status ReportProjection::SaveCheckpoint() {
       !s.ok()) {
     return s;
   }
-  return txn->Commit();
+  if (s = txn->Commit(); !s.ok()) return s;
+  stored_through_ = through;
+  return absl::OkStatus();
 }
 
 uint32_t ReportProjection::PersonId(absl::string_view name) {

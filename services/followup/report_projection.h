@@ -17,6 +17,10 @@
 //   from one snapshot), then visits with the sequence it now covers: the
 //   facts are exactly those of the log up to that sequence. Corrections
 //   and backdated events are applied by replaying the participation again.
+// - Kept current on commit: a thread of the projection's own catches up
+//   after commits that wrote records (it is woken by the storage's commit
+//   observer), so a report rarely finds much to apply; Visit still
+//   catches up first, so it never misses a commit acknowledged before it.
 // - Thread safety: all methods are safe to call from many threads; visits
 //   share a lock, catching up takes it exclusively.
 // - Memory: columns of 21 bytes per participation and 2 per participant,
@@ -25,9 +29,11 @@
 #ifndef JOBTRACK_SERVICES_FOLLOWUP_REPORT_PROJECTION_H_
 #define JOBTRACK_SERVICES_FOLLOWUP_REPORT_PROJECTION_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -35,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "services/common/name_ids.h"
 #include "services/followup/report.h"
 #include "storage/storage.h"
@@ -47,6 +54,9 @@ class ReportProjection {
   // must outlive it.
   static absl::StatusOr<std::unique_ptr<ReportProjection>> Open(
       storage::Storage* storage);
+
+  // Stops following commits (waits for a catch-up in progress).
+  ~ReportProjection();
 
   ReportProjection(const ReportProjection&) = delete;
   ReportProjection& operator=(const ReportProjection&) = delete;
@@ -69,12 +79,17 @@ class ReportProjection {
   // The number of participations held.
   size_t size();
 
+  // Blocks until the projection covers event `sequence` (its own thread
+  // caught up that far) or `deadline` passes; whether it does.
+  bool AwaitSequence(uint64_t sequence, absl::Time deadline);
+
   // Stores the projection as it stands, with the sequence it covers, in
   // the storage (Column::kMeta, replacing the last checkpoint, in one
   // commit), so that the next Open loads it and catches up from there
   // instead of replaying the whole log: start-up then costs what was
   // written since, not the history. Open saves one after catching up with
-  // many events; the server saves one when it stops.
+  // many events; the server saves one when it stops. Writes nothing when
+  // the stored checkpoint already covers what the projection holds.
   absl::Status SaveCheckpoint();
   // The sequence of the checkpoint Open started from; 0 if it replayed the
   // whole log.
@@ -134,9 +149,22 @@ class ReportProjection {
   // half of transitions_ is left behind.
   void Place(uint32_t index, Entry entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompactTransitions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Registers the commit observer and starts follower_.
+  void FollowCommits();
+  // follower_'s loop: catches up whenever a commit marked one due.
+  void Follow();
 
   storage::Storage* const storage_;
   uint64_t checkpoint_sequence_ = 0;  // Set by Open only.
+  // The sequence the stored checkpoint covers (0: none known).
+  std::atomic<uint64_t> stored_through_{0};
+  // Following commits: the observer sets catch_up_due_, follower_ clears
+  // it and catches up.
+  int observer_ = -1;
+  std::thread follower_;
+  absl::Mutex follow_mu_;
+  bool catch_up_due_ ABSL_GUARDED_BY(follow_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(follow_mu_) = false;
   absl::Mutex mu_;
   uint64_t applied_through_ ABSL_GUARDED_BY(mu_) = 0;
   // The participations as columns, by entry id (the order first seen):

@@ -1,6 +1,8 @@
 #include "services/matching/matching_index.h"
 
 #include <algorithm>
+#include <thread>
+#include <vector>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
@@ -134,14 +136,9 @@ void MatchingIndex::Apply(TrackView& view, Contributions& contributions,
     c.working = Working(p);
   }
   if (std::optional<SeatInterval> seat = SeatOf(p)) {
-    auto intake =
-        std::lower_bound(intakes.begin(), intakes.end(), p.intake(),
-                         [](const IntakeView& i, const std::string& name) {
-                           return i.intake.name() < name;
-                         });
-    if (intake != intakes.end() && intake->intake.name() == p.intake()) {
-      MutableHeld(*intake).push_back(*seat);
-      c.intake = static_cast<int>(intake - intakes.begin());
+    if (const int intake = view.IntakeOf(p.intake()); intake >= 0) {
+      MutableHeld(intakes[intake]).push_back(*seat);
+      c.intake = intake;
       c.seat = *seat;
     }
   }
@@ -149,6 +146,16 @@ void MatchingIndex::Apply(TrackView& view, Contributions& contributions,
   view.completed += c.completed ? 1 : 0;
   view.working += c.working ? 1 : 0;
   contributions.emplace(key, c);
+}
+
+int MatchingIndex::TrackView::IntakeOf(absl::string_view name) const {
+  const uint64_t hash = absl::HashOf(name);
+  for (auto it = std::lower_bound(intake_hashes.begin(), intake_hashes.end(),
+                                  std::make_pair(hash, 0));
+       it != intake_hashes.end() && it->first == hash; ++it) {
+    if (intakes[it->second].intake.name() == name) return it->second;
+  }
+  return -1;
 }
 
 std::shared_ptr<MatchingIndex::TrackView> MatchingIndex::TrackView::Copy()
@@ -199,22 +206,53 @@ absl::Status MatchingIndex::LoadAll() {
     if (!view.ok()) return view.status();
     if (*view != nullptr) views.emplace(name, *std::move(view));
   }
+  // Reading and parsing two million participations is most of the
+  // start-up: two threads take half of the key space each (ids begin with
+  // a random letter), and apply what they parsed in batches under one
+  // lock. The order of Apply calls does not matter: a track's counts and
+  // held seats are sums over its participations.
   absl::flat_hash_map<std::string, Contributions> contributions;
-  v1::Participation p;
-  s = reader->Scan(storage::Column::kRecords,
-                   storage::RecordPrefix("participations"), "",
-                   [&](absl::string_view key, absl::string_view value) {
-                     if (!ParseSeatFields(value, p)) {
-                       s = absl::DataLossError(absl::StrCat(
-                           "unreadable record ", storage::RecordKeyName(key)));
-                       return false;
-                     }
-                     auto view = views.find(p.track());
-                     if (view != views.end()) {
-                       Apply(*view->second, contributions[p.track()], p);
-                     }
-                     return true;
-                   });
+  absl::Mutex apply_mu;
+  const std::string prefix = storage::RecordPrefix("participations");
+  const std::string middle = absl::StrCat(prefix, "n");
+  auto scan = [&](absl::string_view start_after,
+                  absl::string_view stop_after) -> absl::Status {
+    constexpr size_t kBatch = 512;
+    std::vector<v1::Participation> batch(kBatch);
+    size_t n = 0;
+    auto apply = [&] {
+      absl::MutexLock lock(&apply_mu);
+      for (size_t i = 0; i < n; ++i) {
+        const v1::Participation& p = batch[i];
+        auto view = views.find(p.track());
+        if (view != views.end()) {
+          Apply(*view->second, contributions[p.track()], p);
+        }
+      }
+      n = 0;
+    };
+    absl::Status parsed;
+    absl::Status s = reader->Scan(
+        storage::Column::kRecords, prefix, start_after,
+        [&](absl::string_view key, absl::string_view value) {
+          if (!stop_after.empty() && key > stop_after) return false;
+          if (!ParseSeatFields(value, batch[n])) {
+            parsed = absl::DataLossError(absl::StrCat(
+                "unreadable record ", storage::RecordKeyName(key)));
+            return false;
+          }
+          if (++n == kBatch) apply();
+          return true;
+        });
+    apply();
+    return s.ok() ? parsed : s;
+  };
+  absl::Status second_half;
+  std::thread helper(
+      [&] { second_half = scan(/*start_after=*/middle, /*stop_after=*/""); });
+  s = scan(/*start_after=*/"", /*stop_after=*/middle);
+  helper.join();
+  if (s.ok()) s = second_half;
   if (!s.ok()) return s;
   contributions_ = std::move(contributions);
   absl::MutexLock lock(&mu_);
@@ -293,6 +331,12 @@ MatchingIndex::LoadTrack(storage::Reader& reader, absl::string_view name) {
     if (intake.chain == nullptr) intake.chain = &t.chain();
     intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
   }
+  for (size_t i = 0; i < view->intakes.size(); ++i) {
+    view->intake_hashes.emplace_back(
+        absl::HashOf(absl::string_view(view->intakes[i].intake.name())),
+        static_cast<int>(i));
+  }
+  std::sort(view->intake_hashes.begin(), view->intake_hashes.end());
   for (int background = 0; background < 4; ++background) {
     int shortest = 0;
     for (const IntakeView& intake : view->intakes) {

@@ -64,6 +64,10 @@ class MatchingIndex {
     std::vector<std::string> workplaces;
     // In name order.
     std::vector<IntakeView> intakes;
+    // (hash of the intake's name, index into intakes), by hash: finding a
+    // participation's intake reads this one small array instead of the
+    // names, each on its own cache line (IntakeOf).
+    std::vector<std::pair<uint64_t, int>> intake_hashes;
     // The shortest plan_weeks of any intake, by background: what bounds a
     // track's score before an intake is chosen.
     std::array<int, 4> shortest_plan_weeks{};
@@ -73,6 +77,8 @@ class MatchingIndex {
 
     // The status on `day`, or nullopt if the track did not exist yet.
     std::optional<v1::Track::Status> StatusOn(absl::CivilDay day) const;
+    // The index into intakes of intake `name`, or -1.
+    int IntakeOf(absl::string_view name) const;
     // A copy whose intakes' chain pointers point into the copy's track.
     std::shared_ptr<TrackView> Copy() const;
   };

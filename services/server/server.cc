@@ -185,6 +185,11 @@ void Server::Shutdown(absl::Duration grace) {
   if (absl::Status s = report_projection_->SaveCheckpoint(); !s.ok()) {
     LogWarning("report projection: checkpoint not saved: ", s.ToString());
   }
+  // Into SST files: else the next start replays the checkpoint (hundreds
+  // of MB at national scale) from the WAL before it can load it.
+  if (absl::Status s = storage_->Flush(); !s.ok()) {
+    LogWarning("flush at shutdown failed: ", s.ToString());
+  }
 }
 
 void Server::Wait() {

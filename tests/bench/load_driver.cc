@@ -722,6 +722,9 @@ int Run(const char* self) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // As jobtrackd does: the driver and the empty server run gRPC as the
+  // server does, without Abseil's Mutex deadlock detection.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (const std::string port_file = absl::GetFlag(FLAGS_serve_empty);
       !port_file.empty()) {
     return jobtrack::load::ServeEmpty(port_file);

@@ -253,6 +253,20 @@ TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
             "1/2");
 }
 
+TEST_F(FollowUpTest, TheProjectionFollowsCommitsBeforeAnyReportAsksIt) {
+  // Nothing has visited the projection since it was opened empty; its own
+  // thread applies the fixture's six participations after their commits.
+  ASSERT_TRUE(projection_->AwaitSequence(env_.storage().LastSequence(),
+                                         absl::Now() + absl::Seconds(60)));
+  EXPECT_EQ(projection_->size(), 6u);
+  // And a participation proposed now, the same way.
+  Propose(Person("p7", v1::MALE, v1::UPPER_SECONDARY), b_,
+          absl::CivilDay(2026, 11, 2));
+  ASSERT_TRUE(projection_->AwaitSequence(env_.storage().LastSequence(),
+                                         absl::Now() + absl::Seconds(60)));
+  EXPECT_EQ(projection_->size(), 7u);
+}
+
 TEST_F(FollowUpTest, AReportSeesATrackChangedSinceTheLastReport) {
   // One FollowUp keeps the tracks between reports; a change to one must
   // still show in the next report.

@@ -6,8 +6,8 @@ set -euo pipefail
 jobtrackd=$1 load=$2
 tmp=$(mktemp -d)
 pid=
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/../support/jobtrackd.sh"
+trap 'stop_jobtrackd; rm -rf "$tmp"' EXIT
 start_jobtrackd "$tmp" "$jobtrackd" --plaintext --demo_data \
   --data_dir="$tmp/data" --metrics_listen=127.0.0.1:0
 metrics=$(sed -n 's/.*metrics on port \([0-9]*\).*/\1/p' "$tmp/log")

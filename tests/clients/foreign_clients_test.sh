@@ -7,8 +7,8 @@ set -euo pipefail
 root=$1 jobtrackd=$2 gen=$3
 tmp=$(mktemp -d)
 pid=
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/../support/jobtrackd.sh"
+trap 'stop_jobtrackd; rm -rf "$tmp"' EXIT
 
 start_jobtrackd "$tmp" "$jobtrackd" --plaintext --demo_data \
   --data_dir="$tmp/data"

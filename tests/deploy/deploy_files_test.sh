@@ -9,9 +9,9 @@ example=$root/deploy/jobtrackd.flags.example
 manifest=$root/deploy/kubernetes/jobtrack.yaml
 unit=$root/deploy/systemd/jobtrackd.service
 tmp=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-pid=
 source "$(dirname "$0")/../support/jobtrackd.sh"
+trap 'stop_jobtrackd; rm -rf "$tmp"' EXIT
+pid=
 
 # Every flag jobtrackd knows, and those it defines itself (not absl's own).
 help=$("$jobtrackd" --helpfull 2>&1 || true)

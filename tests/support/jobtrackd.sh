@@ -6,7 +6,7 @@
 # --port_file=DIR/port (its stderr in DIR/log), waits up to
 # $JOBTRACKD_START_SECONDS (default 60) for the port file, and sets `pid`
 # and `port`. It exits the script with the log if jobtrackd ends first.
-# The caller kills "$pid" (a trap is usual).
+# The caller stops it with stop_jobtrackd (a trap is usual).
 start_jobtrackd() {
   local dir=$1 binary=$2
   shift 2
@@ -21,4 +21,14 @@ start_jobtrackd() {
   done
   [ -s "$dir/port" ] || { echo "jobtrackd did not start:"; cat "$dir/log"; exit 1; }
   port=$(cat "$dir/port")
+}
+
+# Stops the jobtrackd that start_jobtrackd started (SIGTERM) and waits until
+# it has exited: at shutdown it saves its checkpoint and flushes RocksDB, so
+# removing its data directory before then races with those writes.
+stop_jobtrackd() {
+  [ -n "${pid:-}" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=
 }

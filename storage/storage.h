@@ -246,7 +246,8 @@ class Storage {
   absl::Status PurgeExpiredRequests();
   // Flushes memtables to SST files (used before backups and by tests).
   absl::Status Flush();
-  // Compacts every column family (tests use it to prove erased data is gone).
+  // Compacts every column family, flushing first (tests use it to prove
+  // erased data is gone; the dataset generator to leave its data compacted).
   absl::Status CompactAll();
 
   const Options& options() const { return options_; }

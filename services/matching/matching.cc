@@ -45,17 +45,17 @@ std::optional<Choice> BestIntake(const TrackView& track, absl::CivilDay day,
   const absl::CivilDay last = day + window_days;
   std::optional<Choice> best;
   for (const IntakeView& intake : track.intakes) {
-    if (!only.empty() && intake.intake.name() != only) continue;
+    if (!only.empty() && intake.intake->name() != only) continue;
     absl::CivilDay start = intake.start_date;
-    if (intake.intake.start_type() == v1::Intake::COMMON) {
+    if (intake.intake->start_type() == v1::Intake::COMMON) {
       if (only.empty() && (start < day || start > last)) continue;
     } else {
       start = std::max(start, day);
       if (only.empty() && intake.start_date > last) continue;
       if (intake.end_date && *intake.end_date < start) continue;
     }
-    const int free = intake.intake.seats() -
-                     PeakFrom(intake.intake, *intake.held, start).taken;
+    const int free = intake.intake->seats() -
+                     PeakFrom(*intake.intake, *intake.held, start).taken;
     if (free <= 0) continue;
     // Intakes are in name order, so the first of equal starts wins.
     if (best && best->start <= start) continue;
@@ -66,12 +66,12 @@ std::optional<Choice> BestIntake(const TrackView& track, absl::CivilDay day,
 
 TrackOption OptionOf(const TrackView& track, const Choice& choice) {
   TrackOption option;
-  option.track = &track.track;
+  option.track = track.track.get();
   option.sni_section = track.sni_section;
   option.workplace_municipalities = track.workplaces;
   option.completed = track.completed;
   option.working = track.working;
-  option.intake = &choice.intake->intake;
+  option.intake = choice.intake->intake.get();
   option.chain = choice.intake->chain;
   option.plan_weeks = choice.intake->plan_weeks;
   option.start = choice.start;
@@ -108,7 +108,7 @@ Scored Evaluated(const MatchingWeights& weights, const ParticipantFacts& facts,
   Scored c;
   c.values = Evaluate(weights, facts, OptionOf(view, choice), day);
   c.score = TotalScore(weights, c.values);
-  c.tie = view.track.name();
+  c.tie = view.track->name();
   c.track = &view;
   c.choice = choice;
   return c;
@@ -123,7 +123,8 @@ void ScoreAll(const MatchingWeights& weights,
     const TrackView* view = local.view.get();
     const std::optional<v1::Track::Status> status = view->StatusOn(day);
     if (!status) continue;  // Did not exist yet.
-    const uint32_t failed = FailedFilterMask(participant, view->track, *status);
+    const uint32_t failed =
+        FailedFilterMask(participant, *view->track, *status);
     if (failed & (failed - 1)) continue;  // Two or more.
     std::optional<Choice> choice =
         BestIntake(*view, day, weights.start_window_days, "");
@@ -131,10 +132,10 @@ void ScoreAll(const MatchingWeights& weights,
       scored.push_back(Evaluated(weights, facts, *view, *choice, day));
     } else if (failed != 0 && choice) {
       *response.add_near_misses() = std::move(
-          DescribeFailures(participant, view->track, *status, failed)[0]);
+          DescribeFailures(participant, *view->track, *status, failed)[0]);
     } else if (failed == 0) {
       v1::NearMiss* miss = response.add_near_misses();
-      miss->set_track(view->track.name());
+      miss->set_track(view->track->name());
       miss->set_filter("seat");
       miss->set_reason(absl::StrCat("no intake with a free seat starts within ",
                                     weights.start_window_days, " days"));
@@ -240,7 +241,7 @@ void ScoreBest(const MatchingWeights& weights,
     }
     const TrackView& view = *next.view;
     const std::optional<v1::Track::Status> status = view.StatusOn(day);
-    if (!status || FailedFilterMask(participant, view.track, *status) != 0) {
+    if (!status || FailedFilterMask(participant, *view.track, *status) != 0) {
       continue;
     }
     std::optional<Choice> choice =
@@ -376,7 +377,7 @@ absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
   absl::StatusOr<std::shared_ptr<const TrackView>> view = index_->Find(
       request.intake().substr(0, request.intake().find("/intakes/")));
   if (!view.ok()) return view.status();
-  const v1::Track& track = (*view)->track;
+  const v1::Track& track = *(*view)->track;
   const v1::Track::Revision* then = RevisionInForce(track, *day);
   if (then == nullptr || then->status() != v1::Track::OPEN) {
     return Precondition(

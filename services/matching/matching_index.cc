@@ -153,19 +153,14 @@ int MatchingIndex::TrackView::IntakeOf(absl::string_view name) const {
   for (auto it = std::lower_bound(intake_hashes.begin(), intake_hashes.end(),
                                   std::make_pair(hash, 0));
        it != intake_hashes.end() && it->first == hash; ++it) {
-    if (intakes[it->second].intake.name() == name) return it->second;
+    if (intakes[it->second].intake->name() == name) return it->second;
   }
   return -1;
 }
 
 std::shared_ptr<MatchingIndex::TrackView> MatchingIndex::TrackView::Copy()
     const {
-  auto copy = std::make_shared<TrackView>(*this);
-  for (IntakeView& intake : copy->intakes) {
-    intake.chain = ChainVersion(copy->track, intake.intake.chain_version());
-    if (intake.chain == nullptr) intake.chain = &copy->track.chain();
-  }
-  return copy;
+  return std::make_shared<TrackView>(*this);
 }
 
 MatchingIndex::MatchingIndex(storage::Storage* storage) : storage_(storage) {}
@@ -284,8 +279,8 @@ MatchingIndex::LoadTrack(storage::Reader& reader, absl::string_view name) {
   if (absl::IsNotFound(track.status())) return std::shared_ptr<TrackView>();
   if (!track.ok()) return track.status();
   auto view = std::make_shared<TrackView>();
-  view->track = *std::move(track);
-  const v1::Track& t = view->track;
+  view->track = std::make_shared<const v1::Track>(*std::move(track));
+  const v1::Track& t = *view->track;
   for (const v1::Track::Revision& r : t.history()) {
     std::optional<absl::CivilDay> effective = ToCivilDay(r.effective_date());
     if (!effective) break;  // As RevisionAsOf: history ends there.
@@ -316,24 +311,24 @@ MatchingIndex::LoadTrack(storage::Reader& reader, absl::string_view name) {
   if (!intakes.ok()) return intakes.status();
   for (v1::Intake& stored : *intakes) {
     IntakeView& intake = view->intakes.emplace_back();
-    intake.intake = std::move(stored);
+    intake.intake = std::make_shared<const v1::Intake>(std::move(stored));
     std::optional<absl::CivilDay> start =
-        ToCivilDay(intake.intake.start_date());
+        ToCivilDay(intake.intake->start_date());
     if (!start) {
       return absl::DataLossError(
-          absl::StrCat(intake.intake.name(), " has no valid start date"));
+          absl::StrCat(intake.intake->name(), " has no valid start date"));
     }
     intake.start_date = *start;
-    if (HasDate(intake.intake.end_date())) {
-      intake.end_date = ToCivilDay(intake.intake.end_date());
+    if (HasDate(intake.intake->end_date())) {
+      intake.end_date = ToCivilDay(intake.intake->end_date());
     }
-    intake.chain = ChainVersion(t, intake.intake.chain_version());
+    intake.chain = ChainVersion(t, intake.intake->chain_version());
     if (intake.chain == nullptr) intake.chain = &t.chain();
     intake.plan_weeks = PlanWeeksByBackground(*intake.chain);
   }
   for (size_t i = 0; i < view->intakes.size(); ++i) {
     view->intake_hashes.emplace_back(
-        absl::HashOf(absl::string_view(view->intakes[i].intake.name())),
+        absl::HashOf(absl::string_view(view->intakes[i].intake->name())),
         static_cast<int>(i));
   }
   std::sort(view->intake_hashes.begin(), view->intake_hashes.end());
@@ -356,29 +351,29 @@ void MatchingIndex::Replace(const std::string& name,
   auto old = tracks_.find(name);
   if (old != tracks_.end()) {
     const TrackView* before = old->second.get();
-    for (const std::string& m : before->track.municipality_codes()) {
+    for (const std::string& m : before->track->municipality_codes()) {
       auto& list = by_municipality_[m];
       list.erase(
           std::remove_if(list.begin(), list.end(),
                          [&](const auto& t) { return t.view.get() == before; }),
           list.end());
     }
-    for (const std::string& e : before->track.employers()) {
+    for (const std::string& e : before->track->employers()) {
       employer_tracks_[e].erase(name);
     }
     tracks_.erase(old);
   }
   stale_.erase(name);
   if (view == nullptr) return;
-  for (const std::string& m : view->track.municipality_codes()) {
+  for (const std::string& m : view->track->municipality_codes()) {
     auto& list = by_municipality_[m];
     list.insert(std::lower_bound(list.begin(), list.end(), name,
                                  [](const auto& t, const std::string& n) {
-                                   return t.view->track.name() < n;
+                                   return t.view->track->name() < n;
                                  }),
                 LocalTrackOf(view, m));
   }
-  for (const std::string& e : view->track.employers()) {
+  for (const std::string& e : view->track->employers()) {
     employer_tracks_[e].insert(name);
   }
   tracks_.emplace(name, std::move(view));
@@ -387,7 +382,7 @@ void MatchingIndex::Replace(const std::string& name,
 MatchingIndex::LocalTrack MatchingIndex::LocalTrackOf(
     std::shared_ptr<const TrackView> view, absl::string_view municipality) {
   LocalTrack local;
-  const v1::Track& t = view->track;
+  const v1::Track& t = *view->track;
   if (!view->statuses.empty()) {
     local.stable_from = view->statuses.back().first;
     local.status = view->statuses.back().second;
@@ -510,13 +505,13 @@ void MatchingIndex::ApplyParticipations(
 
 void MatchingIndex::ReplaceCounts(const std::string& name,
                                   std::shared_ptr<const TrackView> view) {
-  for (const std::string& m : view->track.municipality_codes()) {
+  for (const std::string& m : view->track->municipality_codes()) {
     auto& list = by_municipality_[m];
     auto it = std::lower_bound(list.begin(), list.end(), name,
                                [](const auto& t, const std::string& n) {
-                                 return t.view->track.name() < n;
+                                 return t.view->track->name() < n;
                                });
-    if (it == list.end() || it->view->track.name() != name) continue;
+    if (it == list.end() || it->view->track->name() != name) continue;
     it->completed = view->completed;
     it->working = view->working;
     it->view = view;
@@ -558,6 +553,14 @@ MatchingIndex::Find(absl::string_view name) {
     return absl::NotFoundError(absl::StrCat(name, " does not exist"));
   }
   return it->second;
+}
+
+std::shared_ptr<const v1::Track> MatchingIndex::HeldTrack(
+    absl::string_view name) {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = tracks_.find(name);
+  if (it == tracks_.end() || stale_.contains(name)) return nullptr;
+  return it->second->track;
 }
 
 }  // namespace jobtrack

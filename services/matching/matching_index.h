@@ -41,10 +41,12 @@ namespace jobtrack {
 class MatchingIndex {
  public:
   struct IntakeView {
-    v1::Intake intake;
+    // Shared, immutable: a commit that changes only participations copies
+    // the view's small parts, not the records.
+    std::shared_ptr<const v1::Intake> intake;
     absl::CivilDay start_date;
     std::optional<absl::CivilDay> end_date;
-    // The chain version the intake runs; points into TrackView::track.
+    // The chain version the intake runs; points into *TrackView::track.
     const v1::ModuleChain* chain = nullptr;
     // PlanWeeksByBackground(*chain).
     std::array<int, 4> plan_weeks{};
@@ -55,7 +57,8 @@ class MatchingIndex {
   };
 
   struct TrackView {
-    v1::Track track;
+    // Shared and immutable, like IntakeView::intake.
+    std::shared_ptr<const v1::Track> track;
     // The status from each revision's effective date on (RevisionAsOf).
     std::vector<std::pair<absl::CivilDay, v1::Track::Status>> statuses;
     std::string sni_section;
@@ -79,7 +82,8 @@ class MatchingIndex {
     std::optional<v1::Track::Status> StatusOn(absl::CivilDay day) const;
     // The index into intakes of intake `name`, or -1.
     int IntakeOf(absl::string_view name) const;
-    // A copy whose intakes' chain pointers point into the copy's track.
+    // A copy sharing the records (the track and intakes) and the seats
+    // held: what a commit that changes participations starts from.
     std::shared_ptr<TrackView> Copy() const;
   };
 
@@ -130,6 +134,10 @@ class MatchingIndex {
   // The view of track `name`; NOT_FOUND if there is none. The view is
   // immutable and stays valid while held.
   absl::StatusOr<std::shared_ptr<const TrackView>> Find(absl::string_view name);
+
+  // The track record of `name` as the index holds it, or null if it holds
+  // none or its view is stale. Reads no storage (a HeldTrackLookup).
+  std::shared_ptr<const v1::Track> HeldTrack(absl::string_view name);
 
   // Whether a track participants completed counts as work afterwards.
   static bool Working(const v1::Participation& participation);

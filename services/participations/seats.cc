@@ -45,18 +45,36 @@ SeatPeak PeakFrom(const v1::Intake& intake,
   if (intake.start_type() == v1::Intake::COMMON) {
     return {start, static_cast<int>(held.size())};
   }
-  SeatPeak peak{start, -1};
-  auto consider = [&](absl::CivilDay day) {
-    const int on_day = static_cast<int>(
-        std::count_if(held.begin(), held.end(),
-                      [&](const SeatInterval& s) { return s.Covers(day); }));
-    if (on_day > peak.taken || (on_day == peak.taken && day < peak.day)) {
-      peak = {day, on_day};
-    }
-  };
-  consider(start);
+  // One sweep over the seats that reach `start`, in day order: on day d,
+  // those started by d less those ended before d hold one. (Counting each
+  // candidate day over all seats was quadratic in the seats of an intake
+  // that has run for years, and matching asks for every open intake.)
+  std::vector<absl::CivilDay> starts;
+  std::vector<absl::CivilDay> ends;
+  starts.reserve(held.size());
+  ends.reserve(held.size());
   for (const SeatInterval& s : held) {
-    if (s.start > start) consider(s.start);
+    if (s.end && *s.end < start) continue;
+    starts.push_back(s.start);
+    if (s.end) ends.push_back(*s.end);
+  }
+  std::sort(starts.begin(), starts.end());
+  std::sort(ends.begin(), ends.end());
+  size_t started = 0;
+  size_t ended = 0;
+  auto taken_on = [&](absl::CivilDay day) {
+    while (started < starts.size() && starts[started] <= day) ++started;
+    while (ended < ends.size() && ends[ended] < day) ++ended;
+    return static_cast<int>(started - ended);
+  };
+  // The busiest of `start` and the later days someone starts; the
+  // earliest of equals.
+  SeatPeak peak{start, taken_on(start)};
+  for (absl::CivilDay day : starts) {
+    if (day <= start) continue;
+    if (const int taken = taken_on(day); taken > peak.taken) {
+      peak = {day, taken};
+    }
   }
   return peak;
 }

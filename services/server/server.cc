@@ -59,7 +59,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));
   server->services_.push_back(std::make_unique<ModuleService>(deps));
-  server->services_.push_back(std::make_unique<TrackService>(deps));
+  // Tracks are read from the matching index, which holds each one as
+  // stored and is kept current on commit.
+  server->services_.push_back(std::make_unique<TrackService>(
+      deps, [index = server->matching_index_.get()](absl::string_view name) {
+        return index->HeldTrack(name);
+      }));
   server->services_.push_back(std::make_unique<ParticipantService>(deps));
   server->services_.push_back(std::make_unique<ParticipationService>(deps));
   server->services_.push_back(std::make_unique<ChangeService>(deps));

@@ -17,7 +17,7 @@ grpc::ServerUnaryReactor* TrackService::GetTrack(
     grpc::CallbackServerContext* context, const v1::GetTrackRequest* request,
     v1::Track* response) {
   return Serve(*gatekeeper_, context, *request, response,
-               [=, this] { return tracks_.Get(request->name()); });
+               [=, this] { return tracks_.GetTrack(request->name()); });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListTracks(

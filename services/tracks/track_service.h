@@ -10,8 +10,11 @@ namespace jobtrack {
 
 class TrackService final : public v1::TrackService::CallbackService {
  public:
-  explicit TrackService(Deps deps)
-      : gatekeeper_(deps.gatekeeper), tracks_(deps), intakes_(deps) {}
+  // `held`: see Tracks.
+  explicit TrackService(Deps deps, HeldTrackLookup held = nullptr)
+      : gatekeeper_(deps.gatekeeper),
+        tracks_(deps, std::move(held)),
+        intakes_(deps) {}
 
   grpc::ServerUnaryReactor* CreateTrack(grpc::CallbackServerContext* context,
                                         const v1::CreateTrackRequest* request,

@@ -49,7 +49,7 @@ bool IsValidEnum(int value, bool (*is_valid)(int)) {
 
 }  // namespace
 
-Tracks::Tracks(Deps deps)
+Tracks::Tracks(Deps deps, HeldTrackLookup held)
     : Crud(
           deps,
           Spec{.collection = "tracks",
@@ -65,7 +65,16 @@ Tracks::Tracks(Deps deps)
                            ReferenceFilter("employer", "employers"),
                            ReferenceFilter("agreement", "agreements"),
                            ReferenceFilter("module", "modules")}},
-          RecordTable<v1::Track>(IndexTerms)) {}
+          RecordTable<v1::Track>(IndexTerms)),
+      held_(std::move(held)) {}
+
+absl::StatusOr<v1::Track> Tracks::GetTrack(absl::string_view name) {
+  // A bad name, and a track not held, get Crud::Get's answer.
+  if (held_ != nullptr && CheckResourceName(name, "tracks", "name").ok()) {
+    if (std::shared_ptr<const v1::Track> track = held_(name)) return *track;
+  }
+  return Get(name);
+}
 
 void Tracks::Validate(const v1::Track& t, bool,
                       FieldViolations& violations) const {

@@ -4,16 +4,32 @@
 #ifndef JOBTRACK_SERVICES_TRACKS_TRACKS_H_
 #define JOBTRACK_SERVICES_TRACKS_TRACKS_H_
 
+#include <functional>
+#include <memory>
+
+#include "absl/strings/string_view.h"
 #include "jobtrack/v1/track.pb.h"
 #include "services/common/crud.h"
 
 namespace jobtrack {
 
-// Get, List and Delete come from Crud; Create and Update carry an effective
+// A track held in memory, as stored, for reads that need not go to
+// storage: the record as of the last commit that has returned (a commit
+// still returning may not show yet), or null if it is not held. Must be
+// safe to call from many threads.
+using HeldTrackLookup =
+    std::function<std::shared_ptr<const v1::Track>(absl::string_view name)>;
+
+// List and Delete come from Crud; Create and Update carry an effective
 // date and keep the history, so they are the track's own.
 class Tracks : public Crud<v1::Track> {
  public:
-  explicit Tracks(Deps deps);
+  // With `held`, GetTrack answers from it when it holds the track (the
+  // server passes the matching index, which holds every track).
+  explicit Tracks(Deps deps, HeldTrackLookup held = nullptr);
+
+  // Crud::Get, from `held` when it holds the track.
+  absl::StatusOr<v1::Track> GetTrack(absl::string_view name);
 
   absl::StatusOr<v1::Track> CreateTrack(const CallContext& context,
                                         const v1::CreateTrackRequest& request);
@@ -37,6 +53,8 @@ class Tracks : public Crud<v1::Track> {
   absl::Status CheckReferences(storage::Transaction& txn,
                                const v1::Track& track,
                                FieldViolations& violations) const;
+
+  const HeldTrackLookup held_;
 };
 
 }  // namespace jobtrack

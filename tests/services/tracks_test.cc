@@ -6,6 +6,7 @@
 
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
+#include "services/matching/matching_index.h"
 #include "services/modules/modules.h"
 #include "services/tracks/chain.h"
 #include "services/tracks/intakes.h"
@@ -187,6 +188,45 @@ TEST_F(TracksTest, ChangingTheChainMakesANewVersionAndIntakesKeepTheirs) {
       v1::Intake second,
       intakes_.Create(kContext, intake, t.name(), intake, ""));
   EXPECT_EQ(second.chain_version(), 2);
+}
+
+TEST_F(TracksTest, GetTrackAnswersFromTheHeldTrackAndAsksStorageOtherwise) {
+  JT_ASSERT_OK_AND_ASSIGN(v1::Track stored, Create(CareTrack()));
+  auto held = std::make_shared<v1::Track>(stored);
+  held->set_display_name("held in memory");
+  Tracks with_held(env_.deps(), [&](absl::string_view name) {
+    return name == stored.name() ? held : nullptr;
+  });
+  JT_ASSERT_OK_AND_ASSIGN(v1::Track got, with_held.GetTrack(stored.name()));
+  EXPECT_EQ(got.display_name(), "held in memory");
+
+  // Not held: storage's answer, and its errors.
+  EXPECT_TRUE(
+      absl::IsNotFound(with_held.GetTrack("tracks/nosuchtrack").status()));
+  absl::Status bad = with_held.GetTrack("employers/x").status();
+  EXPECT_TRUE(absl::IsInvalidArgument(bad)) << bad;
+}
+
+TEST_F(TracksTest, TracksHeldByTheMatchingIndexFollowUpdatesAndDeletes) {
+  JT_ASSERT_OK_AND_ASSIGN(std::unique_ptr<MatchingIndex> index,
+                          MatchingIndex::Open(&env_.storage()));
+  Tracks served(env_.deps(),
+                [&](absl::string_view name) { return index->HeldTrack(name); });
+  JT_ASSERT_OK_AND_ASSIGN(v1::Track t, Create(CareTrack()));
+  ASSERT_NE(index->HeldTrack(t.name()), nullptr);
+
+  v1::Track patch;
+  patch.set_name(t.name());
+  patch.set_display_name("Undersköterska, natt");
+  JT_ASSERT_OK_AND_ASSIGN(v1::Track updated, Update(patch, {"display_name"}));
+  // As soon as the update has returned, the held track is the stored one.
+  JT_ASSERT_OK_AND_ASSIGN(v1::Track got, served.GetTrack(t.name()));
+  EXPECT_EQ(got.SerializeAsString(), updated.SerializeAsString());
+  EXPECT_EQ(got.etag(), updated.etag());
+
+  ASSERT_TRUE(tracks_.Delete(kContext, patch, t.name(), "", "").ok());
+  EXPECT_EQ(index->HeldTrack(t.name()), nullptr);
+  EXPECT_TRUE(absl::IsNotFound(served.GetTrack(t.name()).status()));
 }
 
 TEST_F(TracksTest, HistoryAnswersAsOfAnyDay) {

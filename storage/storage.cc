@@ -18,6 +18,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/transaction.h"
 #include "rocksdb/utilities/transaction_db.h"
+#include "rocksdb/write_buffer_manager.h"
 #include "storage/keys.h"
 #include "storage/records.pb.h"
 #include "storage/status.h"
@@ -345,6 +346,10 @@ absl::Status Storage::Init() {
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // One budget for the six columns' memtables (each would otherwise grow to
+  // 64 MiB, twice, before a flush).
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options_.memtable_bytes);
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 5;
   // A torn last record is a write that was never acknowledged (commits wait

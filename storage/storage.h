@@ -82,6 +82,9 @@ struct Options {
   // Sync the WAL before a commit is acknowledged.
   bool sync = true;
   size_t block_cache_bytes = 64 << 20;
+  // The memtables of all columns together: past it, the largest is flushed.
+  // With the block cache, this bounds what RocksDB holds in memory.
+  size_t memtable_bytes = 64 << 20;
   // Request-id records older than this are dropped (at compaction) and are
   // ignored by lookups before that.
   absl::Duration request_ttl = absl::Hours(24 * 7);

@@ -93,6 +93,8 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(int, request_ttl_hours, 24 * 7,
           "how long request_id records are kept for safe retries");
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache size");
+ABSL_FLAG(int, memtable_mb, 64,
+          "RocksDB memtables, all columns together (flushed beyond)");
 ABSL_FLAG(int, write_threads, 64,
           "threads that answer writing calls (1-1024): as many durable "
           "commits can share one WAL sync");
@@ -260,12 +262,23 @@ int Run() {
     return 2;
   }
 
+  for (const auto& [flag, mb] :
+       {std::pair{"block_cache_mb", absl::GetFlag(FLAGS_block_cache_mb)},
+        std::pair{"memtable_mb", absl::GetFlag(FLAGS_memtable_mb)}}) {
+    if (mb < 1 || mb > 1 << 20) {
+      LogError("--", flag, " must be 1-1048576 (MiB), not ", mb);
+      return 2;
+    }
+  }
+
   SystemClock clock;
   RandomIdGenerator ids;
   storage::Options storage_options;
   storage_options.path = data_dir;
   storage_options.block_cache_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
+  storage_options.memtable_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_memtable_mb)) << 20;
   storage_options.request_ttl =
       absl::Hours(absl::GetFlag(FLAGS_request_ttl_hours));
   storage_options.now = [&clock] { return clock.Now(); };

@@ -773,5 +773,18 @@ TEST(JobtrackdTest, PlaintextMustBeAskedForAndStaysOnLoopback) {
   EXPECT_NE(exposed.Log().find("loopback"), std::string::npos);
 }
 
+TEST(JobtrackdTest, MemoryBudgetsOutOfRangeAreRefusedAtStart) {
+  testing::TempDir dir;
+  for (const char* flag : {"--block_cache_mb=0", "--memtable_mb=-5"}) {
+    Daemon refused(dir.path(), {"--plaintext", flag});
+    EXPECT_EQ(refused.WaitForPort(), 0) << flag;
+    EXPECT_EQ(WEXITSTATUS(refused.Wait()), 2) << flag;
+    const std::string name =
+        std::string(flag).substr(0, std::string(flag).find('='));
+    EXPECT_NE(refused.Log().find(name + " must be 1-"), std::string::npos)
+        << refused.Log();
+  }
+}
+
 }  // namespace
 }  // namespace jobtrack

@@ -24,7 +24,7 @@ export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=true
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config tzdata
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev librocksdb-dev libssl-dev openssl libjemalloc-dev
+  libabsl-dev librocksdb-dev libssl-dev openssl libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   golang-github-gogo-googleapis-dev

@@ -54,11 +54,12 @@ std::optional<Choice> BestIntake(const TrackView& track, absl::CivilDay day,
       if (only.empty() && intake.start_date > last) continue;
       if (intake.end_date && *intake.end_date < start) continue;
     }
+    // Intakes are in name order, so the first of equal starts wins; the
+    // seats are counted only for an intake that would be chosen.
+    if (best && best->start <= start) continue;
     const int free = intake.intake->seats() -
                      PeakFrom(*intake.intake, *intake.held, start).taken;
     if (free <= 0) continue;
-    // Intakes are in name order, so the first of equal starts wins.
-    if (best && best->start <= start) continue;
     best = Choice{&intake, start, free};
   }
   return best;

@@ -503,6 +503,10 @@ uint64_t Storage::LastSequence() const {
   return last_sequence_;
 }
 
+uint64_t Storage::WriteSequence() const {
+  return db_->GetLatestSequenceNumber();
+}
+
 uint64_t Storage::WaitForSequence(uint64_t after, absl::Time deadline) const {
   struct Wait {
     const uint64_t* last;

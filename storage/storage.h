@@ -208,6 +208,14 @@ class Storage {
   // none. A snapshot taken after this call holds every committed event up
   // to it, so readers of the log scan no further than it.
   uint64_t LastSequence() const;
+  // RocksDB's count of writes: every Put or Delete that reaches the
+  // database, in any column, advances it by one, and reopening keeps it.
+  // A view of the data saved together with the value this will have once
+  // the save itself is written (WriteSequence() before it plus the number
+  // of keys it writes or deletes) is current exactly while the two agree:
+  // nothing has been written since, not even by another process between
+  // runs. Thread-safe.
+  uint64_t WriteSequence() const;
   // Blocks until an event after `after` is committed or `deadline` passes;
   // returns LastSequence(). Thread-safe; used by change-stream readers.
   uint64_t WaitForSequence(uint64_t after, absl::Time deadline) const;

@@ -31,12 +31,17 @@ class NameIds {
 
   // The id of `name`, and whether it was added (as the next id) now.
   std::pair<uint32_t, bool> Insert(absl::string_view name) {
-    if (auto it = ids_.find(name); it != ids_.end()) return {*it, false};
-    const uint32_t id = static_cast<uint32_t>(size());
-    bytes_.append(name.data(), name.size());
-    ends_.push_back(bytes_.size());
-    ids_.insert(id);
-    return {id, true};
+    bool added = false;
+    // One hash of the name whether it is found or added (millions are
+    // added at start-up).
+    auto it = ids_.lazy_emplace(name, [&](const auto& construct) {
+      const uint32_t id = static_cast<uint32_t>(size());
+      bytes_.append(name.data(), name.size());
+      ends_.push_back(bytes_.size());
+      construct(id);
+      added = true;
+    });
+    return {*it, added};
   }
   std::optional<uint32_t> Find(absl::string_view name) const {
     auto it = ids_.find(name);

@@ -6,6 +6,7 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/checkpoint.h"
 #include "services/common/events.h"
 #include "services/common/log.h"
 #include "services/common/validation.h"
@@ -31,7 +32,6 @@ absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
     absl::MutexLock lock(&projection->mu_);
     if (projection->LoadCheckpoint()) {
       projection->checkpoint_sequence_ = projection->applied_through_;
-      projection->stored_through_ = projection->applied_through_;
     }
     const uint64_t from = projection->applied_through_;
     if (absl::Status s = projection->CatchUp(); !s.ok()) return s;
@@ -98,105 +98,128 @@ bool ReportProjection::AwaitSequence(uint64_t sequence, absl::Time deadline) {
 
 namespace {
 
-// The checkpoint in Column::kMeta: a header and the body in chunks (big
-// values are cheaper for RocksDB in pieces).
-constexpr absl::string_view kCheckpointHeader = "report_projection/header";
-constexpr absl::string_view kCheckpointChunks = "report_projection/chunk/";
-constexpr size_t kChunkBytes = size_t{4} << 20;
-constexpr uint32_t kCheckpointVersion = 1;
-
-void PutU32(std::string& out, uint32_t v) {
-  char bytes[4];
-  for (int i = 0; i < 4; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
-  out.append(bytes, 4);
-}
-void PutU64(std::string& out, uint64_t v) {
-  PutU32(out, static_cast<uint32_t>(v));
-  PutU32(out, static_cast<uint32_t>(v >> 32));
-}
-void PutString(std::string& out, absl::string_view s) {
-  PutU32(out, static_cast<uint32_t>(s.size()));
-  out.append(s.data(), s.size());
-}
-
-// Reads what the Put functions wrote; every read fails once past the end.
-class BodyReader {
- public:
-  explicit BodyReader(absl::string_view data) : data_(data) {}
-  bool U32(uint32_t& v) {
-    if (data_.size() < 4) return false;
-    v = 0;
-    for (int i = 0; i < 4; ++i) {
-      v |= static_cast<uint32_t>(static_cast<uint8_t>(data_[i])) << (8 * i);
-    }
-    data_.remove_prefix(4);
-    return true;
-  }
-  bool U64(uint64_t& v) {
-    uint32_t low = 0, high = 0;
-    if (!U32(low) || !U32(high)) return false;
-    v = uint64_t{high} << 32 | low;
-    return true;
-  }
-  bool String(std::string& s) {
-    uint32_t size = 0;
-    if (!U32(size) || data_.size() < size) return false;
-    s.assign(data_.data(), size);
-    data_.remove_prefix(size);
-    return true;
-  }
-  bool done() const { return data_.empty(); }
-  // Whether `count` items of at least `bytes_each` bytes can follow: a
-  // count from a damaged body must not size an allocation.
-  bool CanHold(uint32_t count, size_t bytes_each) const {
-    return count <= data_.size() / bytes_each;
-  }
-
- private:
-  absl::string_view data_;
-};
-
-std::string ChunkKey(uint32_t i) {
-  return absl::StrCat(kCheckpointChunks, absl::Dec(i, absl::kZeroPad6));
-}
+// The checkpoint's name in Column::kMeta (see services/common/checkpoint.h).
+constexpr absl::string_view kCheckpointName = "report_projection";
+// 2: columns of fixed-width numbers (16 bytes a transition). 1, written
+// before 2026-12-05, is still read: an upgrade must not cost a replay of
+// the whole log.
+constexpr uint32_t kCheckpointVersion = 2;
 
 }  // namespace
 
 std::string ReportProjection::Encode() const {
-  std::string out;
-  PutU32(out, static_cast<uint32_t>(track_names_.size()));
-  for (const std::string& t : track_names_) PutString(out, t);
-  PutU32(out, static_cast<uint32_t>(municipalities_.size()));
-  for (const std::string& m : municipalities_) PutString(out, m);
-  PutU32(out, static_cast<uint32_t>(people_.size()));
+  CheckpointWriter out;
+  out.U32(static_cast<uint32_t>(track_names_.size()));
+  for (const std::string& t : track_names_) out.String(t);
+  out.U32(static_cast<uint32_t>(municipalities_.size()));
+  for (const std::string& m : municipalities_) out.String(m);
+  out.U32(static_cast<uint32_t>(people_.size()));
   for (uint32_t i = 0; i < people_.size(); ++i) {
-    PutString(out, person_ids_.Name(i));
-    PutU32(out, people_[i].gender);
-    PutU32(out, people_[i].education);
+    out.String(person_ids_.Name(i));
+    out.U8(people_[i].gender);
+    out.U8(people_[i].education);
   }
-  PutU32(out, static_cast<uint32_t>(participant_.size()));
+  out.U32(static_cast<uint32_t>(participant_.size()));
+  out.U64(transitions_.size() - unused_transitions_);
   for (uint32_t i = 0; i < participant_.size(); ++i) {
-    PutString(out, entry_ids_.Name(i));
-    PutU32(out, participant_[i]);
-    PutU32(out, track_[i]);
-    PutU32(out, static_cast<uint32_t>(proposed_[i]));
-    PutU32(out, transition_count_[i]);
+    out.String(entry_ids_.Name(i));
+    out.U32(participant_[i]);
+    out.U32(track_[i]);
+    out.U32(static_cast<uint32_t>(proposed_[i]));
+    out.U32(transition_count_[i]);
     const absl::Span<const Transition> transitions(
         transitions_.data() + first_transition_[i], transition_count_[i]);
     for (const Transition& t : transitions) {
-      PutU32(out, static_cast<uint32_t>(t.from));
-      PutU32(out, static_cast<uint32_t>(t.start));
-      PutU32(out, static_cast<uint32_t>(t.end));
-      PutU32(out, t.municipality);
-      PutU32(out, t.state);
-      PutU32(out, static_cast<uint32_t>(static_cast<int32_t>(t.outcome_class)));
+      out.U32(static_cast<uint32_t>(t.from));
+      out.U32(static_cast<uint32_t>(t.start));
+      out.U32(static_cast<uint32_t>(t.end));
+      out.U16(t.municipality);
+      out.U8(t.state);
+      out.U8(static_cast<uint8_t>(t.outcome_class));
     }
   }
-  return out;
+  return std::move(out.body());
 }
 
 bool ReportProjection::Decode(absl::string_view body) {
-  BodyReader in(body);
+  CheckpointReader in(body);
+  uint32_t n = 0;
+  absl::string_view s;
+  if (!in.U32(n) || !in.CanHold(n, 4)) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!in.String(s) || !track_ids_.emplace(s, i).second) return false;
+    track_names_.emplace_back(s);
+  }
+  if (!in.U32(n) || n > UINT16_MAX + 1u) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!in.String(s) ||
+        !municipality_ids_.emplace(s, static_cast<uint16_t>(i)).second) {
+      return false;
+    }
+    municipalities_.emplace_back(s);
+  }
+  // A person: a name (4-byte length) and two bytes.
+  if (!in.U32(n) || !in.CanHold(n, 6)) return false;
+  people_.resize(n);
+  person_ids_.reserve(n, size_t{n} * 32);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!in.String(s) || !in.U8(people_[i].gender) ||
+        !in.U8(people_[i].education)) {
+      return false;
+    }
+    // Each name once: a repeated one would leave the ids and people_ apart.
+    if (!person_ids_.Insert(s).second) return false;
+  }
+  // An entry: a name (4-byte length) and four numbers; a transition 16
+  // bytes. Straight into the columns, in order.
+  uint64_t total = 0;
+  if (!in.U32(n) || !in.CanHold(n, 20) || !in.U64(total) ||
+      !in.CanHold(total, 16)) {
+    return false;
+  }
+  entry_ids_.reserve(n, size_t{n} * 32);
+  participant_.resize(n);
+  track_.resize(n);
+  proposed_.resize(n);
+  shares_pair_.assign(n, 0);
+  first_transition_.resize(n);
+  transition_count_.resize(n);
+  transitions_.resize(total);
+  pair_first_.reserve(n);
+  uint64_t next = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t proposed = 0, count = 0;
+    if (!in.String(s) || !in.U32(participant_[i]) || !in.U32(track_[i]) ||
+        !in.U32(proposed) || !in.U32(count) ||
+        participant_[i] >= people_.size() || track_[i] >= track_names_.size() ||
+        count > total - next) {
+      return false;
+    }
+    if (!entry_ids_.Insert(s).second) return false;
+    proposed_[i] = static_cast<Day>(proposed);
+    first_transition_[i] = static_cast<uint32_t>(next);
+    transition_count_[i] = count;
+    for (uint32_t k = 0; k < count; ++k) {
+      Transition& t = transitions_[next++];
+      uint32_t from = 0, start = 0, end = 0;
+      uint8_t outcome = 0;
+      if (!in.U32(from) || !in.U32(start) || !in.U32(end) ||
+          !in.U16(t.municipality) || !in.U8(t.state) || !in.U8(outcome) ||
+          t.municipality >= municipalities_.size()) {
+        return false;
+      }
+      t.from = static_cast<Day>(from);
+      t.start = static_cast<Day>(start);
+      t.end = static_cast<Day>(end);
+      t.outcome_class = static_cast<int8_t>(outcome);
+    }
+    if (count > 0) NotePair(i);
+  }
+  return next == total && in.done();
+}
+
+bool ReportProjection::DecodeVersion1(absl::string_view body) {
+  CheckpointReader in(body);
   uint32_t n = 0;
   std::string s;
   if (!in.U32(n) || !in.CanHold(n, 4)) return false;
@@ -221,7 +244,6 @@ bool ReportProjection::Decode(absl::string_view body) {
         gender > UINT8_MAX || education > UINT8_MAX) {
       return false;
     }
-    // Each name once: a repeated one would leave the ids and people_ apart.
     if (!person_ids_.Insert(s).second) return false;
     people_[i].gender = static_cast<uint8_t>(gender);
     people_[i].education = static_cast<uint8_t>(education);
@@ -229,12 +251,6 @@ bool ReportProjection::Decode(absl::string_view body) {
   // An entry: a name (4-byte length) and four numbers.
   if (!in.U32(n) || !in.CanHold(n, 20)) return false;
   entry_ids_.reserve(n, size_t{n} * 32);
-  participant_.reserve(n);
-  track_.reserve(n);
-  proposed_.reserve(n);
-  shares_pair_.reserve(n);
-  first_transition_.reserve(n);
-  transition_count_.reserve(n);
   Entry e;
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t proposed = 0, transitions = 0;
@@ -295,36 +311,29 @@ void ReportProjection::Clear() {
 }
 
 bool ReportProjection::LoadCheckpoint() {
-  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
-  absl::StatusOr<std::optional<std::string>> header =
-      reader->Get(storage::Column::kMeta, kCheckpointHeader);
-  if (!header.ok() || !header->has_value()) return false;
-  BodyReader fields(**header);
-  uint32_t version = 0, chunks = 0;
-  uint64_t through = 0, bytes = 0;
-  if (!fields.U32(version) || !fields.U64(through) || !fields.U32(chunks) ||
-      !fields.U64(bytes) || version != kCheckpointVersion ||
-      through > storage_->LastSequence()) {
-    LogWarning("report projection: checkpoint ignored (version or sequence)");
+  absl::StatusOr<std::optional<Checkpoint>> checkpoint =
+      jobtrack::LoadCheckpoint(*storage_, kCheckpointName);
+  if (!checkpoint.ok()) {
+    LogWarning("report projection: checkpoint ignored: ",
+               checkpoint.status().ToString());
     return false;
   }
-  std::string body;
-  body.reserve(bytes);
-  for (uint32_t i = 0; i < chunks; ++i) {
-    absl::StatusOr<std::optional<std::string>> chunk =
-        reader->Get(storage::Column::kMeta, ChunkKey(i));
-    if (!chunk.ok() || !chunk->has_value()) {
-      LogWarning("report projection: checkpoint ignored (chunk missing)");
-      return false;
-    }
-    body += **chunk;
+  if (!checkpoint->has_value()) return false;
+  const Checkpoint& c = **checkpoint;
+  if ((c.version != kCheckpointVersion && c.version != 1) ||
+      c.through > storage_->LastSequence()) {
+    LogWarning("report projection: checkpoint ignored (version ", c.version,
+               ", event ", c.through, ")");
+    return false;
   }
-  if (body.size() != bytes || !Decode(body)) {
+  if (!(c.version == 1 ? DecodeVersion1(c.body) : Decode(c.body))) {
     LogWarning("report projection: checkpoint ignored (malformed)");
     Clear();
     return false;
   }
-  applied_through_ = through;
+  applied_through_ = c.through;
+  // One in an older format is saved again, even with nothing new.
+  if (c.version == kCheckpointVersion) stored_through_ = c.through;
   return true;
 }
 
@@ -337,34 +346,11 @@ absl::Status ReportProjection::SaveCheckpoint() {
     if (through == stored_through_.load()) return absl::OkStatus();
     body = Encode();
   }
-  std::unique_ptr<storage::Transaction> txn = storage_->Begin();
-  // Chunks of an earlier, longer checkpoint go.
-  std::vector<std::string> stale;
-  absl::Status s = txn->Scan(storage::Column::kMeta, kCheckpointChunks, "",
-                             [&](absl::string_view key, absl::string_view) {
-                               stale.emplace_back(key);
-                               return true;
-                             });
-  if (!s.ok()) return s;
-  for (const std::string& key : stale) {
-    if (s = txn->Delete(storage::Column::kMeta, key); !s.ok()) return s;
-  }
-  uint32_t chunks = 0;
-  for (size_t at = 0; at < body.size(); at += kChunkBytes, ++chunks) {
-    s = txn->Put(storage::Column::kMeta, ChunkKey(chunks),
-                 absl::string_view(body).substr(at, kChunkBytes));
-    if (!s.ok()) return s;
-  }
-  std::string header;
-  PutU32(header, kCheckpointVersion);
-  PutU64(header, through);
-  PutU32(header, chunks);
-  PutU64(header, body.size());
-  if (s = txn->Put(storage::Column::kMeta, kCheckpointHeader, header);
+  if (absl::Status s = jobtrack::SaveCheckpoint(
+          *storage_, kCheckpointName, kCheckpointVersion, through, body);
       !s.ok()) {
     return s;
   }
-  if (s = txn->Commit(); !s.ok()) return s;
   stored_through_ = through;
   return absl::OkStatus();
 }

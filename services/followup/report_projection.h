@@ -130,6 +130,9 @@ class ReportProjection {
   // Parses a checkpoint body; false (and a partly filled projection, which
   // the caller clears) if it is malformed.
   bool Decode(absl::string_view body) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same for the first format, which servers saved until 2026-12-05.
+  bool DecodeVersion1(absl::string_view body)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string Encode() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies the events after applied_through_ from a fresh snapshot.

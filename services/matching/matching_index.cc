@@ -11,6 +11,7 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "jobtrack/v1/employer.pb.h"
 #include "jobtrack/v1/participation.pb.h"
+#include "services/common/checkpoint.h"
 #include "services/common/log.h"
 #include "services/common/record_table.h"
 #include "services/common/reference_data.h"
@@ -22,6 +23,10 @@
 
 namespace jobtrack {
 namespace {
+
+// The checkpoint's name in Column::kMeta (see services/common/checkpoint.h).
+constexpr absl::string_view kCheckpointName = "matching_index";
+constexpr uint32_t kCheckpointVersion = 1;
 
 // "tracks/t1" for "tracks/t1" and "tracks/t1/intakes/i1"; "" otherwise.
 std::string TrackOf(absl::string_view name) {
@@ -181,6 +186,14 @@ MatchingIndex::~MatchingIndex() { storage_->RemoveCommitObserver(observer_); }
 
 absl::Status MatchingIndex::LoadAll() {
   absl::MutexLock refresh(&refresh_mu_);
+  // Before the snapshot: a write after it makes the checkpoint look out
+  // of date (then the whole read below), never the reverse.
+  absl::StatusOr<std::optional<Checkpoint>> checkpoint =
+      LoadCheckpoint(*storage_, kCheckpointName);
+  if (!checkpoint.ok()) {
+    LogWarning("matching index: checkpoint ignored: ",
+               checkpoint.status().ToString());
+  }
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   // Every track without its participations, then one pass over all
   // participations in key order: a sequential read, where loading track by
@@ -196,17 +209,56 @@ absl::Status MatchingIndex::LoadAll() {
                      return true;
                    });
   if (!s.ok()) return s;
-  for (const std::string& name : names) {
-    absl::StatusOr<std::shared_ptr<TrackView>> view = LoadTrack(*reader, name);
-    if (!view.ok()) return view.status();
-    if (*view != nullptr) views.emplace(name, *std::move(view));
+  auto load_tracks = [&]() -> absl::Status {
+    views.clear();
+    for (const std::string& name : names) {
+      absl::StatusOr<std::shared_ptr<TrackView>> view =
+          LoadTrack(*reader, name);
+      if (!view.ok()) return view.status();
+      if (*view != nullptr) views.emplace(name, *std::move(view));
+    }
+    return absl::OkStatus();
+  };
+  if (s = load_tracks(); !s.ok()) return s;
+  absl::flat_hash_map<std::string, Contributions> contributions;
+  from_checkpoint_ = false;
+  if (checkpoint.ok() && checkpoint->has_value()) {
+    const Checkpoint& c = **checkpoint;
+    if (!c.current || c.version != kCheckpointVersion) {
+      LogInfo("matching index: checkpoint out of date, reading every "
+              "participation");
+    } else if (Decode(c.body, views, contributions)) {
+      from_checkpoint_ = true;
+    } else {
+      LogWarning("matching index: checkpoint ignored (malformed)");
+      contributions.clear();
+      if (s = load_tracks(); !s.ok()) return s;
+    }
   }
+  if (!from_checkpoint_) {
+    if (s = ReadParticipations(*reader, views, contributions); !s.ok()) {
+      return s;
+    }
+  }
+  contributions_ = std::move(contributions);
+  absl::MutexLock lock(&mu_);
+  tracks_.clear();
+  by_municipality_.clear();
+  employer_tracks_.clear();
+  stale_.clear();
+  for (auto& [name, view] : views) Replace(name, std::move(view));
+  return absl::OkStatus();
+}
+
+absl::Status MatchingIndex::ReadParticipations(
+    storage::Reader& reader,
+    absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
+    absl::flat_hash_map<std::string, Contributions>& contributions) {
   // Reading and parsing two million participations is most of the
   // start-up: two threads take half of the key space each (ids begin with
   // a random letter), and apply what they parsed in batches under one
   // lock. The order of Apply calls does not matter: a track's counts and
   // held seats are sums over its participations.
-  absl::flat_hash_map<std::string, Contributions> contributions;
   absl::Mutex apply_mu;
   const std::string prefix = storage::RecordPrefix("participations");
   const std::string middle = absl::StrCat(prefix, "n");
@@ -227,7 +279,7 @@ absl::Status MatchingIndex::LoadAll() {
       n = 0;
     };
     absl::Status parsed;
-    absl::Status s = reader->Scan(
+    absl::Status s = reader.Scan(
         storage::Column::kRecords, prefix, start_after,
         [&](absl::string_view key, absl::string_view value) {
           if (!stop_after.empty() && key > stop_after) return false;
@@ -245,18 +297,117 @@ absl::Status MatchingIndex::LoadAll() {
   absl::Status second_half;
   std::thread helper(
       [&] { second_half = scan(/*start_after=*/middle, /*stop_after=*/""); });
-  s = scan(/*start_after=*/"", /*stop_after=*/middle);
+  absl::Status s = scan(/*start_after=*/"", /*stop_after=*/middle);
   helper.join();
-  if (s.ok()) s = second_half;
-  if (!s.ok()) return s;
-  contributions_ = std::move(contributions);
+  return s.ok() ? second_half : s;
+}
+
+namespace {
+
+// Days since 1970-01-01 as stored in a checkpoint; kNoDay for no end.
+constexpr uint32_t kNoDay = 0x80000000u;
+constexpr absl::CivilDay kEpoch(1970, 1, 1);
+uint32_t DayNumber(absl::CivilDay day) {
+  return static_cast<uint32_t>(static_cast<int32_t>(day - kEpoch));
+}
+absl::CivilDay DayOf(uint32_t number) {
+  return kEpoch + static_cast<int32_t>(number);
+}
+
+}  // namespace
+
+std::string MatchingIndex::Encode() {
+  // A track: its name, the number of contributions, and each as its key
+  // (8 bytes), intake (4, -1 for none), seat start and end (4 + 4) and
+  // flags (1: completed, 2: working).
+  CheckpointWriter out;
   absl::MutexLock lock(&mu_);
-  tracks_.clear();
-  by_municipality_.clear();
-  employer_tracks_.clear();
-  stale_.clear();
-  for (auto& [name, view] : views) Replace(name, std::move(view));
-  return absl::OkStatus();
+  out.U32(static_cast<uint32_t>(tracks_.size()));
+  for (const auto& [name, view] : tracks_) {
+    out.String(name);
+    auto it = contributions_.find(name);
+    if (it == contributions_.end()) {
+      out.U32(0);
+      continue;
+    }
+    out.U32(static_cast<uint32_t>(it->second.size()));
+    for (const auto& [key, c] : it->second) {
+      out.U64(key);
+      out.U32(static_cast<uint32_t>(c.intake));
+      out.U32(DayNumber(c.seat.start));
+      out.U32(c.seat.end ? DayNumber(*c.seat.end) : kNoDay);
+      out.U8((c.completed ? 1 : 0) | (c.working ? 2 : 0));
+    }
+  }
+  return std::move(out.body());
+}
+
+bool MatchingIndex::Decode(
+    absl::string_view body,
+    absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
+    absl::flat_hash_map<std::string, Contributions>& contributions) {
+  CheckpointReader in(body);
+  uint32_t tracks = 0;
+  // The same tracks as stored, each once.
+  if (!in.U32(tracks) || tracks != views.size()) return false;
+  contributions.reserve(tracks);
+  for (uint32_t i = 0; i < tracks; ++i) {
+    absl::string_view name;
+    uint32_t n = 0;
+    if (!in.String(name) || !in.U32(n) || !in.CanHold(n, 21)) return false;
+    auto view = views.find(name);
+    if (view == views.end()) return false;
+    auto [mine, added] = contributions.try_emplace(std::string(name));
+    if (!added) return false;
+    mine->second.reserve(n);
+    TrackView& v = *view->second;
+    for (uint32_t k = 0; k < n; ++k) {
+      uint64_t key = 0;
+      uint32_t intake = 0, start = 0, end = 0;
+      uint8_t flags = 0;
+      if (!in.U64(key) || !in.U32(intake) || !in.U32(start) || !in.U32(end) ||
+          !in.U8(flags) || flags > 3) {
+        return false;
+      }
+      Contribution c;
+      c.intake = static_cast<int32_t>(intake);
+      c.completed = (flags & 1) != 0;
+      c.working = (flags & 2) != 0;
+      c.seat.start = DayOf(start);
+      if (end != kNoDay) c.seat.end = DayOf(end);
+      // Apply keeps only contributions that add something.
+      if (c.intake < -1 || c.intake >= static_cast<int>(v.intakes.size()) ||
+          (c.intake < 0 && !c.completed) || (c.working && !c.completed)) {
+        return false;
+      }
+      if (!mine->second.emplace(key, c).second) return false;
+      v.completed += c.completed ? 1 : 0;
+      v.working += c.working ? 1 : 0;
+      if (c.intake >= 0) MutableHeld(v.intakes[c.intake]).push_back(c.seat);
+    }
+  }
+  return in.done();
+}
+
+absl::Status MatchingIndex::SaveCheckpoint() {
+  absl::MutexLock refresh(&refresh_mu_);
+  absl::StatusOr<bool> current =
+      CheckpointIsCurrent(*storage_, kCheckpointName, kCheckpointVersion);
+  if (!current.ok()) return current.status();
+  if (*current) return absl::OkStatus();
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stale_.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "matching index: ", stale_.size(),
+          " track views are stale; checkpoint not saved"));
+    }
+  }
+  // Not a record: commit observers are not called, so holding refresh_mu_
+  // across the commit cannot deadlock.
+  return jobtrack::SaveCheckpoint(*storage_, kCheckpointName,
+                                  kCheckpointVersion, storage_->LastSequence(),
+                                  Encode());
 }
 
 absl::StatusOr<std::shared_ptr<const MatchingIndex::TrackView>>

@@ -112,10 +112,24 @@ class MatchingIndex {
   };
 
   // Builds the index from `storage` and follows its commits until
-  // destroyed. `storage` must outlive the index.
+  // destroyed. `storage` must outlive the index. Reads every participation
+  // of the country, unless the stored checkpoint is current (nothing has
+  // been written since SaveCheckpoint saved it): then only the tracks.
   static absl::StatusOr<std::unique_ptr<MatchingIndex>> Open(
       storage::Storage* storage);
   ~MatchingIndex();
+
+  // Stores what the index derived from the participations (every track's
+  // seats held, completions and outcomes) in the storage (Column::kMeta,
+  // in one commit, replacing the last checkpoint), so that the next Open
+  // need not read them again while nothing else is written. Call it when
+  // no commit is in progress (the server does, once it has stopped taking
+  // calls): the index must hold every commit the storage does. Writes
+  // nothing if the stored checkpoint is still current. FAILED_PRECONDITION
+  // if a track's view is stale.
+  absl::Status SaveCheckpoint();
+  // Whether Open started from the checkpoint.
+  bool from_checkpoint() const { return from_checkpoint_; }
 
   MatchingIndex(const MatchingIndex&) = delete;
   MatchingIndex& operator=(const MatchingIndex&) = delete;
@@ -158,6 +172,21 @@ class MatchingIndex {
   // something. (A 64-bit hash: two of a track's participations colliding
   // would need ~2^32 of them.)
   using Contributions = absl::flat_hash_map<uint64_t, Contribution>;
+  // What LoadAll reads from the participations, from a checkpoint body
+  // into `views` (fresh from LoadTrack) and `contributions`. false if the
+  // body is malformed or does not fit the tracks; `views` are then
+  // half-filled and must be loaded again.
+  static bool Decode(
+      absl::string_view body,
+      absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
+      absl::flat_hash_map<std::string, Contributions>& contributions);
+  std::string Encode() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // Reads every participation into `views` (fresh from LoadTrack) and
+  // `contributions`: most of a start-up without a current checkpoint.
+  static absl::Status ReadParticipations(
+      storage::Reader& reader,
+      absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
+      absl::flat_hash_map<std::string, Contributions>& contributions);
   // Replaces what participation `p` (of the view's track) added to `view`
   // with what it adds now. `view` must not be published yet.
   static void Apply(TrackView& view, Contributions& contributions,
@@ -196,6 +225,7 @@ class MatchingIndex {
 
   storage::Storage* const storage_;
   int observer_ = 0;
+  bool from_checkpoint_ = false;  // Set by Open only.
   // Serializes refreshes, so that the last one to run read the newest data.
   absl::Mutex refresh_mu_;
   absl::Mutex mu_;

@@ -47,7 +47,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   if (!index.ok()) return index.status();
   if (!projection.ok()) return projection.status();
   server->matching_index_ = *std::move(index);
-  LogInfo("matching index loaded in ", absl::FormatDuration(index_took));
+  LogInfo("matching index loaded in ", absl::FormatDuration(index_took),
+          server->matching_index_->from_checkpoint()
+              ? " from its checkpoint"
+              : " from every participation");
   server->report_projection_ = *std::move(projection);
   LogInfo("report projection ready in ", absl::FormatDuration(projection_took),
           ": ", server->report_projection_->size(), " participations",
@@ -189,6 +192,11 @@ void Server::Shutdown(absl::Duration grace) {
   // The next start loads this instead of replaying the whole log.
   if (absl::Status s = report_projection_->SaveCheckpoint(); !s.ok()) {
     LogWarning("report projection: checkpoint not saved: ", s.ToString());
+  }
+  // Last of all writes: it is usable only while nothing is written after
+  // it.
+  if (absl::Status s = matching_index_->SaveCheckpoint(); !s.ok()) {
+    LogWarning("matching index: checkpoint not saved: ", s.ToString());
   }
   // Into SST files: else the next start replays the checkpoint (hundreds
   // of MB at national scale) from the WAL before it can load it.

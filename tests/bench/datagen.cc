@@ -18,6 +18,7 @@
 #include "services/common/pii_hasher.h"
 #include "services/common/validation.h"
 #include "services/followup/report_projection.h"
+#include "services/matching/matching_index.h"
 #include "storage/storage.h"
 #include "tests/bench/national_dataset.h"
 
@@ -30,6 +31,30 @@ ABSL_FLAG(int, block_cache_mb, 1024, "RocksDB block cache while loading");
 ABSL_FLAG(bool, compact_only, false,
           "rewrite an existing --data_dir in this build's table format (a "
           "full compaction) instead of generating");
+ABSL_FLAG(bool, checkpoints_only, false,
+          "save the in-memory views' checkpoints of an existing --data_dir "
+          "(what a server that ran on it saves when it stops) instead of "
+          "generating; nothing if they are current");
+
+namespace {
+
+// What a server that has run on the data leaves when it stops: the
+// report projection's checkpoint, so that jobtrackd does not replay the
+// whole log at its first start, and then (last: it is usable only while
+// nothing is written after it) the matching index's.
+absl::Status SaveCheckpoints(jobtrack::storage::Storage& storage) {
+  absl::StatusOr<std::unique_ptr<jobtrack::ReportProjection>> projection =
+      jobtrack::ReportProjection::Open(&storage);
+  if (!projection.ok()) return projection.status();
+  if (absl::Status s = (*projection)->SaveCheckpoint(); !s.ok()) return s;
+  projection->reset();
+  absl::StatusOr<std::unique_ptr<jobtrack::MatchingIndex>> index =
+      jobtrack::MatchingIndex::Open(&storage);
+  if (!index.ok()) return index.status();
+  return (*index)->SaveCheckpoint();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -75,6 +100,15 @@ int main(int argc, char** argv) {
     std::cout << "compacted in " << absl::Now() - began << "\n";
     return 0;
   }
+  if (absl::GetFlag(FLAGS_checkpoints_only)) {
+    const absl::Time began = absl::Now();
+    if (absl::Status s = SaveCheckpoints(**storage); !s.ok()) {
+      std::cerr << "checkpoints: " << s << "\n";
+      return 1;
+    }
+    std::cout << "checkpoints saved in " << absl::Now() - began << "\n";
+    return 0;
+  }
   if ((*storage)->LastSequence() != 0) {
     std::cerr << data_dir << " is not empty\n";
     return 1;
@@ -96,21 +130,12 @@ int main(int argc, char** argv) {
     std::cerr << "load failed: " << made.status() << "\n";
     return 1;
   }
-  // What a server that has run on this data would have: the report
-  // projection's checkpoint, so that jobtrackd does not replay the whole
-  // log at its first start.
   const absl::Time began = absl::Now();
-  absl::StatusOr<std::unique_ptr<ReportProjection>> projection =
-      ReportProjection::Open(storage->get());
-  if (!projection.ok()) {
-    std::cerr << "report projection: " << projection.status() << "\n";
+  if (absl::Status s = SaveCheckpoints(**storage); !s.ok()) {
+    std::cerr << "checkpoints: " << s << "\n";
     return 1;
   }
-  if (absl::Status s = (*projection)->SaveCheckpoint(); !s.ok()) {
-    std::cerr << "checkpoint: " << s << "\n";
-    return 1;
-  }
-  const double projection_seconds = absl::ToDoubleSeconds(absl::Now() - began);
+  const double checkpoint_seconds = absl::ToDoubleSeconds(absl::Now() - began);
   // Compacted, as a database that has run for a while would be: each
   // column in its last level, its files written in this build's format.
   if (absl::Status s = (*storage)->CompactAll(); !s.ok()) {
@@ -123,6 +148,6 @@ int main(int argc, char** argv) {
             << " participations=" << made->participations
             << " events=" << (*storage)->LastSequence()
             << " load_seconds=" << made->seconds
-            << " projection_seconds=" << projection_seconds << "\n";
+            << " checkpoint_seconds=" << checkpoint_seconds << "\n";
   return 0;
 }

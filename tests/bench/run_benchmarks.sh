@@ -77,6 +77,10 @@ if [ ! -f "$set_dir/dataset.txt" ]; then
   mv "$set_dir/dataset.tmp" "$set_dir/dataset.txt"
 fi
 echo "dataset: $(cat "$set_dir/dataset.txt")"
+# A dataset from an earlier build may lack a checkpoint this one reads, or
+# hold one in an older format: save them as a stopping server would (does
+# nothing when they are current).
+"$datagen" --data_dir="$set_dir/data" --checkpoints_only
 participations=$(sed -n 's/.*participations=\([0-9]*\).*/\1/p' "$set_dir/dataset.txt")
 
 # ---- 2. jobtrackd on a copy (the life-cycle workload writes).

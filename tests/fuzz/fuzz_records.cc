@@ -6,7 +6,10 @@
 //      written into a real RocksDB and then read by the paths that read
 //      them: the API's Get, whole-collection loads, the change-stream
 //      decoder and the consistency check;
-//   2  the follow-up projection's checkpoint body, loaded at start-up.
+//   2  the follow-up projection's checkpoint body in its first format,
+//   3  the same in the current format, each loaded as at start-up;
+//   4  the matching index's checkpoint body, loaded as at start-up on the
+//      demo data (the tracks it must fit).
 // Every path must answer with an error (DATA_LOSS, FAILED_PRECONDITION) or
 // a result, never crash. Seeds: tests/fuzz/corpus/records.
 #include <cstdint>
@@ -14,13 +17,16 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "jobtrack/v1/participation_service.pb.h"
 #include "services/admin/consistency_check.h"
+#include "services/common/checkpoint.h"
 #include "services/common/events.h"
 #include "services/common/record_table.h"
 #include "services/followup/report_projection.h"
+#include "services/matching/matching_index.h"
 #include "services/participations/lifecycle.h"
 #include "services/participations/participations.h"
 #include "services/server/demo_data.h"
@@ -79,34 +85,34 @@ void FuzzStoredRecord(const std::string& bytes) {
   (void)txn->Commit();
 }
 
-void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-
-void FuzzCheckpoint(const std::string& body) {
-  auto& env = Env();
-  jobtrack::storage::Storage& storage = env.storage();
-  std::string header;
-  PutU32(header, 1);  // The checkpoint format version.
-  PutU64(header, storage.LastSequence());
-  PutU32(header, 1);
-  PutU64(header, body.size());
-  {
-    auto txn = storage.Begin();
-    if (!txn->Put(jobtrack::storage::Column::kMeta, "report_projection/header",
-                  header)
-             .ok() ||
-        !txn->Put(jobtrack::storage::Column::kMeta,
-                  "report_projection/chunk/000000", body)
-             .ok() ||
-        !txn->Commit().ok()) {
-      return;
-    }
+void FuzzProjectionCheckpoint(uint32_t version, const std::string& body) {
+  jobtrack::storage::Storage& storage = Env().storage();
+  if (!jobtrack::SaveCheckpoint(storage, "report_projection", version,
+                                storage.LastSequence(), body)
+           .ok()) {
+    return;
   }
   (void)jobtrack::ReportProjection::Open(&storage);
+}
+
+// Its own data: the demo set, so that a body can name tracks that exist.
+jobtrack::testing::TestEnv& DemoEnv() {
+  static auto* env = [] {
+    auto* env = new jobtrack::testing::TestEnv;
+    if (!jobtrack::SeedDemoDataIfEmpty(env->deps()).ok()) std::abort();
+    return env;
+  }();
+  return *env;
+}
+
+void FuzzMatchingCheckpoint(const std::string& body) {
+  jobtrack::storage::Storage& storage = DemoEnv().storage();
+  if (!jobtrack::SaveCheckpoint(storage, "matching_index", 1,
+                                storage.LastSequence(), body)
+           .ok()) {
+    return;
+  }
+  (void)jobtrack::MatchingIndex::Open(&storage);
 }
 
 // JOBTRACK_FUZZ_WRITE_SEEDS=DIR: real stored data of the demo set, one
@@ -135,13 +141,18 @@ void WriteSeeds(const std::string& dir) {
   }
   auto projection = jobtrack::ReportProjection::Open(&env.storage());
   if (!projection.ok() || !(*projection)->SaveCheckpoint().ok()) std::abort();
-  absl::StatusOr<std::optional<std::string>> body =
-      env.storage().Snapshot()->Get(jobtrack::storage::Column::kMeta,
-                                    "report_projection/chunk/000000");
-  if (!body.ok() || !body->has_value()) std::abort();
-  std::ofstream(absl::StrCat(dir, "/checkpoint"), std::ios::binary)
-      << '\2' << **body;
-  std::cout << "wrote " << n + 1 << " seeds to " << dir << "\n";
+  auto index = jobtrack::MatchingIndex::Open(&env.storage());
+  if (!index.ok() || !(*index)->SaveCheckpoint().ok()) std::abort();
+  // (The first format's seed, `checkpoint`, was written by an older build.)
+  for (const auto& [name, kind, file] :
+       {std::tuple("report_projection", '\3', "checkpoint-2"),
+        std::tuple("matching_index", '\4', "matching-checkpoint")}) {
+    auto stored = jobtrack::LoadCheckpoint(env.storage(), name);
+    if (!stored.ok() || !stored->has_value()) std::abort();
+    std::ofstream(absl::StrCat(dir, "/", file), std::ios::binary)
+        << kind << (*stored)->body;
+  }
+  std::cout << "wrote " << n + 2 << " seeds to " << dir << "\n";
 }
 
 }  // namespace
@@ -157,15 +168,21 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string rest(reinterpret_cast<const char*>(data + 1), size - 1);
-  switch (data[0] % 3) {
+  switch (data[0] % 5) {
     case 0:
       FuzzReplay(rest);
       break;
     case 1:
       FuzzStoredRecord(rest);
       break;
+    case 2:
+      FuzzProjectionCheckpoint(1, rest);
+      break;
+    case 3:
+      FuzzProjectionCheckpoint(2, rest);
+      break;
     default:
-      FuzzCheckpoint(rest);
+      FuzzMatchingCheckpoint(rest);
       break;
   }
   return 0;

@@ -114,6 +114,34 @@ TEST(StorageTest, DataSurvivesReopen) {
             "record");
 }
 
+TEST(StorageTest, WriteSequenceCountsEveryKeyWrittenAndSurvivesReopen) {
+  TempDir dir;
+  uint64_t after = 0;
+  {
+    auto storage = OpenOrDie(OptionsFor(dir));
+    const uint64_t before = storage->WriteSequence();
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kMeta, "a", "1").ok());
+    ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("employers", "x"), "r")
+                    .ok());
+    ASSERT_TRUE(txn->Delete(Column::kMeta, "gone").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    // What a checkpoint relies on: one step per key written or deleted.
+    EXPECT_EQ(storage->WriteSequence(), before + 3);
+    after = storage->WriteSequence();
+    // Reads, snapshots, flushes and compactions write nothing.
+    EXPECT_EQ(Read(*storage, Column::kMeta, "a"), "1");
+    ASSERT_TRUE(storage->CompactAll().ok());
+    EXPECT_EQ(storage->WriteSequence(), after);
+  }
+  auto storage = OpenOrDie(OptionsFor(dir));
+  EXPECT_EQ(storage->WriteSequence(), after);
+  auto txn = storage->Begin();
+  ASSERT_TRUE(txn->Put(Column::kAudit, "b", "2").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(storage->WriteSequence(), after + 1);
+}
+
 TEST(StorageTest, ScanVisitsPrefixInOrderAndResumesAfterKey) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));

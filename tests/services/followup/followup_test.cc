@@ -8,6 +8,7 @@
 #include <map>
 
 #include "absl/strings/match.h"
+#include "services/common/checkpoint.h"
 #include "services/common/reference_data.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
@@ -251,6 +252,77 @@ TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
   EXPECT_EQ(Report(absl::CivilDay(
                 2026, 11, 23))["tracks.ongoing.majority_pre_upper_secondary"],
             "1/2");
+}
+
+// The first checkpoint format (what servers saved until 2026-12-05), made
+// from the current one: every number 4 bytes, a person's two fields and a
+// transition's six each in their own.
+std::string ToVersion1(absl::string_view body) {
+  CheckpointReader in(body);
+  CheckpointWriter out;
+  uint32_t n = 0;
+  absl::string_view name;
+  for (int list = 0; list < 2; ++list) {  // Tracks, municipalities.
+    EXPECT_TRUE(in.U32(n));
+    out.U32(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      EXPECT_TRUE(in.String(name));
+      out.String(name);
+    }
+  }
+  EXPECT_TRUE(in.U32(n));
+  out.U32(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint8_t gender = 0, education = 0;
+    EXPECT_TRUE(in.String(name) && in.U8(gender) && in.U8(education));
+    out.String(name);
+    out.U32(gender);
+    out.U32(education);
+  }
+  uint64_t transitions = 0;
+  EXPECT_TRUE(in.U32(n) && in.U64(transitions));
+  out.U32(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t participant = 0, track = 0, proposed = 0, count = 0;
+    EXPECT_TRUE(in.String(name) && in.U32(participant) && in.U32(track) &&
+                in.U32(proposed) && in.U32(count));
+    out.String(name);
+    for (uint32_t v : {participant, track, proposed, count}) out.U32(v);
+    for (uint32_t k = 0; k < count; ++k) {
+      uint32_t from = 0, start = 0, end = 0;
+      uint16_t municipality = 0;
+      uint8_t state = 0, outcome = 0;
+      EXPECT_TRUE(in.U32(from) && in.U32(start) && in.U32(end) &&
+                  in.U16(municipality) && in.U8(state) && in.U8(outcome));
+      for (uint32_t v : {from, start, end, uint32_t{municipality},
+                         uint32_t{state}}) {
+        out.U32(v);
+      }
+      out.U32(static_cast<uint32_t>(int32_t{static_cast<int8_t>(outcome)}));
+    }
+  }
+  EXPECT_TRUE(in.done());
+  return std::move(out.body());
+}
+
+TEST_F(FollowUpTest, ACheckpointInTheFirstFormatIsReadAndSavedAgainInTheNew) {
+  const auto before = Report(absl::CivilDay(2026, 11, 23));
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  auto stored = LoadCheckpoint(env_.storage(), "report_projection");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->version, 2u);
+  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "report_projection", 1,
+                             (*stored)->through, ToVersion1((*stored)->body))
+                  .ok());
+  projection_ = *ReportProjection::Open(&env_.storage());
+  EXPECT_EQ(projection_->checkpoint_sequence(), (*stored)->through);
+  EXPECT_EQ(Report(absl::CivilDay(2026, 11, 23)), before);
+  // Saved again in the current format, though nothing is new.
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  auto again = LoadCheckpoint(env_.storage(), "report_projection");
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ((*again)->version, 2u);
+  EXPECT_EQ((*again)->body, (*stored)->body);
 }
 
 TEST_F(FollowUpTest, TheProjectionFollowsCommitsBeforeAnyReportAsksIt) {

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
+#include "services/common/checkpoint.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
@@ -176,6 +178,68 @@ class MatchingTest : public ::testing::Test {
     }
     ADD_FAILURE() << "no factor " << factor;
     return -1;
+  }
+
+  // The seats an intake's participations hold, in order.
+  static std::vector<std::pair<absl::CivilDay, absl::CivilDay>> Seats(
+      const MatchingIndex::IntakeView& intake) {
+    std::vector<std::pair<absl::CivilDay, absl::CivilDay>> out;
+    for (const SeatInterval& h : *intake.held) {
+      out.emplace_back(h.start, h.end.value_or(absl::CivilDay::max()));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  // Expects `index` to hold of every track what an index read whole from
+  // the storage holds: counts of completions and work, and seats held.
+  void ExpectSameAsReadWhole(MatchingIndex& index) {
+    // Any write leaves a checkpoint out of date: this index reads whole.
+    auto txn = env_.storage().Begin();
+    ASSERT_TRUE(txn->Put(storage::Column::kMeta, "test/touched", "1").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    auto whole = MatchingIndex::Open(&env_.storage());
+    ASSERT_TRUE(whole.ok()) << whole.status();
+    EXPECT_FALSE((*whole)->from_checkpoint());
+    for (const std::string& track : {a_, b_, c_}) {
+      auto mine = index.Find(track);
+      auto read = (*whole)->Find(track);
+      ASSERT_TRUE(mine.ok() && read.ok()) << track;
+      EXPECT_EQ((*mine)->completed, (*read)->completed) << track;
+      EXPECT_EQ((*mine)->working, (*read)->working) << track;
+      ASSERT_EQ((*mine)->intakes.size(), (*read)->intakes.size()) << track;
+      for (size_t i = 0; i < (*read)->intakes.size(); ++i) {
+        EXPECT_EQ(Seats((*mine)->intakes[i]), Seats((*read)->intakes[i]))
+            << track << " intake " << i;
+      }
+    }
+  }
+
+  // Enrolls three people in B (one completes with work, one is
+  // interrupted): every kind of contribution a checkpoint holds.
+  std::string HistoryInB() {
+    const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
+    const std::string done =
+        EnrollIn(Participant("p5", v1::MALE, 1985, {}), b_, b_intake,
+                 kToday - 60);
+    v1::CompleteParticipationRequest complete;
+    complete.set_name(done);
+    *complete.mutable_end_date() = ToDate(kToday - 10);
+    EXPECT_TRUE(participations_.Complete(kContext, complete).ok());
+    v1::RecordOutcomeRequest outcome;
+    outcome.set_name(done);
+    outcome.set_point(v1::AT_END);
+    outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+    EXPECT_TRUE(participations_.RecordOutcome(kContext, outcome).ok());
+    const std::string moved = EnrollIn(Participant("p6", v1::FEMALE, 1990, {}),
+                                       b_, b_intake, kToday - 20);
+    v1::InterruptParticipationRequest interrupt;
+    interrupt.set_name(moved);
+    *interrupt.mutable_end_date() = ToDate(kToday - 2);
+    interrupt.set_reason(v1::MOVED);
+    EXPECT_TRUE(participations_.Interrupt(kContext, interrupt).ok());
+    return EnrollIn(Participant("p7", v1::FEMALE, 1991, {}), b_, b_intake,
+                    kToday - 5);
   }
 
   testing::TestEnv env_;
@@ -560,6 +624,94 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
     };
     EXPECT_EQ(seats((*followed)->intakes[i]), seats((*read)->intakes[i]))
         << "intake " << i;
+  }
+}
+
+TEST_F(MatchingTest, AnIndexOpenedFromItsCheckpointAgreesWithOneReadWhole) {
+  const std::string enrolled = HistoryInB();
+  ASSERT_TRUE(index_->SaveCheckpoint().ok());
+  auto reopened = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->from_checkpoint());
+  ExpectSameAsReadWhole(**reopened);
+  auto b = (*reopened)->Find(b_);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->completed, 1);
+  EXPECT_EQ((*b)->working, 1);
+  // Proposals from it are the same, factors and reasons included.
+  Matching fresh(env_.deps(), MatchingWeights(), reopened->get());
+  v1::ProposeTracksRequest request;
+  request.set_participant(participant_);
+  request.set_include_near_misses(true);
+  auto again = fresh.ProposeTracks(request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->SerializeAsString(),
+            Propose(participant_, true).SerializeAsString());
+  // A participation the checkpoint holds changes later: what it added
+  // before is replaced, not counted twice.
+  v1::CompleteParticipationRequest complete;
+  complete.set_name(enrolled);
+  *complete.mutable_end_date() = ToDate(kToday);
+  ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
+  ExpectSameAsReadWhole(**reopened);
+}
+
+TEST_F(MatchingTest, AnyWriteAfterTheCheckpointMakesOpenReadEveryParticipation) {
+  HistoryInB();
+  ASSERT_TRUE(index_->SaveCheckpoint().ok());
+  // Saving again with nothing written since writes nothing.
+  const uint64_t saved_at = env_.storage().WriteSequence();
+  ASSERT_TRUE(index_->SaveCheckpoint().ok());
+  EXPECT_EQ(env_.storage().WriteSequence(), saved_at);
+  // A seat taken after the checkpoint, which it cannot know of.
+  const std::string a_intake = intakes_.List(a_, 10, "", "")->first[0].name();
+  EnrollIn(Participant("late", v1::MALE, 1980, {}), a_, a_intake, kToday + 30);
+  auto reopened = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_FALSE((*reopened)->from_checkpoint());
+  ExpectSameAsReadWhole(**reopened);
+  auto a = (*reopened)->Find(a_);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ((*a)->intakes[0].held->size(), 1u);
+}
+
+TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
+  HistoryInB();
+  ASSERT_TRUE(index_->SaveCheckpoint().ok());
+  auto stored = LoadCheckpoint(env_.storage(), "matching_index");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  const std::string body = (*stored)->body;
+  // Cut short, a byte too many, an intake out of range, a flag unknown:
+  // each saved as current, each refused. The body: a track count, then
+  // per track its name, a contribution count and 21 bytes a contribution
+  // (key 8, intake 4, start 4, end 4, flags 1).
+  auto u32 = [&body](size_t at) {
+    uint32_t v = 0;
+    std::memcpy(&v, body.data() + at, 4);
+    return v;
+  };
+  size_t at = 4, first = 0;
+  for (uint32_t t = 0; t < u32(0) && first == 0; ++t) {
+    at += 4 + u32(at);
+    const uint32_t count = u32(at);
+    at += 4;
+    if (count > 0) first = at;
+    at += size_t{count} * 21;
+  }
+  ASSERT_NE(first, 0u) << "no contribution in the checkpoint";
+  std::string bad_intake = body;
+  bad_intake[first + 8] = 100;  // Intake 100 of a track with one.
+  std::string bad_flags = body;
+  bad_flags[first + 20] = 9;
+  for (const std::string& damaged :
+       {body.substr(0, body.size() - 1), body + "x", bad_intake, bad_flags}) {
+    ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 1,
+                               env_.storage().LastSequence(), damaged)
+                    .ok());
+    auto reopened = MatchingIndex::Open(&env_.storage());
+    ASSERT_TRUE(reopened.ok()) << reopened.status();
+    EXPECT_FALSE((*reopened)->from_checkpoint());
+    ExpectSameAsReadWhole(**reopened);
   }
 }
 

@@ -1,0 +1,147 @@
+#include "services/common/checkpoint.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace jobtrack {
+namespace {
+
+constexpr size_t kChunkBytes = size_t{4} << 20;
+
+std::string HeaderKey(absl::string_view name) {
+  return absl::StrCat(name, "/header");
+}
+std::string ChunkPrefix(absl::string_view name) {
+  return absl::StrCat(name, "/chunk/");
+}
+std::string ChunkKey(absl::string_view name, uint32_t i) {
+  return absl::StrCat(ChunkPrefix(name), absl::Dec(i, absl::kZeroPad6));
+}
+
+struct Header {
+  uint32_t version = 0;
+  uint64_t through = 0;
+  uint32_t chunks = 0;
+  uint64_t bytes = 0;
+  // Storage::WriteSequence() once the checkpoint was written; 0 in
+  // checkpoints from before it was recorded.
+  uint64_t written_at = 0;
+};
+
+absl::StatusOr<std::optional<Header>> ReadHeader(storage::Reader& reader,
+                                                 absl::string_view name) {
+  absl::StatusOr<std::optional<std::string>> stored =
+      reader.Get(storage::Column::kMeta, HeaderKey(name));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return std::nullopt;
+  CheckpointReader in(**stored);
+  Header h;
+  if (!in.U32(h.version) || !in.U64(h.through) || !in.U32(h.chunks) ||
+      !in.U64(h.bytes) || (!in.done() && !in.U64(h.written_at)) ||
+      !in.done()) {
+    return absl::DataLossError(
+        absl::StrCat("checkpoint ", name, ": malformed header"));
+  }
+  return h;
+}
+
+}  // namespace
+
+absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
+                            uint32_t version, uint64_t through,
+                            absl::string_view body) {
+  std::unique_ptr<storage::Transaction> txn = storage.Begin();
+  uint32_t chunks = 0;
+  uint64_t writes = 0;
+  for (size_t at = 0; at < body.size(); at += kChunkBytes, ++chunks, ++writes) {
+    if (absl::Status s = txn->Put(storage::Column::kMeta, ChunkKey(name, chunks),
+                                  body.substr(at, kChunkBytes));
+        !s.ok()) {
+      return s;
+    }
+  }
+  // Chunks of an earlier, longer checkpoint go.
+  std::vector<std::string> stale;
+  absl::Status s =
+      txn->Scan(storage::Column::kMeta, ChunkPrefix(name),
+                chunks == 0 ? "" : ChunkKey(name, chunks - 1),
+                [&](absl::string_view key, absl::string_view) {
+                  stale.emplace_back(key);
+                  return true;
+                });
+  if (!s.ok()) return s;
+  for (const std::string& key : stale) {
+    if (s = txn->Delete(storage::Column::kMeta, key); !s.ok()) return s;
+    ++writes;
+  }
+  ++writes;  // The header.
+  CheckpointWriter header;
+  header.U32(version);
+  header.U64(through);
+  header.U32(chunks);
+  header.U64(body.size());
+  // A write by anyone between this read and the commit leaves the
+  // checkpoint looking out of date: safe, if wasteful.
+  header.U64(storage.WriteSequence() + writes);
+  if (s = txn->Put(storage::Column::kMeta, HeaderKey(name), header.body());
+      !s.ok()) {
+    return s;
+  }
+  return txn->Commit();
+}
+
+absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
+    storage::Storage& storage, absl::string_view name) {
+  // Read before the snapshot: a write after it makes the checkpoint look
+  // out of date, never the reverse.
+  const uint64_t write_sequence = storage.WriteSequence();
+  std::unique_ptr<storage::Reader> reader = storage.Snapshot();
+  absl::StatusOr<std::optional<Header>> header = ReadHeader(*reader, name);
+  if (!header.ok()) return header.status();
+  if (!header->has_value()) return std::nullopt;
+  const Header& h = **header;
+  Checkpoint checkpoint;
+  checkpoint.version = h.version;
+  checkpoint.through = h.through;
+  checkpoint.current = h.written_at != 0 && h.written_at == write_sequence;
+  if (h.chunks != (h.bytes + kChunkBytes - 1) / kChunkBytes) {
+    return absl::DataLossError(
+        absl::StrCat("checkpoint ", name, ": malformed header"));
+  }
+  // A damaged header must not size a huge allocation: past 1 GiB the
+  // string grows as the chunks arrive.
+  checkpoint.body.reserve(std::min<uint64_t>(h.bytes, uint64_t{1} << 30));
+  for (uint32_t i = 0; i < h.chunks; ++i) {
+    absl::StatusOr<std::optional<std::string>> chunk =
+        reader->Get(storage::Column::kMeta, ChunkKey(name, i));
+    if (!chunk.ok()) return chunk.status();
+    if (!chunk->has_value() ||
+        checkpoint.body.size() + (*chunk)->size() > h.bytes) {
+      return absl::DataLossError(absl::StrCat(
+          "checkpoint ", name, ": chunk ", i, " missing or too long"));
+    }
+    checkpoint.body += **chunk;
+  }
+  if (checkpoint.body.size() != h.bytes) {
+    return absl::DataLossError(
+        absl::StrCat("checkpoint ", name, ": shorter than its header says"));
+  }
+  return checkpoint;
+}
+
+absl::StatusOr<bool> CheckpointIsCurrent(storage::Storage& storage,
+                                         absl::string_view name,
+                                         uint32_t version) {
+  const uint64_t write_sequence = storage.WriteSequence();
+  std::unique_ptr<storage::Reader> reader = storage.Snapshot();
+  absl::StatusOr<std::optional<Header>> header = ReadHeader(*reader, name);
+  if (!header.ok()) return header.status();
+  return header->has_value() && (*header)->version == version &&
+         (*header)->written_at != 0 &&
+         (*header)->written_at == write_sequence;
+}
+
+}  // namespace jobtrack

@@ -132,6 +132,22 @@ absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
   return checkpoint;
 }
 
+absl::Status DropCheckpoint(storage::Storage& storage,
+                            absl::string_view name) {
+  std::unique_ptr<storage::Transaction> txn = storage.Begin();
+  std::vector<std::string> keys = {HeaderKey(name)};
+  absl::Status s = txn->Scan(storage::Column::kMeta, ChunkPrefix(name), "",
+                             [&](absl::string_view key, absl::string_view) {
+                               keys.emplace_back(key);
+                               return true;
+                             });
+  if (!s.ok()) return s;
+  for (const std::string& key : keys) {
+    if (s = txn->Delete(storage::Column::kMeta, key); !s.ok()) return s;
+  }
+  return txn->Commit();
+}
+
 absl::StatusOr<bool> CheckpointIsCurrent(storage::Storage& storage,
                                          absl::string_view name,
                                          uint32_t version) {

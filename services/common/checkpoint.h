@@ -47,6 +47,10 @@ absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
 absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
     storage::Storage& storage, absl::string_view name);
 
+// Deletes checkpoint `name` (header and chunks) in one commit; nothing if
+// there is none.
+absl::Status DropCheckpoint(storage::Storage& storage, absl::string_view name);
+
 // Whether checkpoint `name` is stored in format `version` and nothing has
 // been written since.
 absl::StatusOr<bool> CheckpointIsCurrent(storage::Storage& storage,

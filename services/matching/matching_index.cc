@@ -15,6 +15,7 @@
 #include "services/common/log.h"
 #include "services/common/record_table.h"
 #include "services/common/reference_data.h"
+#include "services/common/stable_hash.h"
 #include "services/common/terms.h"
 #include "services/common/validation.h"
 #include "services/matching/scoring.h"
@@ -26,7 +27,9 @@ namespace {
 
 // The checkpoint's name in Column::kMeta (see services/common/checkpoint.h).
 constexpr absl::string_view kCheckpointName = "matching_index";
-constexpr uint32_t kCheckpointVersion = 1;
+// 2: contributions keyed by StableHash64 of the participation's name (1
+// used absl::Hash, which differs from process to process).
+constexpr uint32_t kCheckpointVersion = 2;
 
 // "tracks/t1" for "tracks/t1" and "tracks/t1/intakes/i1"; "" otherwise.
 std::string TrackOf(absl::string_view name) {
@@ -121,7 +124,8 @@ std::vector<SeatInterval>& MutableHeld(MatchingIndex::IntakeView& intake) {
 void MatchingIndex::Apply(TrackView& view, Contributions& contributions,
                           const v1::Participation& p) {
   std::vector<IntakeView>& intakes = view.intakes;
-  const uint64_t key = absl::Hash<std::string>{}(p.name());
+  // Stored in the checkpoint: the same in the next process.
+  const uint64_t key = StableHash64(p.name());
   if (auto old = contributions.find(key); old != contributions.end()) {
     const Contribution& c = old->second;
     view.completed -= c.completed ? 1 : 0;

@@ -168,8 +168,8 @@ class MatchingIndex {
     bool completed = false;
     bool working = false;
   };
-  // By the hash of the participation's name; only those that add
-  // something. (A 64-bit hash: two of a track's participations colliding
+  // By StableHash64 of the participation's name (stored in checkpoints);
+  // only those that add something. (A 64-bit hash: two of a track's participations colliding
   // would need ~2^32 of them.)
   using Contributions = absl::flat_hash_map<uint64_t, Contribution>;
   // What LoadAll reads from the participations, from a checkpoint body

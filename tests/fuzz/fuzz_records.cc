@@ -107,7 +107,7 @@ jobtrack::testing::TestEnv& DemoEnv() {
 
 void FuzzMatchingCheckpoint(const std::string& body) {
   jobtrack::storage::Storage& storage = DemoEnv().storage();
-  if (!jobtrack::SaveCheckpoint(storage, "matching_index", 1,
+  if (!jobtrack::SaveCheckpoint(storage, "matching_index", 2,
                                 storage.LastSequence(), body)
            .ok()) {
     return;

@@ -705,7 +705,7 @@ TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
   bad_flags[first + 20] = 9;
   for (const std::string& damaged :
        {body.substr(0, body.size() - 1), body + "x", bad_intake, bad_flags}) {
-    ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 1,
+    ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
                                env_.storage().LastSequence(), damaged)
                     .ok());
     auto reopened = MatchingIndex::Open(&env_.storage());

@@ -115,6 +115,10 @@ class SnapshotReader : public Reader {
       Column column, absl::string_view key) override {
     rocksdb::ReadOptions read_options;
     read_options.snapshot = snapshot_;
+    // Column::kMeta holds the checkpoints, read once at start-up in 4 MiB
+    // pieces: kept out of the block cache, they neither evict what the
+    // server reads nor pay to be inserted.
+    read_options.fill_cache = column != Column::kMeta;
     std::string value;
     rocksdb::Status s = storage_->db_->Get(
         read_options, storage_->Handle(column), Slice(key), &value);
@@ -396,6 +400,15 @@ absl::Status Storage::Init() {
     rocksdb::ColumnFamilyOptions cf_options(db_options);
     cf_options.table_factory.reset(
         rocksdb::NewBlockBasedTableFactory(table_options));
+    if (static_cast<Column>(i) == Column::kMeta) {
+      // The in-memory views' checkpoints (hundreds of MB in 4 MiB values,
+      // read once at start-up) go to blob files: a read is then one read
+      // of the value, not a table block to fetch, check and copy. Blob
+      // files whose values were all replaced go at compaction.
+      cf_options.enable_blob_files = true;
+      cf_options.min_blob_size = 64 << 10;
+      cf_options.enable_blob_garbage_collection = true;
+    }
     if (static_cast<Column>(i) == Column::kRequests) {
       request_filter_ = std::make_unique<ExpiredRequestFilter>(this);
       cf_options.compaction_filter = request_filter_.get();

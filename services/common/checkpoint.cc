@@ -123,7 +123,7 @@ absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
       return absl::DataLossError(absl::StrCat(
           "checkpoint ", name, ": chunk ", i, " missing or too long"));
     }
-    checkpoint.body += **chunk;
+    checkpoint.body.append((*chunk)->data(), (*chunk)->size());
   }
   if (checkpoint.body.size() != h.bytes) {
     return absl::DataLossError(

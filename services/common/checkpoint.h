@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "services/common/huge_page_allocator.h"
 #include "storage/storage.h"
 
 namespace jobtrack {
@@ -33,7 +34,8 @@ struct Checkpoint {
   // Whether nothing has been written to the storage since the checkpoint:
   // a view that cannot catch up by itself is usable only then.
   bool current = false;
-  std::string body;
+  // Hundreds of megabytes at national scale, read once at start-up.
+  HugeString body;
 };
 
 // Replaces checkpoint `name` with `body`, in one commit.

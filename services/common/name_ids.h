@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "services/common/huge_page_allocator.h"
 
 namespace jobtrack {
 
@@ -87,10 +88,11 @@ class NameIds {
     }
   };
 
-  std::string bytes_;
+  // Millions of names in the report projection: in huge pages.
+  HugeString bytes_;
   // Where each name ends in bytes_.
-  std::vector<size_t> ends_;
-  absl::flat_hash_set<uint32_t, Hash, Equal> ids_;
+  HugeVector<size_t> ends_;
+  absl::flat_hash_set<uint32_t, Hash, Equal, HugePageAllocator<uint32_t>> ids_;
 };
 
 }  // namespace jobtrack

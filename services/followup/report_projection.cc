@@ -499,7 +499,7 @@ void ReportProjection::Place(uint32_t index, Entry entry) {
 }
 
 void ReportProjection::CompactTransitions() {
-  std::vector<Transition> compact;
+  HugeVector<Transition> compact;
   compact.reserve(transitions_.size() - unused_transitions_);
   for (size_t i = 0; i < participant_.size(); ++i) {
     const uint32_t first = first_transition_[i];

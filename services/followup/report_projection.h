@@ -25,7 +25,7 @@
 //   share a lock, catching up takes it exclusively.
 // - Memory: columns of 21 bytes per participation and 2 per participant,
 //   16 bytes per transition (most participations have two to four), plus
-//   the name maps.
+//   the name maps; the big ones in huge pages (huge_page_allocator.h).
 #ifndef JOBTRACK_SERVICES_FOLLOWUP_REPORT_PROJECTION_H_
 #define JOBTRACK_SERVICES_FOLLOWUP_REPORT_PROJECTION_H_
 
@@ -42,6 +42,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "services/common/huge_page_allocator.h"
 #include "services/common/name_ids.h"
 #include "services/followup/report.h"
 #include "storage/storage.h"
@@ -173,25 +174,28 @@ class ReportProjection {
   // The participations as columns, by entry id (the order first seen):
   // a report's pass reads them in order. Entry i's transitions are
   // transitions_[first_transition_[i], + transition_count_[i]).
-  std::vector<uint32_t> participant_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> track_ ABSL_GUARDED_BY(mu_);
-  std::vector<Day> proposed_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint8_t> shares_pair_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> first_transition_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> transition_count_ ABSL_GUARDED_BY(mu_);
-  std::vector<Transition> transitions_ ABSL_GUARDED_BY(mu_);
+  HugeVector<uint32_t> participant_ ABSL_GUARDED_BY(mu_);
+  HugeVector<uint32_t> track_ ABSL_GUARDED_BY(mu_);
+  HugeVector<Day> proposed_ ABSL_GUARDED_BY(mu_);
+  HugeVector<uint8_t> shares_pair_ ABSL_GUARDED_BY(mu_);
+  HugeVector<uint32_t> first_transition_ ABSL_GUARDED_BY(mu_);
+  HugeVector<uint32_t> transition_count_ ABSL_GUARDED_BY(mu_);
+  HugeVector<Transition> transitions_ ABSL_GUARDED_BY(mu_);
   // Slots of transitions_ no entry uses any more.
   size_t unused_transitions_ ABSL_GUARDED_BY(mu_) = 0;
   // Participation name -> entry id (the columns' index).
   NameIds entry_ids_ ABSL_GUARDED_BY(mu_);
-  std::vector<Person> people_ ABSL_GUARDED_BY(mu_);
+  HugeVector<Person> people_ ABSL_GUARDED_BY(mu_);
   // Participant name -> index into people_.
   NameIds person_ids_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> track_names_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> track_ids_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> municipalities_ ABSL_GUARDED_BY(mu_);
   // (participant << 32 | track) -> the first entry with that pair.
-  absl::flat_hash_map<uint64_t, uint32_t> pair_first_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, uint32_t, absl::Hash<uint64_t>,
+                      std::equal_to<uint64_t>,
+                      HugePageAllocator<std::pair<const uint64_t, uint32_t>>>
+      pair_first_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint16_t> municipality_ids_
       ABSL_GUARDED_BY(mu_);
 };

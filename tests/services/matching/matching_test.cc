@@ -680,7 +680,7 @@ TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
   ASSERT_TRUE(index_->SaveCheckpoint().ok());
   auto stored = LoadCheckpoint(env_.storage(), "matching_index");
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  const std::string body = (*stored)->body;
+  const std::string body((*stored)->body.data(), (*stored)->body.size());
   // Cut short, a byte too many, an intake out of range, a flag unknown:
   // each saved as current, each refused. The body: a track count, then
   // per track its name, a contribution count and 21 bytes a contribution

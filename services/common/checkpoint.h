@@ -124,6 +124,7 @@ class CheckpointReader {
     return true;
   }
   bool done() const { return data_.empty(); }
+  size_t remaining() const { return data_.size(); }
   // Whether `count` items of at least `bytes_each` bytes can follow: a
   // count from a damaged body must not size an allocation.
   bool CanHold(uint64_t count, size_t bytes_each) const {

@@ -44,6 +44,23 @@ class NameIds {
     });
     return {*it, added};
   }
+  // Adds `name` as the next id without indexing it: a bulk load of names
+  // known to differ, or checked by Index() before the next Insert or Find.
+  void AppendUnindexed(absl::string_view name) {
+    bytes_.append(name.data(), name.size());
+    ends_.push_back(bytes_.size());
+  }
+  // Indexes every name (after AppendUnindexed); false if a name repeats
+  // (the index then finds its first id). Insert and Find need it done.
+  bool Index() {
+    ids_.clear();
+    ids_.reserve(size());
+    bool unique = true;
+    for (uint32_t id = 0; id < size(); ++id) {
+      unique &= ids_.insert(id).second;
+    }
+    return unique;
+  }
   std::optional<uint32_t> Find(absl::string_view name) const {
     auto it = ids_.find(name);
     if (it == ids_.end()) return std::nullopt;

@@ -66,6 +66,23 @@ void ReportProjection::FollowCommits() {
 }
 
 void ReportProjection::Follow() {
+  {
+    // Right after start-up, while the server already serves: the maps a
+    // checkpoint's load left for later.
+    absl::MutexLock lock(&mu_);
+    if (!lookups_ready_) {
+      const absl::Time began = absl::Now();
+      CompleteLookups().IgnoreError();  // Cannot fail; a replay follows.
+      LogInfo("report projection: name maps built in ",
+              absl::FormatDuration(absl::Now() - began),
+              ".");
+    }
+    if (applied_through_ == 0 && storage_->LastSequence() > 0) {
+      if (absl::Status s = CatchUp(); !s.ok()) {
+        LogWarning("report projection: catching up failed: ", s.ToString());
+      }
+    }
+  }
   bool failing = false;
   while (true) {
     {
@@ -167,8 +184,8 @@ bool ReportProjection::Decode(absl::string_view body) {
         !in.U8(people_[i].education)) {
       return false;
     }
-    // Each name once: a repeated one would leave the ids and people_ apart.
-    if (!person_ids_.Insert(s).second) return false;
+    // Indexed (and checked to be unique) by CompleteLookups.
+    person_ids_.AppendUnindexed(s);
   }
   // An entry: a name (4-byte length) and four numbers; a transition 16
   // bytes. Straight into the columns, in order.
@@ -185,7 +202,6 @@ bool ReportProjection::Decode(absl::string_view body) {
   first_transition_.resize(n);
   transition_count_.resize(n);
   transitions_.resize(total);
-  pair_first_.reserve(n);
   uint64_t next = 0;
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t proposed = 0, count = 0;
@@ -195,7 +211,7 @@ bool ReportProjection::Decode(absl::string_view body) {
         count > total - next) {
       return false;
     }
-    if (!entry_ids_.Insert(s).second) return false;
+    entry_ids_.AppendUnindexed(s);
     proposed_[i] = static_cast<Day>(proposed);
     first_transition_[i] = static_cast<uint32_t>(next);
     transition_count_[i] = count;
@@ -213,9 +229,30 @@ bool ReportProjection::Decode(absl::string_view body) {
       t.end = static_cast<Day>(end);
       t.outcome_class = static_cast<int8_t>(outcome);
     }
-    if (count > 0) NotePair(i);
   }
-  return next == total && in.done();
+  if (next != total || !in.done()) return false;
+  // The name maps and the shared pairs are built by CompleteLookups, off
+  // the start-up's path.
+  lookups_ready_ = false;
+  return true;
+}
+
+absl::Status ReportProjection::CompleteLookups() {
+  if (lookups_ready_) return absl::OkStatus();
+  lookups_ready_ = true;
+  if (!person_ids_.Index() || !entry_ids_.Index()) {
+    // Each name once, or the ids and the columns fall apart: this
+    // checkpoint cannot be used after all.
+    LogWarning("report projection: checkpoint ignored (a name repeats); "
+               "replaying the whole log");
+    Clear();
+    return absl::OkStatus();
+  }
+  pair_first_.reserve(participant_.size());
+  for (uint32_t i = 0; i < participant_.size(); ++i) {
+    if (transition_count_[i] > 0) NotePair(i);
+  }
+  return absl::OkStatus();
 }
 
 bool ReportProjection::DecodeVersion1(absl::string_view body) {
@@ -292,6 +329,8 @@ bool ReportProjection::DecodeVersion1(absl::string_view body) {
 
 void ReportProjection::Clear() {
   applied_through_ = 0;
+  size_ = 0;
+  lookups_ready_ = true;
   participant_.clear();
   track_.clear();
   proposed_.clear();
@@ -365,6 +404,9 @@ absl::Status ReportProjection::CatchUp() {
   // Stops at the settled sequence (see Storage::LastSequence), so that an
   // event committed out of order is not skipped by the next catch-up.
   const uint64_t settled = storage_->LastSequence();
+  if (settled > applied_through_) {
+    if (absl::Status s = CompleteLookups(); !s.ok()) return s;
+  }
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   // Participations touched since the last catch-up, rebuilt in name order
   // once the scan is done (an entry is rebuilt once however many events).
@@ -388,6 +430,7 @@ absl::Status ReportProjection::CatchUp() {
     if (absl::Status s = Rebuild(*reader, name, settled); !s.ok()) return s;
   }
   applied_through_ = last;
+  size_ = participant_.size();
   return absl::OkStatus();
 }
 
@@ -525,6 +568,8 @@ absl::Status ReportProjection::Visit(
   {
     absl::MutexLock lock(&mu_);
     if (absl::Status s = CatchUp(); !s.ok()) return s;
+    // The shared pairs, if the follower has not built them yet.
+    if (absl::Status s = CompleteLookups(); !s.ok()) return s;
   }
   absl::ReaderMutexLock lock(&mu_);
   // The pass every report makes over millions of participations: reads
@@ -567,9 +612,6 @@ absl::Status ReportProjection::Visit(
   return absl::OkStatus();
 }
 
-size_t ReportProjection::size() {
-  absl::ReaderMutexLock lock(&mu_);
-  return participant_.size();
-}
+size_t ReportProjection::size() { return size_.load(); }
 
 }  // namespace jobtrack

@@ -77,7 +77,8 @@ class ReportProjection {
                              FactsOnDay facts)>
           visit);
 
-  // The number of participations held.
+  // The number of participations held as of the last catch-up. Does not
+  // wait for one in progress.
   size_t size();
 
   // Blocks until the projection covers event `sequence` (its own thread
@@ -136,6 +137,12 @@ class ReportProjection {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string Encode() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Builds what Decode leaves for later: the name maps (checking that no
+  // name repeats; if one does, the projection is cleared, to be replayed
+  // from the whole log by the next catch-up) and the shared pairs.
+  // Nothing once done. Every catch-up that applies events, and every
+  // visit, does it first; the follower thread right after Open.
+  absl::Status CompleteLookups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies the events after applied_through_ from a fresh snapshot.
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Rebuilds participation `name` from its events in `reader` up to
@@ -160,6 +167,7 @@ class ReportProjection {
 
   storage::Storage* const storage_;
   uint64_t checkpoint_sequence_ = 0;  // Set by Open only.
+  std::atomic<size_t> size_{0};  // participant_.size() after CatchUp.
   // The sequence the stored checkpoint covers (0: none known).
   std::atomic<uint64_t> stored_through_{0};
   // Following commits: the observer sets catch_up_due_, follower_ clears
@@ -171,6 +179,9 @@ class ReportProjection {
   bool stopping_ ABSL_GUARDED_BY(follow_mu_) = false;
   absl::Mutex mu_;
   uint64_t applied_through_ ABSL_GUARDED_BY(mu_) = 0;
+  // false from a checkpoint's Decode until CompleteLookups: the name maps
+  // are not indexed, pair_first_ and shares_pair_ not filled.
+  bool lookups_ready_ ABSL_GUARDED_BY(mu_) = true;
   // The participations as columns, by entry id (the order first seen):
   // a report's pass reads them in order. Entry i's transitions are
   // transitions_[first_transition_[i], + transition_count_[i]).

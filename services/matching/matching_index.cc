@@ -1,6 +1,7 @@
 #include "services/matching/matching_index.h"
 
 #include <algorithm>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -226,16 +227,19 @@ absl::Status MatchingIndex::LoadAll() {
   if (s = load_tracks(); !s.ok()) return s;
   absl::flat_hash_map<std::string, Contributions> contributions;
   from_checkpoint_ = false;
+  pending_.clear();
+  checkpoint_body_.reset();
   if (checkpoint.ok() && checkpoint->has_value()) {
-    const Checkpoint& c = **checkpoint;
+    Checkpoint& c = **checkpoint;
     if (!c.current || c.version != kCheckpointVersion) {
       LogInfo("matching index: checkpoint out of date, reading every "
               "participation");
-    } else if (Decode(c.body, views, contributions)) {
+    } else if (Decode(c.body, views, pending_)) {
       from_checkpoint_ = true;
+      checkpoint_body_ = std::make_shared<const HugeString>(std::move(c.body));
     } else {
       LogWarning("matching index: checkpoint ignored (malformed)");
-      contributions.clear();
+      pending_.clear();
       if (s = load_tracks(); !s.ok()) return s;
     }
   }
@@ -329,6 +333,14 @@ std::string MatchingIndex::Encode() {
   out.U32(static_cast<uint32_t>(tracks_.size()));
   for (const auto& [name, view] : tracks_) {
     out.String(name);
+    if (auto pending = pending_.find(name); pending != pending_.end()) {
+      // Still as the last checkpoint held them.
+      out.U32(pending->second.count);
+      out.Bytes(absl::string_view(*checkpoint_body_)
+                    .substr(pending->second.offset,
+                            size_t{pending->second.count} * kContributionBytes));
+      continue;
+    }
     auto it = contributions_.find(name);
     if (it == contributions_.end()) {
       out.U32(0);
@@ -346,51 +358,87 @@ std::string MatchingIndex::Encode() {
   return std::move(out.body());
 }
 
+bool MatchingIndex::ReadContribution(CheckpointReader& in, size_t intakes,
+                                     uint64_t& key, Contribution& c) {
+  uint32_t intake = 0, start = 0, end = 0;
+  uint8_t flags = 0;
+  if (!in.U64(key) || !in.U32(intake) || !in.U32(start) || !in.U32(end) ||
+      !in.U8(flags) || flags > 3) {
+    return false;
+  }
+  c.intake = static_cast<int32_t>(intake);
+  c.completed = (flags & 1) != 0;
+  c.working = (flags & 2) != 0;
+  c.seat.start = DayOf(start);
+  c.seat.end.reset();
+  if (end != kNoDay) c.seat.end = DayOf(end);
+  return c.intake >= -1 && c.intake < static_cast<int>(intakes) &&
+         (c.intake >= 0 || c.completed) && (!c.working || c.completed);
+}
+
 bool MatchingIndex::Decode(
     absl::string_view body,
     absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
-    absl::flat_hash_map<std::string, Contributions>& contributions) {
+    absl::flat_hash_map<std::string, PendingContributions>& pending) {
   CheckpointReader in(body);
   uint32_t tracks = 0;
   // The same tracks as stored, each once.
   if (!in.U32(tracks) || tracks != views.size()) return false;
-  contributions.reserve(tracks);
+  pending.reserve(tracks);
   for (uint32_t i = 0; i < tracks; ++i) {
     absl::string_view name;
     uint32_t n = 0;
-    if (!in.String(name) || !in.U32(n) || !in.CanHold(n, 21)) return false;
+    if (!in.String(name) || !in.U32(n) ||
+        !in.CanHold(n, kContributionBytes)) {
+      return false;
+    }
     auto view = views.find(name);
     if (view == views.end()) return false;
-    auto [mine, added] = contributions.try_emplace(std::string(name));
-    if (!added) return false;
-    mine->second.reserve(n);
+    const size_t offset = body.size() - in.remaining();
+    if (!pending.try_emplace(name, PendingContributions{offset, n}).second) {
+      return false;
+    }
+    // The seats and counts now; the map by participation when a commit
+    // first needs it (ContributionsOf).
     TrackView& v = *view->second;
+    uint64_t key = 0;
+    Contribution c;
     for (uint32_t k = 0; k < n; ++k) {
-      uint64_t key = 0;
-      uint32_t intake = 0, start = 0, end = 0;
-      uint8_t flags = 0;
-      if (!in.U64(key) || !in.U32(intake) || !in.U32(start) || !in.U32(end) ||
-          !in.U8(flags) || flags > 3) {
-        return false;
-      }
-      Contribution c;
-      c.intake = static_cast<int32_t>(intake);
-      c.completed = (flags & 1) != 0;
-      c.working = (flags & 2) != 0;
-      c.seat.start = DayOf(start);
-      if (end != kNoDay) c.seat.end = DayOf(end);
-      // Apply keeps only contributions that add something.
-      if (c.intake < -1 || c.intake >= static_cast<int>(v.intakes.size()) ||
-          (c.intake < 0 && !c.completed) || (c.working && !c.completed)) {
-        return false;
-      }
-      if (!mine->second.emplace(key, c).second) return false;
+      if (!ReadContribution(in, v.intakes.size(), key, c)) return false;
       v.completed += c.completed ? 1 : 0;
       v.working += c.working ? 1 : 0;
       if (c.intake >= 0) MutableHeld(v.intakes[c.intake]).push_back(c.seat);
     }
   }
   return in.done();
+}
+
+MatchingIndex::Contributions* MatchingIndex::ContributionsOf(
+    const std::string& track) {
+  auto pending = pending_.find(track);
+  if (pending == pending_.end()) return &contributions_[track];
+  const PendingContributions where = pending->second;
+  pending_.erase(pending);
+  Contributions& mine = contributions_[track];
+  mine.clear();
+  mine.reserve(where.count);
+  CheckpointReader in(absl::string_view(*checkpoint_body_)
+                          .substr(where.offset,
+                                  size_t{where.count} * kContributionBytes));
+  uint64_t key = 0;
+  Contribution c;
+  bool ok = true;
+  for (uint32_t k = 0; k < where.count && ok; ++k) {
+    // Checked by Decode already, but for a repeated participation.
+    ok = ReadContribution(in, std::numeric_limits<int>::max(), key, c) &&
+         mine.emplace(key, c).second;
+  }
+  if (pending_.empty()) checkpoint_body_.reset();
+  if (!ok) {
+    contributions_.erase(track);
+    return nullptr;
+  }
+  return &mine;
 }
 
 absl::Status MatchingIndex::SaveCheckpoint() {
@@ -570,6 +618,7 @@ absl::Status MatchingIndex::Refresh(
     absl::StatusOr<std::shared_ptr<const TrackView>> view =
         Load(*reader, name, contributions);
     if (view.ok()) {
+      pending_.erase(name);
       if (*view == nullptr) {
         contributions_.erase(name);
       } else {
@@ -649,9 +698,15 @@ void MatchingIndex::ApplyParticipations(
       }
       view = it->second->Copy();
     }
-    Contributions& contributions = contributions_[track];
+    Contributions* contributions = ContributionsOf(track);
+    if (contributions == nullptr) {
+      LogWarning("matching index: checkpoint of ", track,
+                 " holds a participation twice; reading it whole");
+      reload.insert(track);
+      continue;
+    }
     for (const v1::Participation& p : changed) {
-      Apply(*view, contributions, p);
+      Apply(*view, *contributions, p);
     }
     absl::MutexLock lock(&mu_);
     ReplaceCounts(track, std::move(view));

@@ -33,10 +33,13 @@
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
 #include "jobtrack/v1/track.pb.h"
+#include "services/common/huge_page_allocator.h"
 #include "services/participations/seats.h"
 #include "storage/storage.h"
 
 namespace jobtrack {
+
+class CheckpointReader;
 
 class MatchingIndex {
  public:
@@ -172,14 +175,32 @@ class MatchingIndex {
   // only those that add something. (A 64-bit hash: two of a track's participations colliding
   // would need ~2^32 of them.)
   using Contributions = absl::flat_hash_map<uint64_t, Contribution>;
-  // What LoadAll reads from the participations, from a checkpoint body
-  // into `views` (fresh from LoadTrack) and `contributions`. false if the
-  // body is malformed or does not fit the tracks; `views` are then
+  // A track's contributions as a checkpoint holds them, not yet in
+  // contributions_: where they start in checkpoint_body_, and how many
+  // (kContributionBytes each).
+  struct PendingContributions {
+    size_t offset = 0;
+    uint32_t count = 0;
+  };
+  static constexpr size_t kContributionBytes = 21;
+  // One contribution as a checkpoint stores it; false if malformed or not
+  // one Apply would keep (an intake not below `intakes`, or nothing added).
+  static bool ReadContribution(CheckpointReader& in, size_t intakes,
+                               uint64_t& key, Contribution& c);
+  // What LoadAll reads from the participations, from a checkpoint body:
+  // each track's seats held and counts into `views` (fresh from
+  // LoadTrack), and where its contributions are into `pending`. false if
+  // the body is malformed or does not fit the tracks; `views` are then
   // half-filled and must be loaded again.
   static bool Decode(
       absl::string_view body,
       absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
-      absl::flat_hash_map<std::string, Contributions>& contributions);
+      absl::flat_hash_map<std::string, PendingContributions>& pending);
+  // The contributions of `track`, decoded from the checkpoint on first
+  // use; null if the checkpoint holds one participation twice (then the
+  // track must be read whole).
+  Contributions* ContributionsOf(const std::string& track)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   std::string Encode() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   // Reads every participation into `views` (fresh from LoadTrack) and
   // `contributions`: most of a start-up without a current checkpoint.
@@ -241,6 +262,14 @@ class MatchingIndex {
   // By track name; kept beside the views (not in them) so that a commit
   // copies a view's seats, not every participation's contribution.
   absl::flat_hash_map<std::string, Contributions> contributions_
+      ABSL_GUARDED_BY(refresh_mu_);
+  // Tracks whose contributions are still only in the checkpoint Open
+  // started from, which is held until none is (a few bytes a
+  // participation instead of a map entry: a start-up from a checkpoint
+  // decodes a track's when a commit first changes one of them).
+  absl::flat_hash_map<std::string, PendingContributions> pending_
+      ABSL_GUARDED_BY(refresh_mu_);
+  std::shared_ptr<const HugeString> checkpoint_body_
       ABSL_GUARDED_BY(refresh_mu_);
 };
 

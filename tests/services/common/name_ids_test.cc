@@ -24,6 +24,21 @@ TEST(NameIdsTest, GivesDenseIdsInTheOrderNamesWereFirstAdded) {
   EXPECT_EQ(ids.Name(3), "");
 }
 
+TEST(NameIdsTest, NamesAppendedUnindexedAreFoundOnceIndexed) {
+  NameIds ids;
+  for (int i = 0; i < 1000; ++i) {
+    ids.AppendUnindexed(absl::StrCat("participations/p", i));
+  }
+  ASSERT_TRUE(ids.Index());
+  EXPECT_EQ(ids.Find("participations/p999"), 999u);
+  EXPECT_EQ(ids.Insert("participations/p5"), std::make_pair(5u, false));
+  EXPECT_EQ(ids.Insert("participations/new"), std::make_pair(1000u, true));
+  // A repeated name is reported; lookups find its first id.
+  ids.AppendUnindexed("participations/p7");
+  EXPECT_FALSE(ids.Index());
+  EXPECT_EQ(ids.Find("participations/p7"), 7u);
+}
+
 TEST(NameIdsTest, FindsEveryNameAfterTheSetAndBufferGrew) {
   NameIds ids;
   for (int i = 0; i < 100000; ++i) {

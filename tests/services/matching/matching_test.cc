@@ -654,6 +654,58 @@ TEST_F(MatchingTest, AnIndexOpenedFromItsCheckpointAgreesWithOneReadWhole) {
   *complete.mutable_end_date() = ToDate(kToday);
   ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
   ExpectSameAsReadWhole(**reopened);
+  // Saved again, B's decoded contributions and A's and C's still as the
+  // checkpoint held them; read back, the same.
+  ASSERT_TRUE((*reopened)->SaveCheckpoint().ok());
+  auto resaved = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(resaved.ok()) << resaved.status();
+  EXPECT_TRUE((*resaved)->from_checkpoint());
+  ExpectSameAsReadWhole(**resaved);
+}
+
+TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
+  const std::string enrolled = HistoryInB();
+  ASSERT_TRUE(index_->SaveCheckpoint().ok());
+  auto stored = LoadCheckpoint(env_.storage(), "matching_index");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  const std::string body((*stored)->body.data(), (*stored)->body.size());
+  // B's first contribution twice: the body's layout, track by track, is
+  // a name, a count and 21 bytes a contribution.
+  auto u32 = [&body](size_t at) {
+    uint32_t v = 0;
+    std::memcpy(&v, body.data() + at, 4);
+    return v;
+  };
+  std::string twice;
+  size_t at = 4;
+  for (uint32_t t = 0; t < u32(0); ++t) {
+    const size_t name_at = at;
+    at += 4 + u32(at);
+    const uint32_t count = u32(at);
+    const std::string name = body.substr(name_at + 4, u32(name_at));
+    if (name == b_ && twice.empty()) {
+      twice = body.substr(0, at);
+      const uint32_t more = count + 1;
+      twice.replace(at, 4, reinterpret_cast<const char*>(&more), 4);
+      twice += body.substr(at + 4, 21);
+      twice += body.substr(at + 4);
+      break;
+    }
+    at += 4 + size_t{count} * 21;
+  }
+  ASSERT_FALSE(twice.empty());
+  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
+                             env_.storage().LastSequence(), twice)
+                  .ok());
+  auto reopened = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->from_checkpoint());
+  // The first commit on B finds it out and reads B whole.
+  v1::CompleteParticipationRequest complete;
+  complete.set_name(enrolled);
+  *complete.mutable_end_date() = ToDate(kToday);
+  ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
+  ExpectSameAsReadWhole(**reopened);
 }
 
 TEST_F(MatchingTest, AnyWriteAfterTheCheckpointMakesOpenReadEveryParticipation) {

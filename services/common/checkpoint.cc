@@ -21,6 +21,25 @@ std::string ChunkKey(absl::string_view name, uint32_t i) {
   return absl::StrCat(ChunkPrefix(name), absl::Dec(i, absl::kZeroPad6));
 }
 
+// Deletes in `txn` the chunks of checkpoint `name` after `start_after`
+// (all if empty); how many.
+absl::StatusOr<uint64_t> DeleteChunks(storage::Transaction& txn,
+                                      absl::string_view name,
+                                      absl::string_view start_after) {
+  std::vector<std::string> keys;
+  absl::Status s =
+      txn.Scan(storage::Column::kMeta, ChunkPrefix(name), start_after,
+               [&](absl::string_view key, absl::string_view) {
+                 keys.emplace_back(key);
+                 return true;
+               });
+  if (!s.ok()) return s;
+  for (const std::string& key : keys) {
+    if (s = txn.Delete(storage::Column::kMeta, key); !s.ok()) return s;
+  }
+  return keys.size();
+}
+
 struct Header {
   uint32_t version = 0;
   uint64_t through = 0;
@@ -40,8 +59,7 @@ absl::StatusOr<std::optional<Header>> ReadHeader(storage::Reader& reader,
   CheckpointReader in(**stored);
   Header h;
   if (!in.U32(h.version) || !in.U64(h.through) || !in.U32(h.chunks) ||
-      !in.U64(h.bytes) || (!in.done() && !in.U64(h.written_at)) ||
-      !in.done()) {
+      !in.U64(h.bytes) || (!in.done() && !in.U64(h.written_at)) || !in.done()) {
     return absl::DataLossError(
         absl::StrCat("checkpoint ", name, ": malformed header"));
   }
@@ -57,27 +75,18 @@ absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
   uint32_t chunks = 0;
   uint64_t writes = 0;
   for (size_t at = 0; at < body.size(); at += kChunkBytes, ++chunks, ++writes) {
-    if (absl::Status s = txn->Put(storage::Column::kMeta, ChunkKey(name, chunks),
-                                  body.substr(at, kChunkBytes));
+    if (absl::Status s =
+            txn->Put(storage::Column::kMeta, ChunkKey(name, chunks),
+                     body.substr(at, kChunkBytes));
         !s.ok()) {
       return s;
     }
   }
   // Chunks of an earlier, longer checkpoint go.
-  std::vector<std::string> stale;
-  absl::Status s =
-      txn->Scan(storage::Column::kMeta, ChunkPrefix(name),
-                chunks == 0 ? "" : ChunkKey(name, chunks - 1),
-                [&](absl::string_view key, absl::string_view) {
-                  stale.emplace_back(key);
-                  return true;
-                });
-  if (!s.ok()) return s;
-  for (const std::string& key : stale) {
-    if (s = txn->Delete(storage::Column::kMeta, key); !s.ok()) return s;
-    ++writes;
-  }
-  ++writes;  // The header.
+  absl::StatusOr<uint64_t> deleted =
+      DeleteChunks(*txn, name, chunks == 0 ? "" : ChunkKey(name, chunks - 1));
+  if (!deleted.ok()) return deleted.status();
+  writes += *deleted + 1;  // And the header.
   CheckpointWriter header;
   header.U32(version);
   header.U64(through);
@@ -86,7 +95,8 @@ absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
   // A write by anyone between this read and the commit leaves the
   // checkpoint looking out of date: safe, if wasteful.
   header.U64(storage.WriteSequence() + writes);
-  if (s = txn->Put(storage::Column::kMeta, HeaderKey(name), header.body());
+  if (absl::Status s =
+          txn->Put(storage::Column::kMeta, HeaderKey(name), header.body());
       !s.ok()) {
     return s;
   }
@@ -120,8 +130,8 @@ absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
     if (!chunk.ok()) return chunk.status();
     if (!chunk->has_value() ||
         checkpoint.body.size() + (*chunk)->size() > h.bytes) {
-      return absl::DataLossError(absl::StrCat(
-          "checkpoint ", name, ": chunk ", i, " missing or too long"));
+      return absl::DataLossError(absl::StrCat("checkpoint ", name, ": chunk ",
+                                              i, " missing or too long"));
     }
     checkpoint.body.append((*chunk)->data(), (*chunk)->size());
   }
@@ -132,18 +142,13 @@ absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
   return checkpoint;
 }
 
-absl::Status DropCheckpoint(storage::Storage& storage,
-                            absl::string_view name) {
+absl::Status DropCheckpoint(storage::Storage& storage, absl::string_view name) {
   std::unique_ptr<storage::Transaction> txn = storage.Begin();
-  std::vector<std::string> keys = {HeaderKey(name)};
-  absl::Status s = txn->Scan(storage::Column::kMeta, ChunkPrefix(name), "",
-                             [&](absl::string_view key, absl::string_view) {
-                               keys.emplace_back(key);
-                               return true;
-                             });
-  if (!s.ok()) return s;
-  for (const std::string& key : keys) {
-    if (s = txn->Delete(storage::Column::kMeta, key); !s.ok()) return s;
+  absl::StatusOr<uint64_t> deleted = DeleteChunks(*txn, name, "");
+  if (!deleted.ok()) return deleted.status();
+  if (absl::Status s = txn->Delete(storage::Column::kMeta, HeaderKey(name));
+      !s.ok()) {
+    return s;
   }
   return txn->Commit();
 }
@@ -156,8 +161,7 @@ absl::StatusOr<bool> CheckpointIsCurrent(storage::Storage& storage,
   absl::StatusOr<std::optional<Header>> header = ReadHeader(*reader, name);
   if (!header.ok()) return header.status();
   return header->has_value() && (*header)->version == version &&
-         (*header)->written_at != 0 &&
-         (*header)->written_at == write_sequence;
+         (*header)->written_at != 0 && (*header)->written_at == write_sequence;
 }
 
 }  // namespace jobtrack

@@ -74,8 +74,7 @@ void ReportProjection::Follow() {
       const absl::Time began = absl::Now();
       CompleteLookups().IgnoreError();  // Cannot fail; a replay follows.
       LogInfo("report projection: name maps built in ",
-              absl::FormatDuration(absl::Now() - began),
-              ".");
+              absl::FormatDuration(absl::Now() - began), ".");
     }
     if (applied_through_ == 0 && storage_->LastSequence() > 0) {
       if (absl::Status s = CatchUp(); !s.ok()) {
@@ -243,8 +242,9 @@ absl::Status ReportProjection::CompleteLookups() {
   if (!person_ids_.Index() || !entry_ids_.Index()) {
     // Each name once, or the ids and the columns fall apart: this
     // checkpoint cannot be used after all.
-    LogWarning("report projection: checkpoint ignored (a name repeats); "
-               "replaying the whole log");
+    LogWarning(
+        "report projection: checkpoint ignored (a name repeats); "
+        "replaying the whole log");
     Clear();
     return absl::OkStatus();
   }

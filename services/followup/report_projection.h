@@ -167,7 +167,7 @@ class ReportProjection {
 
   storage::Storage* const storage_;
   uint64_t checkpoint_sequence_ = 0;  // Set by Open only.
-  std::atomic<size_t> size_{0};  // participant_.size() after CatchUp.
+  std::atomic<size_t> size_{0};       // participant_.size() after CatchUp.
   // The sequence the stored checkpoint covers (0: none known).
   std::atomic<uint64_t> stored_through_{0};
   // Following commits: the observer sets catch_up_due_, follower_ clears

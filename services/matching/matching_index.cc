@@ -232,8 +232,9 @@ absl::Status MatchingIndex::LoadAll() {
   if (checkpoint.ok() && checkpoint->has_value()) {
     Checkpoint& c = **checkpoint;
     if (!c.current || c.version != kCheckpointVersion) {
-      LogInfo("matching index: checkpoint out of date, reading every "
-              "participation");
+      LogInfo(
+          "matching index: checkpoint out of date, reading every "
+          "participation");
     } else if (Decode(c.body, views, pending_)) {
       from_checkpoint_ = true;
       checkpoint_body_ = std::make_shared<const HugeString>(std::move(c.body));
@@ -287,18 +288,18 @@ absl::Status MatchingIndex::ReadParticipations(
       n = 0;
     };
     absl::Status parsed;
-    absl::Status s = reader.Scan(
-        storage::Column::kRecords, prefix, start_after,
-        [&](absl::string_view key, absl::string_view value) {
-          if (!stop_after.empty() && key > stop_after) return false;
-          if (!ParseSeatFields(value, batch[n])) {
-            parsed = absl::DataLossError(absl::StrCat(
-                "unreadable record ", storage::RecordKeyName(key)));
-            return false;
-          }
-          if (++n == kBatch) apply();
-          return true;
-        });
+    absl::Status s =
+        reader.Scan(storage::Column::kRecords, prefix, start_after,
+                    [&](absl::string_view key, absl::string_view value) {
+                      if (!stop_after.empty() && key > stop_after) return false;
+                      if (!ParseSeatFields(value, batch[n])) {
+                        parsed = absl::DataLossError(absl::StrCat(
+                            "unreadable record ", storage::RecordKeyName(key)));
+                        return false;
+                      }
+                      if (++n == kBatch) apply();
+                      return true;
+                    });
     apply();
     return s.ok() ? parsed : s;
   };
@@ -336,9 +337,10 @@ std::string MatchingIndex::Encode() {
     if (auto pending = pending_.find(name); pending != pending_.end()) {
       // Still as the last checkpoint held them.
       out.U32(pending->second.count);
-      out.Bytes(absl::string_view(*checkpoint_body_)
-                    .substr(pending->second.offset,
-                            size_t{pending->second.count} * kContributionBytes));
+      out.Bytes(
+          absl::string_view(*checkpoint_body_)
+              .substr(pending->second.offset,
+                      size_t{pending->second.count} * kContributionBytes));
       continue;
     }
     auto it = contributions_.find(name);
@@ -388,8 +390,7 @@ bool MatchingIndex::Decode(
   for (uint32_t i = 0; i < tracks; ++i) {
     absl::string_view name;
     uint32_t n = 0;
-    if (!in.String(name) || !in.U32(n) ||
-        !in.CanHold(n, kContributionBytes)) {
+    if (!in.String(name) || !in.U32(n) || !in.CanHold(n, kContributionBytes)) {
       return false;
     }
     auto view = views.find(name);
@@ -422,9 +423,9 @@ MatchingIndex::Contributions* MatchingIndex::ContributionsOf(
   Contributions& mine = contributions_[track];
   mine.clear();
   mine.reserve(where.count);
-  CheckpointReader in(absl::string_view(*checkpoint_body_)
-                          .substr(where.offset,
-                                  size_t{where.count} * kContributionBytes));
+  CheckpointReader in(
+      absl::string_view(*checkpoint_body_)
+          .substr(where.offset, size_t{where.count} * kContributionBytes));
   uint64_t key = 0;
   Contribution c;
   bool ok = true;
@@ -450,9 +451,9 @@ absl::Status MatchingIndex::SaveCheckpoint() {
   {
     absl::MutexLock lock(&mu_);
     if (!stale_.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "matching index: ", stale_.size(),
-          " track views are stale; checkpoint not saved"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("matching index: ", stale_.size(),
+                       " track views are stale; checkpoint not saved"));
     }
   }
   // Not a record: commit observers are not called, so holding refresh_mu_

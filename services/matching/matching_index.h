@@ -172,8 +172,8 @@ class MatchingIndex {
     bool working = false;
   };
   // By StableHash64 of the participation's name (stored in checkpoints);
-  // only those that add something. (A 64-bit hash: two of a track's participations colliding
-  // would need ~2^32 of them.)
+  // only those that add something. (A 64-bit hash: two of a track's
+  // participations colliding would need ~2^32 of them.)
   using Contributions = absl::flat_hash_map<uint64_t, Contribution>;
   // A track's contributions as a checkpoint holds them, not yet in
   // contributions_: where they start in checkpoint_body_, and how many

@@ -123,8 +123,8 @@ TEST(StorageTest, WriteSequenceCountsEveryKeyWrittenAndSurvivesReopen) {
     const uint64_t before = storage->WriteSequence();
     auto txn = storage->Begin();
     ASSERT_TRUE(txn->Put(Column::kMeta, "a", "1").ok());
-    ASSERT_TRUE(txn->Put(Column::kRecords, RecordKey("employers", "x"), "r")
-                    .ok());
+    ASSERT_TRUE(
+        txn->Put(Column::kRecords, RecordKey("employers", "x"), "r").ok());
     ASSERT_TRUE(txn->Delete(Column::kMeta, "gone").ok());
     ASSERT_TRUE(txn->Commit().ok());
     // What a checkpoint relies on: one step per key written or deleted.
@@ -162,7 +162,8 @@ TEST(StorageTest, LargeMetaValuesSurviveFlushCompactionAndReopen) {
   }
   // In a blob file, not a table block; the first round's, replaced, gone.
   int blobs = 0;
-  for (const auto& f : std::filesystem::directory_iterator(dir.path() + "/db")) {
+  for (const auto& f :
+       std::filesystem::directory_iterator(dir.path() + "/db")) {
     if (f.path().extension() == ".blob") ++blobs;
   }
   EXPECT_EQ(blobs, 1);

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "absl/container/flat_hash_set.h"
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
 namespace jobtrack {
@@ -23,9 +23,9 @@ TEST(StableHashTest, NamesThatDifferInOneLetterGetDifferentHashes) {
   absl::flat_hash_set<uint64_t> seen;
   for (char c = 'a'; c <= 'z'; ++c) {
     for (char d = 'a'; d <= 'z'; ++d) {
-      EXPECT_TRUE(
-          seen.insert(StableHash64(absl::StrCat("participations/abc", std::string{c, d})))
-              .second);
+      EXPECT_TRUE(seen.insert(StableHash64(absl::StrCat("participations/abc",
+                                                        std::string{c, d})))
+                      .second);
     }
   }
 }

@@ -294,8 +294,8 @@ std::string ToVersion1(absl::string_view body) {
       uint8_t state = 0, outcome = 0;
       EXPECT_TRUE(in.U32(from) && in.U32(start) && in.U32(end) &&
                   in.U16(municipality) && in.U8(state) && in.U8(outcome));
-      for (uint32_t v : {from, start, end, uint32_t{municipality},
-                         uint32_t{state}}) {
+      for (uint32_t v :
+           {from, start, end, uint32_t{municipality}, uint32_t{state}}) {
         out.U32(v);
       }
       out.U32(static_cast<uint32_t>(int32_t{static_cast<int8_t>(outcome)}));

@@ -219,9 +219,8 @@ class MatchingTest : public ::testing::Test {
   // interrupted): every kind of contribution a checkpoint holds.
   std::string HistoryInB() {
     const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
-    const std::string done =
-        EnrollIn(Participant("p5", v1::MALE, 1985, {}), b_, b_intake,
-                 kToday - 60);
+    const std::string done = EnrollIn(Participant("p5", v1::MALE, 1985, {}), b_,
+                                      b_intake, kToday - 60);
     v1::CompleteParticipationRequest complete;
     complete.set_name(done);
     *complete.mutable_end_date() = ToDate(kToday - 10);
@@ -240,6 +239,34 @@ class MatchingTest : public ::testing::Test {
     EXPECT_TRUE(participations_.Interrupt(kContext, interrupt).ok());
     return EnrollIn(Participant("p7", v1::FEMALE, 1991, {}), b_, b_intake,
                     kToday - 5);
+  }
+
+  // The matching index's checkpoint as saved now. Its body: a track
+  // count, then per track its name, a contribution count and 21 bytes a
+  // contribution (key 8, intake 4, start 4, end 4, flags 1).
+  std::string SavedCheckpoint() {
+    EXPECT_TRUE(index_->SaveCheckpoint().ok());
+    auto stored = LoadCheckpoint(env_.storage(), "matching_index");
+    EXPECT_TRUE(stored.ok() && stored->has_value());
+    if (!stored.ok() || !stored->has_value()) return "";
+    return std::string((*stored)->body.data(), (*stored)->body.size());
+  }
+  static uint32_t U32At(const std::string& body, size_t at) {
+    uint32_t v = 0;
+    std::memcpy(&v, body.data() + at, 4);
+    return v;
+  }
+  // Where `track`'s contribution count is in `body`; 0 if absent.
+  static size_t CountAt(const std::string& body, const std::string& track) {
+    size_t at = 4;
+    for (uint32_t t = 0; t < U32At(body, 0); ++t) {
+      const uint32_t name_size = U32At(body, at);
+      const bool found = body.compare(at + 4, name_size, track) == 0;
+      at += 4 + name_size;
+      if (found) return at;
+      at += 4 + size_t{U32At(body, at)} * 21;
+    }
+    return 0;
   }
 
   testing::TestEnv env_;
@@ -665,35 +692,14 @@ TEST_F(MatchingTest, AnIndexOpenedFromItsCheckpointAgreesWithOneReadWhole) {
 
 TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
   const std::string enrolled = HistoryInB();
-  ASSERT_TRUE(index_->SaveCheckpoint().ok());
-  auto stored = LoadCheckpoint(env_.storage(), "matching_index");
-  ASSERT_TRUE(stored.ok() && stored->has_value());
-  const std::string body((*stored)->body.data(), (*stored)->body.size());
-  // B's first contribution twice: the body's layout, track by track, is
-  // a name, a count and 21 bytes a contribution.
-  auto u32 = [&body](size_t at) {
-    uint32_t v = 0;
-    std::memcpy(&v, body.data() + at, 4);
-    return v;
-  };
-  std::string twice;
-  size_t at = 4;
-  for (uint32_t t = 0; t < u32(0); ++t) {
-    const size_t name_at = at;
-    at += 4 + u32(at);
-    const uint32_t count = u32(at);
-    const std::string name = body.substr(name_at + 4, u32(name_at));
-    if (name == b_ && twice.empty()) {
-      twice = body.substr(0, at);
-      const uint32_t more = count + 1;
-      twice.replace(at, 4, reinterpret_cast<const char*>(&more), 4);
-      twice += body.substr(at + 4, 21);
-      twice += body.substr(at + 4);
-      break;
-    }
-    at += 4 + size_t{count} * 21;
-  }
-  ASSERT_FALSE(twice.empty());
+  const std::string body = SavedCheckpoint();
+  // B's first contribution twice.
+  const size_t count_at = CountAt(body, b_);
+  ASSERT_NE(count_at, 0u);
+  const uint32_t more = U32At(body, count_at) + 1;
+  std::string twice = body;
+  twice.replace(count_at, 4, reinterpret_cast<const char*>(&more), 4);
+  twice.insert(count_at + 4, body, count_at + 4, 21);
   ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
                              env_.storage().LastSequence(), twice)
                   .ok());
@@ -708,7 +714,8 @@ TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
   ExpectSameAsReadWhole(**reopened);
 }
 
-TEST_F(MatchingTest, AnyWriteAfterTheCheckpointMakesOpenReadEveryParticipation) {
+TEST_F(MatchingTest,
+       AnyWriteAfterTheCheckpointMakesOpenReadEveryParticipation) {
   HistoryInB();
   ASSERT_TRUE(index_->SaveCheckpoint().ok());
   // Saving again with nothing written since writes nothing.
@@ -729,28 +736,13 @@ TEST_F(MatchingTest, AnyWriteAfterTheCheckpointMakesOpenReadEveryParticipation) 
 
 TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
   HistoryInB();
-  ASSERT_TRUE(index_->SaveCheckpoint().ok());
-  auto stored = LoadCheckpoint(env_.storage(), "matching_index");
-  ASSERT_TRUE(stored.ok() && stored->has_value());
-  const std::string body((*stored)->body.data(), (*stored)->body.size());
+  const std::string body = SavedCheckpoint();
   // Cut short, a byte too many, an intake out of range, a flag unknown:
-  // each saved as current, each refused. The body: a track count, then
-  // per track its name, a contribution count and 21 bytes a contribution
-  // (key 8, intake 4, start 4, end 4, flags 1).
-  auto u32 = [&body](size_t at) {
-    uint32_t v = 0;
-    std::memcpy(&v, body.data() + at, 4);
-    return v;
-  };
-  size_t at = 4, first = 0;
-  for (uint32_t t = 0; t < u32(0) && first == 0; ++t) {
-    at += 4 + u32(at);
-    const uint32_t count = u32(at);
-    at += 4;
-    if (count > 0) first = at;
-    at += size_t{count} * 21;
-  }
-  ASSERT_NE(first, 0u) << "no contribution in the checkpoint";
+  // each saved as current, each refused.
+  const size_t count_at = CountAt(body, b_);
+  ASSERT_NE(count_at, 0u);
+  ASSERT_GT(U32At(body, count_at), 0u);
+  const size_t first = count_at + 4;
   std::string bad_intake = body;
   bad_intake[first + 8] = 100;  // Intake 100 of a track with one.
   std::string bad_flags = body;

@@ -50,6 +50,11 @@ struct Header {
   uint64_t written_at = 0;
 };
 
+// Whether nothing has been written since the checkpoint of `h` was.
+bool Current(const Header& h, uint64_t write_sequence) {
+  return h.written_at != 0 && h.written_at == write_sequence;
+}
+
 absl::StatusOr<std::optional<Header>> ReadHeader(storage::Reader& reader,
                                                  absl::string_view name) {
   absl::StatusOr<std::optional<std::string>> stored =
@@ -116,7 +121,7 @@ absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
   Checkpoint checkpoint;
   checkpoint.version = h.version;
   checkpoint.through = h.through;
-  checkpoint.current = h.written_at != 0 && h.written_at == write_sequence;
+  checkpoint.current = Current(h, write_sequence);
   if (h.chunks != (h.bytes + kChunkBytes - 1) / kChunkBytes) {
     return absl::DataLossError(
         absl::StrCat("checkpoint ", name, ": malformed header"));
@@ -161,7 +166,7 @@ absl::StatusOr<bool> CheckpointIsCurrent(storage::Storage& storage,
   absl::StatusOr<std::optional<Header>> header = ReadHeader(*reader, name);
   if (!header.ok()) return header.status();
   return header->has_value() && (*header)->version == version &&
-         (*header)->written_at != 0 && (*header)->written_at == write_sequence;
+         Current(**header, write_sequence);
 }
 
 }  // namespace jobtrack

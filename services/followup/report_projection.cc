@@ -72,14 +72,14 @@ void ReportProjection::Follow() {
     absl::MutexLock lock(&mu_);
     if (!lookups_ready_) {
       const absl::Time began = absl::Now();
-      CompleteLookups().IgnoreError();  // Cannot fail; a replay follows.
+      CompleteLookups();
       LogInfo("report projection: name maps built in ",
               absl::FormatDuration(absl::Now() - began), ".");
     }
-    if (applied_through_ == 0 && storage_->LastSequence() > 0) {
-      if (absl::Status s = CatchUp(); !s.ok()) {
-        LogWarning("report projection: catching up failed: ", s.ToString());
-      }
+    // Nothing to do unless CompleteLookups found the checkpoint unusable
+    // and cleared the projection: then the replay starts now.
+    if (absl::Status s = CatchUp(); !s.ok()) {
+      LogWarning("report projection: catching up failed: ", s.ToString());
     }
   }
   bool failing = false;
@@ -236,8 +236,8 @@ bool ReportProjection::Decode(absl::string_view body) {
   return true;
 }
 
-absl::Status ReportProjection::CompleteLookups() {
-  if (lookups_ready_) return absl::OkStatus();
+void ReportProjection::CompleteLookups() {
+  if (lookups_ready_) return;
   lookups_ready_ = true;
   if (!person_ids_.Index() || !entry_ids_.Index()) {
     // Each name once, or the ids and the columns fall apart: this
@@ -246,13 +246,12 @@ absl::Status ReportProjection::CompleteLookups() {
         "report projection: checkpoint ignored (a name repeats); "
         "replaying the whole log");
     Clear();
-    return absl::OkStatus();
+    return;
   }
   pair_first_.reserve(participant_.size());
   for (uint32_t i = 0; i < participant_.size(); ++i) {
     if (transition_count_[i] > 0) NotePair(i);
   }
-  return absl::OkStatus();
 }
 
 bool ReportProjection::DecodeVersion1(absl::string_view body) {
@@ -404,9 +403,7 @@ absl::Status ReportProjection::CatchUp() {
   // Stops at the settled sequence (see Storage::LastSequence), so that an
   // event committed out of order is not skipped by the next catch-up.
   const uint64_t settled = storage_->LastSequence();
-  if (settled > applied_through_) {
-    if (absl::Status s = CompleteLookups(); !s.ok()) return s;
-  }
+  if (settled > applied_through_) CompleteLookups();
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
   // Participations touched since the last catch-up, rebuilt in name order
   // once the scan is done (an entry is rebuilt once however many events).
@@ -567,9 +564,10 @@ absl::Status ReportProjection::Visit(
     absl::FunctionRef<void(uint64_t, const FactNames&, FactsOnDay)> visit) {
   {
     absl::MutexLock lock(&mu_);
+    // The shared pairs, if the follower has not built them yet; first, so
+    // that a projection it clears is replayed before the visit.
+    CompleteLookups();
     if (absl::Status s = CatchUp(); !s.ok()) return s;
-    // The shared pairs, if the follower has not built them yet.
-    if (absl::Status s = CompleteLookups(); !s.ok()) return s;
   }
   absl::ReaderMutexLock lock(&mu_);
   // The pass every report makes over millions of participations: reads

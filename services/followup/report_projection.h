@@ -142,7 +142,7 @@ class ReportProjection {
   // from the whole log by the next catch-up) and the shared pairs.
   // Nothing once done. Every catch-up that applies events, and every
   // visit, does it first; the follower thread right after Open.
-  absl::Status CompleteLookups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CompleteLookups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies the events after applied_through_ from a fresh snapshot.
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Rebuilds participation `name` from its events in `reader` up to

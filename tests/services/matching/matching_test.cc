@@ -191,6 +191,19 @@ class MatchingTest : public ::testing::Test {
     return out;
   }
 
+  // Expects the jobseeker's proposals (near misses too) from `index` to be
+  // those from the fixture's index, factors and reasons included.
+  void ExpectSameProposals(MatchingIndex& index) {
+    Matching other(env_.deps(), MatchingWeights(), &index);
+    v1::ProposeTracksRequest request;
+    request.set_participant(participant_);
+    request.set_include_near_misses(true);
+    auto proposed = other.ProposeTracks(request);
+    ASSERT_TRUE(proposed.ok()) << proposed.status();
+    EXPECT_EQ(proposed->SerializeAsString(),
+              Propose(participant_, true).SerializeAsString());
+  }
+
   // Expects `index` to hold of every track what an index read whole from
   // the storage holds: counts of completions and work, and seats held.
   void ExpectSameAsReadWhole(MatchingIndex& index) {
@@ -610,14 +623,7 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
   // An index loaded from scratch agrees with the one that followed.
   auto reloaded = MatchingIndex::Open(&env_.storage());
   ASSERT_TRUE(reloaded.ok()) << reloaded.status();
-  Matching fresh(env_.deps(), MatchingWeights(), reloaded->get());
-  v1::ProposeTracksRequest request;
-  request.set_participant(participant_);
-  request.set_include_near_misses(true);
-  auto again = fresh.ProposeTracks(request);
-  ASSERT_TRUE(again.ok()) << again.status();
-  EXPECT_EQ(again->SerializeAsString(),
-            Propose(participant_, true).SerializeAsString());
+  ExpectSameProposals(**reloaded);
 
   // Seats held, given back and counted, commit by commit, agree with a
   // view read whole.
@@ -641,15 +647,7 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
   EXPECT_EQ((*followed)->working, (*read)->working);
   ASSERT_EQ((*followed)->intakes.size(), (*read)->intakes.size());
   for (size_t i = 0; i < (*read)->intakes.size(); ++i) {
-    auto seats = [](const MatchingIndex::IntakeView& intake) {
-      std::vector<std::pair<absl::CivilDay, absl::CivilDay>> out;
-      for (const SeatInterval& h : *intake.held) {
-        out.emplace_back(h.start, h.end.value_or(absl::CivilDay::max()));
-      }
-      std::sort(out.begin(), out.end());
-      return out;
-    };
-    EXPECT_EQ(seats((*followed)->intakes[i]), seats((*read)->intakes[i]))
+    EXPECT_EQ(Seats((*followed)->intakes[i]), Seats((*read)->intakes[i]))
         << "intake " << i;
   }
 }
@@ -666,14 +664,7 @@ TEST_F(MatchingTest, AnIndexOpenedFromItsCheckpointAgreesWithOneReadWhole) {
   EXPECT_EQ((*b)->completed, 1);
   EXPECT_EQ((*b)->working, 1);
   // Proposals from it are the same, factors and reasons included.
-  Matching fresh(env_.deps(), MatchingWeights(), reopened->get());
-  v1::ProposeTracksRequest request;
-  request.set_participant(participant_);
-  request.set_include_near_misses(true);
-  auto again = fresh.ProposeTracks(request);
-  ASSERT_TRUE(again.ok()) << again.status();
-  EXPECT_EQ(again->SerializeAsString(),
-            Propose(participant_, true).SerializeAsString());
+  ExpectSameProposals(**reopened);
   // A participation the checkpoint holds changes later: what it added
   // before is replaced, not counted twice.
   v1::CompleteParticipationRequest complete;

@@ -25,6 +25,17 @@ constexpr int kMaxScannedPerPage = 20000;
 // Latest Timestamp proto3 allows: 9999-12-31T23:59:59Z.
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
 
+// The collections whose names the resource index holds (see the header).
+constexpr absl::string_view kIndexedCollections[] = {
+    "participants/", "participations/", "employers/", "suppliers/"};
+
+bool IsIndexedResource(absl::string_view resource) {
+  for (absl::string_view prefix : kIndexedCollections) {
+    if (absl::StartsWith(resource, prefix)) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> Bounded(absl::string_view value, size_t max) {
   if (value.empty() || value.size() > max) return std::nullopt;
   return std::string(value);
@@ -96,6 +107,7 @@ absl::Status AuditLog::AddToCommit(storage::Transaction& txn,
     return s;
   }
   for (const std::string& resource : entry.resources()) {
+    if (!IsIndexedResource(resource)) continue;
     if (absl::Status s = txn.Put(
             storage::Column::kIndex,
             storage::IndexKey(kCollection, Term("resource", resource), id), "");
@@ -150,9 +162,14 @@ absl::StatusOr<v1::ListAuditEventsResponse> AuditLog::List(
     after_key =
         storage::AuditKey(start - 1, std::numeric_limits<uint64_t>::max());
   }
+  // An indexed resource is read through the index; any other filter by
+  // the log's own order (Matches applies every term either way).
   std::optional<std::string> resource;
   for (const std::string& term : query->terms) {
-    if (absl::StartsWith(term, "resource=")) resource = term.substr(9);
+    if (absl::StartsWith(term, "resource=") &&
+        IsIndexedResource(absl::string_view(term).substr(9))) {
+      resource = term.substr(9);
+    }
   }
 
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();

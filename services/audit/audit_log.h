@@ -13,6 +13,14 @@
 //   process alone.
 // - Entries name resources; they never hold the content of a request or a
 //   response, so they hold no personal data of their own.
+// - Finding entries by resource: those naming a participant, participation,
+//   employer or supplier (the people and organisations whose data was
+//   touched) are indexed by it, so such a filter reads only the matching
+//   entries. Tracks and their intakes, the public catalogue, are recorded
+//   in the entry but not indexed: a filter on one reads the log in order,
+//   at most 20 000 entries a page (a page may come back short, with a token
+//   to go on). The index costs a key per resource in the entry's commit,
+//   and a call that proposes tracks names some twenty of them.
 #ifndef JOBTRACK_SERVICES_AUDIT_AUDIT_LOG_H_
 #define JOBTRACK_SERVICES_AUDIT_AUDIT_LOG_H_
 

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,7 @@
 #include "jobtrack/v1/employer.pb.h"
 #include "jobtrack/v1/participation.pb.h"
 #include "services/common/checkpoint.h"
+#include "services/common/events.h"
 #include "services/common/log.h"
 #include "services/common/record_table.h"
 #include "services/common/reference_data.h"
@@ -28,9 +30,15 @@ namespace {
 
 // The checkpoint's name in Column::kMeta (see services/common/checkpoint.h).
 constexpr absl::string_view kCheckpointName = "matching_index";
-// 2: contributions keyed by StableHash64 of the participation's name (1
-// used absl::Hash, which differs from process to process).
-constexpr uint32_t kCheckpointVersion = 2;
+
+// The intakes of a track as a contribution's position refers to them.
+uint64_t IntakesFingerprint(const MatchingIndex::TrackView& view) {
+  std::string names;
+  for (const MatchingIndex::IntakeView& intake : view.intakes) {
+    absl::StrAppend(&names, intake.intake->name(), "\n");
+  }
+  return StableHash64(names);
+}
 
 // "tracks/t1" for "tracks/t1" and "tracks/t1/intakes/i1"; "" otherwise.
 std::string TrackOf(absl::string_view name) {
@@ -192,7 +200,8 @@ MatchingIndex::~MatchingIndex() { storage_->RemoveCommitObserver(observer_); }
 absl::Status MatchingIndex::LoadAll() {
   absl::MutexLock refresh(&refresh_mu_);
   // Before the snapshot: a write after it makes the checkpoint look out
-  // of date (then the whole read below), never the reverse.
+  // of date (then continued from the log in the snapshot), never the
+  // reverse.
   absl::StatusOr<std::optional<Checkpoint>> checkpoint =
       LoadCheckpoint(*storage_, kCheckpointName);
   if (!checkpoint.ok()) {
@@ -229,18 +238,26 @@ absl::Status MatchingIndex::LoadAll() {
   from_checkpoint_ = false;
   pending_.clear();
   checkpoint_body_.reset();
+  contributions_.clear();
   if (checkpoint.ok() && checkpoint->has_value()) {
     Checkpoint& c = **checkpoint;
-    if (!c.current || c.version != kCheckpointVersion) {
-      LogInfo(
-          "matching index: checkpoint out of date, reading every "
-          "participation");
-    } else if (Decode(c.body, views, pending_)) {
-      from_checkpoint_ = true;
+    absl::flat_hash_set<std::string> whole;
+    if (c.version != kCheckpointVersion) {
+      LogInfo("matching index: checkpoint in format ", c.version,
+              ", reading every participation");
+    } else if (Decode(c.body, views, pending_, whole)) {
       checkpoint_body_ = std::make_shared<const HugeString>(std::move(c.body));
+      absl::StatusOr<bool> continued =
+          Continue(*reader, c.current, c.through, views, whole);
+      if (!continued.ok()) return continued.status();
+      from_checkpoint_ = *continued;
     } else {
       LogWarning("matching index: checkpoint ignored (malformed)");
+    }
+    if (!from_checkpoint_) {
       pending_.clear();
+      checkpoint_body_.reset();
+      contributions_.clear();
       if (s = load_tracks(); !s.ok()) return s;
     }
   }
@@ -248,14 +265,86 @@ absl::Status MatchingIndex::LoadAll() {
     if (s = ReadParticipations(*reader, views, contributions); !s.ok()) {
       return s;
     }
+    contributions_ = std::move(contributions);
   }
-  contributions_ = std::move(contributions);
   absl::MutexLock lock(&mu_);
   tracks_.clear();
   by_municipality_.clear();
   employer_tracks_.clear();
   stale_.clear();
   for (auto& [name, view] : views) Replace(name, std::move(view));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> MatchingIndex::Continue(
+    storage::Reader& reader, bool current, uint64_t after,
+    absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
+    const absl::flat_hash_set<std::string>& whole) {
+  // Tracks the checkpoint does not hold as they are now (Decode left their
+  // views as LoadTrack made them): read whole.
+  for (const std::string& name : whole) {
+    auto view = views.find(name);
+    if (view == views.end()) continue;
+    Contributions& mine = contributions_[name];
+    mine.clear();
+    if (absl::Status s = AddParticipations(reader, *view->second, mine);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (current) return true;  // Nothing written since it was saved.
+  // Every change of a participation's seat, state or outcome is one of its
+  // events (Participations::Commit), so the log names each participation
+  // that changed since the checkpoint. Tracks and intakes are read fresh
+  // above and by LoadAll; only what the participations add is continued.
+  absl::btree_set<std::string> changed;
+  uint64_t last = after;
+  absl::Status s = ScanEvents(reader, after, [&](v1::Event event) {
+    last = static_cast<uint64_t>(event.sequence());
+    if (absl::StartsWith(event.resource(), "participations/")) {
+      changed.insert(event.resource());
+    }
+    return true;
+  });
+  if (!s.ok()) return s;
+  const RecordTable<v1::Participation> table(nullptr);
+  int applied = 0;
+  for (const std::string& name : changed) {
+    absl::StatusOr<v1::Participation> p = table.Get(reader, name);
+    if (absl::IsNotFound(p.status())) {
+      // Never deleted by the service: a log that names one that is not
+      // there does not describe this data.
+      LogWarning("matching index: the event log names ", name,
+                 ", which is not stored; reading every participation");
+      return false;
+    }
+    if (!p.ok()) return p.status();
+    if (whole.contains(p->track())) continue;  // Read whole, it included.
+    auto view = views.find(p->track());
+    if (view == views.end()) continue;
+    Contributions* mine = ContributionsOf(p->track());
+    if (mine == nullptr) {
+      LogWarning("matching index: checkpoint of ", p->track(),
+                 " holds a participation twice; reading every participation");
+      return false;
+    }
+    Apply(*view->second, *mine, *p);
+    ++applied;
+  }
+  LogInfo("matching index: checkpoint at event ", after, " continued to ", last,
+          ": ", applied, " participations applied, ", whole.size(),
+          " tracks read whole");
+  return true;
+}
+
+absl::Status MatchingIndex::AddParticipations(storage::Reader& reader,
+                                              TrackView& view,
+                                              Contributions& contributions) {
+  const RecordTable<v1::Participation> participations(nullptr);
+  absl::StatusOr<std::vector<v1::Participation>> all = participations.WithTerm(
+      reader, "participations", Term("track", view.track->name()));
+  if (!all.ok()) return all.status();
+  for (const v1::Participation& p : *all) Apply(view, contributions, p);
   return absl::OkStatus();
 }
 
@@ -326,14 +415,15 @@ absl::CivilDay DayOf(uint32_t number) {
 }  // namespace
 
 std::string MatchingIndex::Encode() {
-  // A track: its name, the number of contributions, and each as its key
-  // (8 bytes), intake (4, -1 for none), seat start and end (4 + 4) and
-  // flags (1: completed, 2: working).
+  // A track: its name, its intakes' fingerprint (8 bytes), the number of
+  // contributions, and each as its key (8), intake (4, -1 for none), seat
+  // start and end (4 + 4) and flags (1: completed, 2: working).
   CheckpointWriter out;
   absl::MutexLock lock(&mu_);
   out.U32(static_cast<uint32_t>(tracks_.size()));
   for (const auto& [name, view] : tracks_) {
     out.String(name);
+    out.U64(IntakesFingerprint(*view));
     if (auto pending = pending_.find(name); pending != pending_.end()) {
       // Still as the last checkpoint held them.
       out.U32(pending->second.count);
@@ -381,24 +471,33 @@ bool MatchingIndex::ReadContribution(CheckpointReader& in, size_t intakes,
 bool MatchingIndex::Decode(
     absl::string_view body,
     absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
-    absl::flat_hash_map<std::string, PendingContributions>& pending) {
+    absl::flat_hash_map<std::string, PendingContributions>& pending,
+    absl::flat_hash_set<std::string>& whole) {
   CheckpointReader in(body);
   uint32_t tracks = 0;
-  // The same tracks as stored, each once.
-  if (!in.U32(tracks) || tracks != views.size()) return false;
-  pending.reserve(tracks);
+  if (!in.U32(tracks)) return false;
+  pending.reserve(std::min<size_t>(tracks, views.size()));
+  absl::flat_hash_set<absl::string_view> seen;
   for (uint32_t i = 0; i < tracks; ++i) {
     absl::string_view name;
+    uint64_t fingerprint = 0;
     uint32_t n = 0;
-    if (!in.String(name) || !in.U32(n) || !in.CanHold(n, kContributionBytes)) {
+    if (!in.String(name) || !in.U64(fingerprint) || !in.U32(n) ||
+        !in.CanHold(n, kContributionBytes) || !seen.insert(name).second) {
       return false;
     }
-    auto view = views.find(name);
-    if (view == views.end()) return false;
     const size_t offset = body.size() - in.remaining();
-    if (!pending.try_emplace(name, PendingContributions{offset, n}).second) {
-      return false;
+    auto view = views.find(name);
+    if (view == views.end() ||
+        fingerprint != IntakesFingerprint(*view->second)) {
+      // Gone since, or its intakes changed: its contributions' positions
+      // mean nothing now (Continue reads the track whole).
+      absl::string_view skipped;
+      if (!in.Bytes(size_t{n} * kContributionBytes, skipped)) return false;
+      if (view != views.end()) whole.emplace(name);
+      continue;
     }
+    pending.try_emplace(name, PendingContributions{offset, n});
     // The seats and counts now; the map by participation when a commit
     // first needs it (ContributionsOf).
     TrackView& v = *view->second;
@@ -410,6 +509,10 @@ bool MatchingIndex::Decode(
       v.working += c.working ? 1 : 0;
       if (c.intake >= 0) MutableHeld(v.intakes[c.intake]).push_back(c.seat);
     }
+  }
+  // Tracks created since.
+  for (const auto& [name, view] : views) {
+    if (!seen.contains(name)) whole.insert(name);
   }
   return in.done();
 }
@@ -468,11 +571,10 @@ MatchingIndex::Load(storage::Reader& reader, absl::string_view name,
                     Contributions& contributions) {
   absl::StatusOr<std::shared_ptr<TrackView>> view = LoadTrack(reader, name);
   if (!view.ok() || *view == nullptr) return view;
-  const RecordTable<v1::Participation> participations(nullptr);
-  absl::StatusOr<std::vector<v1::Participation>> all =
-      participations.WithTerm(reader, "participations", Term("track", name));
-  if (!all.ok()) return all.status();
-  for (const v1::Participation& p : *all) Apply(**view, contributions, p);
+  if (absl::Status s = AddParticipations(reader, **view, contributions);
+      !s.ok()) {
+    return s;
+  }
   return std::shared_ptr<const TrackView>(*std::move(view));
 }
 

@@ -115,17 +115,21 @@ class MatchingIndex {
   };
 
   // Builds the index from `storage` and follows its commits until
-  // destroyed. `storage` must outlive the index. Reads every participation
-  // of the country, unless the stored checkpoint is current (nothing has
-  // been written since SaveCheckpoint saved it): then only the tracks.
+  // destroyed. `storage` must outlive the index. With a checkpoint stored
+  // (SaveCheckpoint), reads the tracks, and of the participations only
+  // those the event log says changed since it was saved (none if nothing
+  // has been written since); a track whose intakes changed, or created
+  // since, is read whole. Without one, or if it is unusable (damaged, of
+  // another format, or a log that does not fit it), reads every
+  // participation of the country.
   static absl::StatusOr<std::unique_ptr<MatchingIndex>> Open(
       storage::Storage* storage);
   ~MatchingIndex();
 
   // Stores what the index derived from the participations (every track's
   // seats held, completions and outcomes) in the storage (Column::kMeta,
-  // in one commit, replacing the last checkpoint), so that the next Open
-  // need not read them again while nothing else is written. Call it when
+  // in one commit, replacing the last checkpoint), with the event sequence
+  // it covers, so that the next Open need not read them all again. Call it when
   // no commit is in progress (the server does, once it has stopped taking
   // calls): the index must hold every commit the storage does. Writes
   // nothing if the stored checkpoint is still current. FAILED_PRECONDITION
@@ -133,6 +137,12 @@ class MatchingIndex {
   absl::Status SaveCheckpoint();
   // Whether Open started from the checkpoint.
   bool from_checkpoint() const { return from_checkpoint_; }
+  // The format SaveCheckpoint writes. 2: contributions keyed by
+  // StableHash64 of the participation's name (1 used absl::Hash, which
+  // differs from process to process). 3: each track's intakes
+  // fingerprinted, so that a checkpoint can be continued after writes (a
+  // contribution names its intake by position).
+  static constexpr uint32_t kCheckpointVersion = 3;
 
   MatchingIndex(const MatchingIndex&) = delete;
   MatchingIndex& operator=(const MatchingIndex&) = delete;
@@ -192,10 +202,27 @@ class MatchingIndex {
   // LoadTrack), and where its contributions are into `pending`. false if
   // the body is malformed or does not fit the tracks; `views` are then
   // half-filled and must be loaded again.
+  // Tracks the body holds with other intakes than `views` (or does not
+  // hold) are left as LoadTrack made them and join `whole`.
   static bool Decode(
       absl::string_view body,
       absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
-      absl::flat_hash_map<std::string, PendingContributions>& pending);
+      absl::flat_hash_map<std::string, PendingContributions>& pending,
+      absl::flat_hash_set<std::string>& whole);
+  // After Decode: reads the tracks in `whole` with their participations,
+  // and unless the checkpoint is `current`, applies to `views` every
+  // participation the event log changed after sequence `after`. false if
+  // the checkpoint cannot be continued (every participation must then be
+  // read, into views fresh from LoadTrack).
+  absl::StatusOr<bool> Continue(
+      storage::Reader& reader, bool current, uint64_t after,
+      absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,
+      const absl::flat_hash_set<std::string>& whole)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // Applies every participation of `view`'s track to it.
+  static absl::Status AddParticipations(storage::Reader& reader,
+                                        TrackView& view,
+                                        Contributions& contributions);
   // The contributions of `track`, decoded from the checkpoint on first
   // use; null if the checkpoint holds one participation twice (then the
   // track must be read whole).

@@ -107,7 +107,8 @@ jobtrack::testing::TestEnv& DemoEnv() {
 
 void FuzzMatchingCheckpoint(const std::string& body) {
   jobtrack::storage::Storage& storage = DemoEnv().storage();
-  if (!jobtrack::SaveCheckpoint(storage, "matching_index", 2,
+  if (!jobtrack::SaveCheckpoint(storage, "matching_index",
+                                jobtrack::MatchingIndex::kCheckpointVersion,
                                 storage.LastSequence(), body)
            .ok()) {
     return;

@@ -206,15 +206,15 @@ class MatchingTest : public ::testing::Test {
 
   // Expects `index` to hold of every track what an index read whole from
   // the storage holds: counts of completions and work, and seats held.
-  void ExpectSameAsReadWhole(MatchingIndex& index) {
-    // Any write leaves a checkpoint out of date: this index reads whole.
-    auto txn = env_.storage().Begin();
-    ASSERT_TRUE(txn->Put(storage::Column::kMeta, "test/touched", "1").ok());
-    ASSERT_TRUE(txn->Commit().ok());
+  void ExpectSameAsReadWhole(MatchingIndex& index,
+                             std::vector<std::string> more_tracks = {}) {
+    // Without a checkpoint, this index reads every participation.
+    ASSERT_TRUE(DropCheckpoint(env_.storage(), "matching_index").ok());
     auto whole = MatchingIndex::Open(&env_.storage());
     ASSERT_TRUE(whole.ok()) << whole.status();
     EXPECT_FALSE((*whole)->from_checkpoint());
-    for (const std::string& track : {a_, b_, c_}) {
+    more_tracks.insert(more_tracks.end(), {a_, b_, c_});
+    for (const std::string& track : more_tracks) {
       auto mine = index.Find(track);
       auto read = (*whole)->Find(track);
       ASSERT_TRUE(mine.ok() && read.ok()) << track;
@@ -255,8 +255,9 @@ class MatchingTest : public ::testing::Test {
   }
 
   // The matching index's checkpoint as saved now. Its body: a track
-  // count, then per track its name, a contribution count and 21 bytes a
-  // contribution (key 8, intake 4, start 4, end 4, flags 1).
+  // count, then per track its name, its intakes' fingerprint (8 bytes), a
+  // contribution count and 21 bytes a contribution (key 8, intake 4,
+  // start 4, end 4, flags 1).
   std::string SavedCheckpoint() {
     EXPECT_TRUE(index_->SaveCheckpoint().ok());
     auto stored = LoadCheckpoint(env_.storage(), "matching_index");
@@ -275,7 +276,7 @@ class MatchingTest : public ::testing::Test {
     for (uint32_t t = 0; t < U32At(body, 0); ++t) {
       const uint32_t name_size = U32At(body, at);
       const bool found = body.compare(at + 4, name_size, track) == 0;
-      at += 4 + name_size;
+      at += 4 + name_size + 8;
       if (found) return at;
       at += 4 + size_t{U32At(body, at)} * 21;
     }
@@ -691,7 +692,8 @@ TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
   std::string twice = body;
   twice.replace(count_at, 4, reinterpret_cast<const char*>(&more), 4);
   twice.insert(count_at + 4, body, count_at + 4, 21);
-  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
+  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index",
+                             MatchingIndex::kCheckpointVersion,
                              env_.storage().LastSequence(), twice)
                   .ok());
   auto reopened = MatchingIndex::Open(&env_.storage());
@@ -705,24 +707,71 @@ TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
   ExpectSameAsReadWhole(**reopened);
 }
 
-TEST_F(MatchingTest,
-       AnyWriteAfterTheCheckpointMakesOpenReadEveryParticipation) {
-  HistoryInB();
+TEST_F(MatchingTest, AStaleCheckpointIsContinuedFromTheEventLog) {
+  const std::string enrolled = HistoryInB();
+  const std::string c_intake = intakes_.List(c_, 10, "", "")->first[0].name();
+  EnrollIn(Participant("c1", v1::FEMALE, 1985, {}), c_, c_intake, kToday + 60);
   ASSERT_TRUE(index_->SaveCheckpoint().ok());
   // Saving again with nothing written since writes nothing.
   const uint64_t saved_at = env_.storage().WriteSequence();
   ASSERT_TRUE(index_->SaveCheckpoint().ok());
   EXPECT_EQ(env_.storage().WriteSequence(), saved_at);
-  // A seat taken after the checkpoint, which it cannot know of.
+  // After the checkpoint: a seat taken in A, a participation the
+  // checkpoint holds completed in B, an intake added before C's (its
+  // contributions' positions may shift), and a new track D with a seat
+  // taken.
   const std::string a_intake = intakes_.List(a_, 10, "", "")->first[0].name();
   EnrollIn(Participant("late", v1::MALE, 1980, {}), a_, a_intake, kToday + 30);
+  v1::CompleteParticipationRequest complete;
+  complete.set_name(enrolled);
+  *complete.mutable_end_date() = ToDate(kToday);
+  ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
+  Intake(c_, v1::Intake::COMMON, kToday + 20, 5);
+  EnrollIn(Participant("c2", v1::MALE, 1975, {}), c_, c_intake, kToday + 60);
+  v1::Track d = Directed("D care", "5321", "87301", {care_employer_});
+  *d.mutable_chain() = Chain({{placement_}});
+  const std::string d_ = Create(d);
+  const std::string d_intake = Intake(d_, v1::Intake::ROLLING, kToday, 3);
+  EnrollIn(Participant("d1", v1::FEMALE, 1995, {}), d_, d_intake, kToday);
+
+  auto reopened = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->from_checkpoint());
+  ExpectSameProposals(**reopened);
+  auto a = (*reopened)->Find(a_);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ((*a)->intakes[0].held->size(), 1u);
+  auto c = (*reopened)->Find(c_);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ((*c)->intakes.size(), 2u);
+  EXPECT_EQ((*c)->intakes[0].held->size() + (*c)->intakes[1].held->size(), 2u);
+  auto found_d = (*reopened)->Find(d_);
+  ASSERT_TRUE(found_d.ok());
+  EXPECT_EQ((*found_d)->intakes[0].held->size(), 1u);
+  ExpectSameAsReadWhole(**reopened, {d_});
+  // It goes on following commits, and saves what it continued.
+  EnrollIn(Participant("a2", v1::MALE, 1970, {}), a_, a_intake, kToday + 30);
+  ASSERT_TRUE((*reopened)->SaveCheckpoint().ok());
+  auto resaved = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(resaved.ok()) << resaved.status();
+  EXPECT_TRUE((*resaved)->from_checkpoint());
+  auto a_again = (*resaved)->Find(a_);
+  ASSERT_TRUE(a_again.ok());
+  EXPECT_EQ((*a_again)->intakes[0].held->size(), 2u);
+  ExpectSameAsReadWhole(**resaved, {d_});
+}
+
+TEST_F(MatchingTest,
+       ACheckpointOfAnOlderFormatIsIgnoredAndEveryParticipationRead) {
+  HistoryInB();
+  const std::string body = SavedCheckpoint();
+  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
+                             env_.storage().LastSequence(), body)
+                  .ok());
   auto reopened = MatchingIndex::Open(&env_.storage());
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_FALSE((*reopened)->from_checkpoint());
   ExpectSameAsReadWhole(**reopened);
-  auto a = (*reopened)->Find(a_);
-  ASSERT_TRUE(a.ok());
-  EXPECT_EQ((*a)->intakes[0].held->size(), 1u);
 }
 
 TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
@@ -740,7 +789,8 @@ TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
   bad_flags[first + 20] = 9;
   for (const std::string& damaged :
        {body.substr(0, body.size() - 1), body + "x", bad_intake, bad_flags}) {
-    ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
+    ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index",
+                               MatchingIndex::kCheckpointVersion,
                                env_.storage().LastSequence(), damaged)
                     .ok());
     auto reopened = MatchingIndex::Open(&env_.storage());

@@ -137,7 +137,8 @@ class Checker {
         absl::StatusOr<std::vector<SeatInterval>> others =
             HeldSeats(reader_, *intake, holder.name());
         if (!others.ok()) return others.status();
-        const SeatPeak peak = PeakFrom(*intake, *others, SeatOf(holder)->start);
+        const SeatPeak peak =
+            PeakFrom(*intake, *others, SeatOf(holder)->start());
         if (peak.taken + 1 > intake->seats()) {
           report_.problems.push_back(absl::StrCat(
               intake_name, " holds ", peak.taken + 1, " participants (with ",

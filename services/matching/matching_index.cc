@@ -141,9 +141,7 @@ void MatchingIndex::Apply(TrackView& view, Contributions& contributions,
     view.working -= c.working ? 1 : 0;
     if (c.intake >= 0) {
       std::vector<SeatInterval>& held = MutableHeld(intakes[c.intake]);
-      auto seat = std::find_if(held.begin(), held.end(), [&](const auto& h) {
-        return h.start == c.seat.start && h.end == c.seat.end;
-      });
+      auto seat = std::find(held.begin(), held.end(), c.seat);
       if (seat != held.end()) held.erase(seat);
     }
     contributions.erase(old);
@@ -402,15 +400,9 @@ absl::Status MatchingIndex::ReadParticipations(
 
 namespace {
 
-// Days since 1970-01-01 as stored in a checkpoint; kNoDay for no end.
+// A seat's end in a checkpoint when it has none; days are stored as
+// SeatInterval's day numbers (since 1970-01-01).
 constexpr uint32_t kNoDay = 0x80000000u;
-constexpr absl::CivilDay kEpoch(1970, 1, 1);
-uint32_t DayNumber(absl::CivilDay day) {
-  return static_cast<uint32_t>(static_cast<int32_t>(day - kEpoch));
-}
-absl::CivilDay DayOf(uint32_t number) {
-  return kEpoch + static_cast<int32_t>(number);
-}
 
 }  // namespace
 
@@ -442,8 +434,10 @@ std::string MatchingIndex::Encode() {
     for (const auto& [key, c] : it->second) {
       out.U64(key);
       out.U32(static_cast<uint32_t>(c.intake));
-      out.U32(DayNumber(c.seat.start));
-      out.U32(c.seat.end ? DayNumber(*c.seat.end) : kNoDay);
+      out.U32(static_cast<uint32_t>(c.seat.start_day()));
+      out.U32(c.seat.end_day() == SeatInterval::kOpen
+                  ? kNoDay
+                  : static_cast<uint32_t>(c.seat.end_day()));
       out.U8((c.completed ? 1 : 0) | (c.working ? 2 : 0));
     }
   }
@@ -461,9 +455,9 @@ bool MatchingIndex::ReadContribution(CheckpointReader& in, size_t intakes,
   c.intake = static_cast<int32_t>(intake);
   c.completed = (flags & 1) != 0;
   c.working = (flags & 2) != 0;
-  c.seat.start = DayOf(start);
-  c.seat.end.reset();
-  if (end != kNoDay) c.seat.end = DayOf(end);
+  c.seat = SeatInterval::FromDayNumbers(
+      static_cast<int32_t>(start),
+      end == kNoDay ? SeatInterval::kOpen : static_cast<int32_t>(end));
   return c.intake >= -1 && c.intake < static_cast<int>(intakes) &&
          (c.intake >= 0 || c.completed) && (!c.working || c.completed);
 }

@@ -595,15 +595,16 @@ absl::Status Participations::CheckOneActive(storage::Transaction& txn,
   for (const v1::Participation& other : *others) {
     if (other.name() == participation) continue;
     std::optional<SeatInterval> interval = SeatOf(other);
-    if (interval && (!interval->end || *interval->end >= start)) {
+    if (interval && (!interval->end() || *interval->end() >= start)) {
       return Precondition(
           "ALREADY_ENROLLED",
-          absl::StrCat(participant, " is enrolled in ", other.name(),
-                       interval->end
-                           ? absl::StrCat(" until ", FormatDate(*interval->end))
-                           : std::string(),
-                       "; a participant has one active participation at a "
-                       "time"));
+          absl::StrCat(
+              participant, " is enrolled in ", other.name(),
+              interval->end()
+                  ? absl::StrCat(" until ", FormatDate(*interval->end()))
+                  : std::string(),
+              "; a participant has one active participation at a "
+              "time"));
     }
   }
   return absl::OkStatus();

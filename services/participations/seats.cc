@@ -20,9 +20,9 @@ std::optional<SeatInterval> SeatOf(const v1::Participation& p) {
   if (!HasStarted(p)) return std::nullopt;
   std::optional<absl::CivilDay> start = ToCivilDay(p.start_date());
   if (!start) return std::nullopt;
-  SeatInterval seat{*start, std::nullopt};
-  if (HasDate(p.end_date())) seat.end = ToCivilDay(p.end_date());
-  return seat;
+  std::optional<absl::CivilDay> end;
+  if (HasDate(p.end_date())) end = ToCivilDay(p.end_date());
+  return SeatInterval(*start, end);
 }
 
 absl::StatusOr<std::vector<SeatInterval>> HeldSeats(storage::Reader& reader,
@@ -49,31 +49,33 @@ SeatPeak PeakFrom(const v1::Intake& intake,
   // those started by d less those ended before d hold one. (Counting each
   // candidate day over all seats was quadratic in the seats of an intake
   // that has run for years, and matching asks for every open intake.)
-  std::vector<absl::CivilDay> starts;
-  std::vector<absl::CivilDay> ends;
+  // In day numbers: comparing and sorting them is cheaper than civil days.
+  const int32_t from = SeatInterval::DayNumber(start);
+  std::vector<int32_t> starts;
+  std::vector<int32_t> ends;
   starts.reserve(held.size());
   ends.reserve(held.size());
   for (const SeatInterval& s : held) {
-    if (s.end && *s.end < start) continue;
-    starts.push_back(s.start);
-    if (s.end) ends.push_back(*s.end);
+    if (s.end_day() < from) continue;
+    starts.push_back(s.start_day());
+    if (s.end_day() != SeatInterval::kOpen) ends.push_back(s.end_day());
   }
   std::sort(starts.begin(), starts.end());
   std::sort(ends.begin(), ends.end());
   size_t started = 0;
   size_t ended = 0;
-  auto taken_on = [&](absl::CivilDay day) {
+  auto taken_on = [&](int32_t day) {
     while (started < starts.size() && starts[started] <= day) ++started;
     while (ended < ends.size() && ends[ended] < day) ++ended;
     return static_cast<int>(started - ended);
   };
   // The busiest of `start` and the later days someone starts; the
   // earliest of equals.
-  SeatPeak peak{start, taken_on(start)};
-  for (absl::CivilDay day : starts) {
-    if (day <= start) continue;
+  SeatPeak peak{start, taken_on(from)};
+  for (int32_t day : starts) {
+    if (day <= from) continue;
     if (const int taken = taken_on(day); taken > peak.taken) {
-      peak = {day, taken};
+      peak = {SeatInterval::DayOf(day), taken};
     }
   }
   return peak;

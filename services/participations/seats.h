@@ -5,6 +5,8 @@
 #ifndef JOBTRACK_SERVICES_PARTICIPATIONS_SEATS_H_
 #define JOBTRACK_SERVICES_PARTICIPATIONS_SEATS_H_
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -18,12 +20,45 @@
 namespace jobtrack {
 
 // The days a participation holds its seat: start to end, or open-ended.
-struct SeatInterval {
-  absl::CivilDay start;
-  std::optional<absl::CivilDay> end;
-  bool Covers(absl::CivilDay day) const {
-    return start <= day && (!end || day <= *end);
+// Eight bytes (day numbers, not civil days of 16 each and an optional):
+// the matching index holds one for every seat of the country.
+class SeatInterval {
+ public:
+  // Day numbers count from 1970-01-01; kOpen is the end of an open seat.
+  static constexpr int32_t kOpen = std::numeric_limits<int32_t>::max();
+  static int32_t DayNumber(absl::CivilDay day) {
+    return static_cast<int32_t>(day - kEpoch);
   }
+  static absl::CivilDay DayOf(int32_t number) { return kEpoch + number; }
+
+  SeatInterval() = default;
+  SeatInterval(absl::CivilDay start, std::optional<absl::CivilDay> end)
+      : start_(DayNumber(start)), end_(end ? DayNumber(*end) : kOpen) {}
+  // From day numbers; `end` may be kOpen.
+  static SeatInterval FromDayNumbers(int32_t start, int32_t end) {
+    SeatInterval seat;
+    seat.start_ = start;
+    seat.end_ = end;
+    return seat;
+  }
+
+  absl::CivilDay start() const { return DayOf(start_); }
+  std::optional<absl::CivilDay> end() const {
+    if (end_ == kOpen) return std::nullopt;
+    return DayOf(end_);
+  }
+  int32_t start_day() const { return start_; }
+  int32_t end_day() const { return end_; }
+  bool Covers(absl::CivilDay day) const {
+    const int32_t n = DayNumber(day);
+    return start_ <= n && n <= end_;
+  }
+  friend bool operator==(const SeatInterval&, const SeatInterval&) = default;
+
+ private:
+  static constexpr absl::CivilDay kEpoch{1970, 1, 1};
+  int32_t start_ = 0;
+  int32_t end_ = kOpen;
 };
 
 // Whether `p` has started: it is ENROLLED, COMPLETED or INTERRUPTED.

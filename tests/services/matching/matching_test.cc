@@ -185,7 +185,7 @@ class MatchingTest : public ::testing::Test {
       const MatchingIndex::IntakeView& intake) {
     std::vector<std::pair<absl::CivilDay, absl::CivilDay>> out;
     for (const SeatInterval& h : *intake.held) {
-      out.emplace_back(h.start, h.end.value_or(absl::CivilDay::max()));
+      out.emplace_back(h.start(), h.end().value_or(absl::CivilDay::max()));
     }
     std::sort(out.begin(), out.end());
     return out;

@@ -21,7 +21,7 @@ SeatPeak PeakByCountingEachDay(const std::vector<SeatInterval>& held,
                                absl::CivilDay start) {
   std::vector<absl::CivilDay> days = {start};
   for (const SeatInterval& s : held) {
-    if (s.start > start) days.push_back(s.start);
+    if (s.start() > start) days.push_back(s.start());
   }
   std::sort(days.begin(), days.end());
   SeatPeak peak{start, -1};

@@ -157,6 +157,17 @@ std::string ReportProjection::Encode() const {
   return std::move(out.body());
 }
 
+namespace {
+
+// Capacity for `n` and a quarter more: the columns are appended to as
+// participations are written, and a column that outgrows its capacity is
+// copied whole into a mapping twice as large, the old one still resident
+// meanwhile (a peak of the columns' size, and a pause for the commit that
+// grows it). Room that is never written costs no resident memory.
+size_t WithRoom(size_t n) { return n + n / 4 + 1024; }
+
+}  // namespace
+
 bool ReportProjection::Decode(absl::string_view body) {
   CheckpointReader in(body);
   uint32_t n = 0;
@@ -176,8 +187,9 @@ bool ReportProjection::Decode(absl::string_view body) {
   }
   // A person: a name (4-byte length) and two bytes.
   if (!in.U32(n) || !in.CanHold(n, 6)) return false;
+  people_.reserve(WithRoom(n));
   people_.resize(n);
-  person_ids_.reserve(n, size_t{n} * 32);
+  person_ids_.reserve(WithRoom(n), WithRoom(n) * 32);
   for (uint32_t i = 0; i < n; ++i) {
     if (!in.String(s) || !in.U8(people_[i].gender) ||
         !in.U8(people_[i].education)) {
@@ -193,7 +205,14 @@ bool ReportProjection::Decode(absl::string_view body) {
       !in.CanHold(total, 16)) {
     return false;
   }
-  entry_ids_.reserve(n, size_t{n} * 32);
+  entry_ids_.reserve(WithRoom(n), WithRoom(n) * 32);
+  participant_.reserve(WithRoom(n));
+  track_.reserve(WithRoom(n));
+  proposed_.reserve(WithRoom(n));
+  shares_pair_.reserve(WithRoom(n));
+  first_transition_.reserve(WithRoom(n));
+  transition_count_.reserve(WithRoom(n));
+  transitions_.reserve(WithRoom(total));
   participant_.resize(n);
   track_.resize(n);
   proposed_.resize(n);
@@ -540,7 +559,7 @@ void ReportProjection::Place(uint32_t index, Entry entry) {
 
 void ReportProjection::CompactTransitions() {
   HugeVector<Transition> compact;
-  compact.reserve(transitions_.size() - unused_transitions_);
+  compact.reserve(WithRoom(transitions_.size() - unused_transitions_));
   for (size_t i = 0; i < participant_.size(); ++i) {
     const uint32_t first = first_transition_[i];
     first_transition_[i] = static_cast<uint32_t>(compact.size());

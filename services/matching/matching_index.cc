@@ -232,38 +232,41 @@ absl::Status MatchingIndex::LoadAll() {
     return absl::OkStatus();
   };
   if (s = load_tracks(); !s.ok()) return s;
-  absl::flat_hash_map<std::string, Contributions> contributions;
   from_checkpoint_ = false;
   pending_.clear();
   checkpoint_body_.reset();
   contributions_.clear();
   if (checkpoint.ok() && checkpoint->has_value()) {
     Checkpoint& c = **checkpoint;
-    absl::flat_hash_set<std::string> whole;
     if (c.version != kCheckpointVersion) {
       LogInfo("matching index: checkpoint in format ", c.version,
               ", reading every participation");
-    } else if (Decode(c.body, views, pending_, whole)) {
-      checkpoint_body_ = std::make_shared<const HugeString>(std::move(c.body));
-      absl::StatusOr<bool> continued =
-          Continue(*reader, c.current, c.through, views, whole);
-      if (!continued.ok()) return continued.status();
-      from_checkpoint_ = *continued;
     } else {
-      LogWarning("matching index: checkpoint ignored (malformed)");
-    }
-    if (!from_checkpoint_) {
-      pending_.clear();
-      checkpoint_body_.reset();
-      contributions_.clear();
-      if (s = load_tracks(); !s.ok()) return s;
+      absl::flat_hash_set<std::string> whole;
+      if (Decode(c.body, views, pending_, whole)) {
+        checkpoint_body_ =
+            std::make_shared<const HugeString>(std::move(c.body));
+        absl::StatusOr<bool> continued =
+            Continue(*reader, c.current, c.through, views, whole);
+        if (!continued.ok()) return continued.status();
+        from_checkpoint_ = *continued;
+      } else {
+        LogWarning("matching index: checkpoint ignored (malformed)");
+      }
+      if (!from_checkpoint_) {
+        // Decode and Continue filled the views in part: start again from
+        // the tracks alone.
+        pending_.clear();
+        checkpoint_body_.reset();
+        contributions_.clear();
+        if (s = load_tracks(); !s.ok()) return s;
+      }
     }
   }
   if (!from_checkpoint_) {
-    if (s = ReadParticipations(*reader, views, contributions); !s.ok()) {
+    if (s = ReadParticipations(*reader, views, contributions_); !s.ok()) {
       return s;
     }
-    contributions_ = std::move(contributions);
   }
   absl::MutexLock lock(&mu_);
   tracks_.clear();

@@ -129,9 +129,9 @@ class MatchingIndex {
   // Stores what the index derived from the participations (every track's
   // seats held, completions and outcomes) in the storage (Column::kMeta,
   // in one commit, replacing the last checkpoint), with the event sequence
-  // it covers, so that the next Open need not read them all again. Call it when
-  // no commit is in progress (the server does, once it has stopped taking
-  // calls): the index must hold every commit the storage does. Writes
+  // it covers, so that the next Open need not read them all again. Call it
+  // when no commit is in progress (the server does, once it has stopped
+  // taking calls): the index must hold every commit the storage does. Writes
   // nothing if the stored checkpoint is still current. FAILED_PRECONDITION
   // if a track's view is stale.
   absl::Status SaveCheckpoint();
@@ -199,11 +199,11 @@ class MatchingIndex {
                                uint64_t& key, Contribution& c);
   // What LoadAll reads from the participations, from a checkpoint body:
   // each track's seats held and counts into `views` (fresh from
-  // LoadTrack), and where its contributions are into `pending`. false if
-  // the body is malformed or does not fit the tracks; `views` are then
-  // half-filled and must be loaded again.
-  // Tracks the body holds with other intakes than `views` (or does not
-  // hold) are left as LoadTrack made them and join `whole`.
+  // LoadTrack), and where its contributions are into `pending`. A track
+  // the body holds with other intakes than its view has, or does not hold,
+  // is left as LoadTrack made it and joins `whole`; one the body holds but
+  // `views` does not (gone since) is skipped. false if the body is
+  // malformed; `views` are then half-filled and must be loaded again.
   static bool Decode(
       absl::string_view body,
       absl::flat_hash_map<std::string, std::shared_ptr<TrackView>>& views,

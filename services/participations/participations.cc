@@ -594,15 +594,15 @@ absl::Status Participations::CheckOneActive(storage::Transaction& txn,
   if (!others.ok()) return others.status();
   for (const v1::Participation& other : *others) {
     if (other.name() == participation) continue;
-    std::optional<SeatInterval> interval = SeatOf(other);
-    if (interval && (!interval->end() || *interval->end() >= start)) {
+    const std::optional<SeatInterval> interval = SeatOf(other);
+    if (!interval) continue;
+    const std::optional<absl::CivilDay> end = interval->end();
+    if (!end || *end >= start) {
       return Precondition(
           "ALREADY_ENROLLED",
           absl::StrCat(
               participant, " is enrolled in ", other.name(),
-              interval->end()
-                  ? absl::StrCat(" until ", FormatDate(*interval->end()))
-                  : std::string(),
+              end ? absl::StrCat(" until ", FormatDate(*end)) : std::string(),
               "; a participant has one active participation at a "
               "time"));
     }

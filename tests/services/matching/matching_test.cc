@@ -265,6 +265,18 @@ class MatchingTest : public ::testing::Test {
     if (!stored.ok() || !stored->has_value()) return "";
     return std::string((*stored)->body.data(), (*stored)->body.size());
   }
+  // `body` saved as the current checkpoint in format `version`, and an
+  // index opened on it.
+  std::unique_ptr<MatchingIndex> OpenedOn(
+      const std::string& body,
+      uint32_t version = MatchingIndex::kCheckpointVersion) {
+    EXPECT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", version,
+                               env_.storage().LastSequence(), body)
+                    .ok());
+    auto opened = MatchingIndex::Open(&env_.storage());
+    EXPECT_TRUE(opened.ok()) << opened.status();
+    return opened.ok() ? *std::move(opened) : nullptr;
+  }
   static uint32_t U32At(const std::string& body, size_t at) {
     uint32_t v = 0;
     std::memcpy(&v, body.data() + at, 4);
@@ -692,19 +704,15 @@ TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
   std::string twice = body;
   twice.replace(count_at, 4, reinterpret_cast<const char*>(&more), 4);
   twice.insert(count_at + 4, body, count_at + 4, 21);
-  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index",
-                             MatchingIndex::kCheckpointVersion,
-                             env_.storage().LastSequence(), twice)
-                  .ok());
-  auto reopened = MatchingIndex::Open(&env_.storage());
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
-  EXPECT_TRUE((*reopened)->from_checkpoint());
+  std::unique_ptr<MatchingIndex> reopened = OpenedOn(twice);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_TRUE(reopened->from_checkpoint());
   // The first commit on B finds it out and reads B whole.
   v1::CompleteParticipationRequest complete;
   complete.set_name(enrolled);
   *complete.mutable_end_date() = ToDate(kToday);
   ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
-  ExpectSameAsReadWhole(**reopened);
+  ExpectSameAsReadWhole(*reopened);
 }
 
 TEST_F(MatchingTest, AStaleCheckpointIsContinuedFromTheEventLog) {
@@ -765,13 +773,10 @@ TEST_F(MatchingTest,
        ACheckpointOfAnOlderFormatIsIgnoredAndEveryParticipationRead) {
   HistoryInB();
   const std::string body = SavedCheckpoint();
-  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index", 2,
-                             env_.storage().LastSequence(), body)
-                  .ok());
-  auto reopened = MatchingIndex::Open(&env_.storage());
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
-  EXPECT_FALSE((*reopened)->from_checkpoint());
-  ExpectSameAsReadWhole(**reopened);
+  std::unique_ptr<MatchingIndex> reopened = OpenedOn(body, /*version=*/2);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_FALSE(reopened->from_checkpoint());
+  ExpectSameAsReadWhole(*reopened);
 }
 
 TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
@@ -789,14 +794,10 @@ TEST_F(MatchingTest, AMalformedCheckpointIsIgnoredAndEveryParticipationRead) {
   bad_flags[first + 20] = 9;
   for (const std::string& damaged :
        {body.substr(0, body.size() - 1), body + "x", bad_intake, bad_flags}) {
-    ASSERT_TRUE(SaveCheckpoint(env_.storage(), "matching_index",
-                               MatchingIndex::kCheckpointVersion,
-                               env_.storage().LastSequence(), damaged)
-                    .ok());
-    auto reopened = MatchingIndex::Open(&env_.storage());
-    ASSERT_TRUE(reopened.ok()) << reopened.status();
-    EXPECT_FALSE((*reopened)->from_checkpoint());
-    ExpectSameAsReadWhole(**reopened);
+    std::unique_ptr<MatchingIndex> reopened = OpenedOn(damaged);
+    ASSERT_NE(reopened, nullptr);
+    EXPECT_FALSE(reopened->from_checkpoint());
+    ExpectSameAsReadWhole(*reopened);
   }
 }
 

@@ -108,8 +108,50 @@ absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
   return txn->Commit();
 }
 
-absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
-    storage::Storage& storage, absl::string_view name) {
+namespace {
+
+// A stored checkpoint's chunks, in order, from one snapshot.
+class ChunkSource : public CheckpointReader::Source {
+ public:
+  ChunkSource(std::unique_ptr<storage::Reader> reader, absl::string_view name,
+              const Header& header)
+      : reader_(std::move(reader)), name_(name), header_(header) {}
+
+  absl::Status Next(std::string& piece) override {
+    if (next_ == header_.chunks) {
+      return absl::DataLossError(
+          absl::StrCat("checkpoint ", name_, ": shorter than its header says"));
+    }
+    absl::StatusOr<std::optional<std::string>> chunk =
+        reader_->Get(storage::Column::kMeta, ChunkKey(name_, next_));
+    if (!chunk.ok()) return chunk.status();
+    if (!chunk->has_value() || (*chunk)->size() > header_.bytes - given_) {
+      return absl::DataLossError(absl::StrCat("checkpoint ", name_, ": chunk ",
+                                              next_, " missing or too long"));
+    }
+    ++next_;
+    given_ += (*chunk)->size();
+    piece = **std::move(chunk);
+    return absl::OkStatus();
+  }
+
+ private:
+  const std::unique_ptr<storage::Reader> reader_;
+  const std::string name_;
+  const Header header_;
+  uint32_t next_ = 0;
+  uint64_t given_ = 0;
+};
+
+struct Opened {
+  Header header;
+  bool current = false;
+  std::unique_ptr<ChunkSource> chunks;
+};
+
+// Checkpoint `name`'s header, and its chunks to read.
+absl::StatusOr<std::optional<Opened>> OpenChunks(storage::Storage& storage,
+                                                 absl::string_view name) {
   // Read before the snapshot: a write after it makes the checkpoint look
   // out of date, never the reverse.
   const uint64_t write_sequence = storage.WriteSequence();
@@ -118,33 +160,80 @@ absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
   if (!header.ok()) return header.status();
   if (!header->has_value()) return std::nullopt;
   const Header& h = **header;
-  Checkpoint checkpoint;
-  checkpoint.version = h.version;
-  checkpoint.through = h.through;
-  checkpoint.current = Current(h, write_sequence);
   if (h.chunks != (h.bytes + kChunkBytes - 1) / kChunkBytes) {
     return absl::DataLossError(
         absl::StrCat("checkpoint ", name, ": malformed header"));
   }
+  Opened opened;
+  opened.header = h;
+  opened.current = Current(h, write_sequence);
+  opened.chunks = std::make_unique<ChunkSource>(std::move(reader), name, h);
+  return opened;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<Checkpoint>> LoadCheckpoint(
+    storage::Storage& storage, absl::string_view name) {
+  absl::StatusOr<std::optional<Opened>> opened = OpenChunks(storage, name);
+  if (!opened.ok()) return opened.status();
+  if (!opened->has_value()) return std::nullopt;
+  const Header& h = (*opened)->header;
+  Checkpoint checkpoint;
+  checkpoint.version = h.version;
+  checkpoint.through = h.through;
+  checkpoint.current = (*opened)->current;
   // A damaged header must not size a huge allocation: past 1 GiB the
   // string grows as the chunks arrive.
   checkpoint.body.reserve(std::min<uint64_t>(h.bytes, uint64_t{1} << 30));
-  for (uint32_t i = 0; i < h.chunks; ++i) {
-    absl::StatusOr<std::optional<std::string>> chunk =
-        reader->Get(storage::Column::kMeta, ChunkKey(name, i));
-    if (!chunk.ok()) return chunk.status();
-    if (!chunk->has_value() ||
-        checkpoint.body.size() + (*chunk)->size() > h.bytes) {
-      return absl::DataLossError(absl::StrCat("checkpoint ", name, ": chunk ",
-                                              i, " missing or too long"));
-    }
-    checkpoint.body.append((*chunk)->data(), (*chunk)->size());
-  }
-  if (checkpoint.body.size() != h.bytes) {
-    return absl::DataLossError(
-        absl::StrCat("checkpoint ", name, ": shorter than its header says"));
+  std::string piece;
+  while (checkpoint.body.size() < h.bytes) {
+    if (absl::Status s = (*opened)->chunks->Next(piece); !s.ok()) return s;
+    checkpoint.body.append(piece.data(), piece.size());
   }
   return checkpoint;
+}
+
+absl::StatusOr<std::optional<CheckpointStream>> StreamCheckpoint(
+    storage::Storage& storage, absl::string_view name) {
+  absl::StatusOr<std::optional<Opened>> opened = OpenChunks(storage, name);
+  if (!opened.ok()) return opened.status();
+  if (!opened->has_value()) return std::nullopt;
+  CheckpointStream stream;
+  stream.version = (*opened)->header.version;
+  stream.through = (*opened)->header.through;
+  stream.current = (*opened)->current;
+  stream.body = std::make_unique<CheckpointReader>(
+      (*opened)->header.bytes, std::move((*opened)->chunks));
+  return stream;
+}
+
+bool CheckpointReader::Pull(size_t size) {
+  if (!status_.ok() || size > remaining()) return false;
+  // The rest of the piece being read (data_ may point into held_), then
+  // whole pieces until `size` bytes are there.
+  std::string held(data_);
+  while (held.size() < size) {
+    std::string piece;
+    if (absl::Status s = source_->Next(piece); !s.ok()) {
+      status_ = std::move(s);
+      return false;
+    }
+    if (piece.empty() || piece.size() > unread_) {
+      status_ = absl::DataLossError(
+          "checkpoint: a piece does not fit the size it was read with");
+      return false;
+    }
+    unread_ -= piece.size();
+    if (held.empty()) {
+      held = std::move(piece);
+    } else {
+      held.append(piece);
+    }
+  }
+  held_ = std::move(held);
+  data_ = held_;
+  return true;
 }
 
 absl::Status DropCheckpoint(storage::Storage& storage, absl::string_view name) {

@@ -17,9 +17,11 @@
 #define JOBTRACK_SERVICES_COMMON_CHECKPOINT_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/common/huge_page_allocator.h"
@@ -84,9 +86,27 @@ class CheckpointWriter {
 
 // Reads what CheckpointWriter wrote; every read fails (returns false) once
 // past the end, so a damaged body is refused, never over-read.
+//
+// Either over a body held whole, or over one pulled from a Source piece by
+// piece as it is read (StreamCheckpoint): then only the piece being read
+// is held, and a view that String or Bytes returns is valid until the next
+// read.
 class CheckpointReader {
  public:
+  // Gives a body's pieces in order.
+  class Source {
+   public:
+    virtual ~Source() = default;
+    // Sets `piece` to the next piece; an error if it cannot be read (the
+    // reader then fails every read and returns the error from status()).
+    virtual absl::Status Next(std::string& piece) = 0;
+  };
+
   explicit CheckpointReader(absl::string_view data) : data_(data) {}
+  // Reads `bytes` bytes from `source`, which must give no more.
+  CheckpointReader(uint64_t bytes, std::unique_ptr<Source> source)
+      : unread_(bytes), source_(std::move(source)) {}
+
   bool U8(uint8_t& v) {
     uint64_t x = 0;
     if (!Fixed(x, 1)) return false;
@@ -106,7 +126,7 @@ class CheckpointReader {
     return true;
   }
   bool U64(uint64_t& v) { return Fixed(v, 8); }
-  // A view into the data, valid while it is.
+  // A view into the data, valid while it is (see above for a Source).
   bool String(absl::string_view& s) {
     uint32_t size = 0;
     return U32(size) && Bytes(size, s);
@@ -118,22 +138,26 @@ class CheckpointReader {
     return true;
   }
   bool Bytes(size_t size, absl::string_view& s) {
-    if (data_.size() < size) return false;
+    if (data_.size() < size && !Pull(size)) return false;
     s = data_.substr(0, size);
     data_.remove_prefix(size);
     return true;
   }
-  bool done() const { return data_.empty(); }
-  size_t remaining() const { return data_.size(); }
+  bool done() const { return remaining() == 0; }
+  uint64_t remaining() const { return data_.size() + unread_; }
   // Whether `count` items of at least `bytes_each` bytes can follow: a
   // count from a damaged body must not size an allocation.
   bool CanHold(uint64_t count, size_t bytes_each) const {
-    return count <= data_.size() / bytes_each;
+    return count <= remaining() / bytes_each;
   }
+  // OK unless the Source failed (a chunk missing, too long, or unreadable).
+  const absl::Status& status() const { return status_; }
 
  private:
   bool Fixed(uint64_t& v, int bytes) {
-    if (data_.size() < static_cast<size_t>(bytes)) return false;
+    if (data_.size() < static_cast<size_t>(bytes) && !Pull(bytes)) {
+      return false;
+    }
     v = 0;
     for (int i = 0; i < bytes; ++i) {
       v |= uint64_t{static_cast<uint8_t>(data_[i])} << (8 * i);
@@ -141,8 +165,34 @@ class CheckpointReader {
     data_.remove_prefix(bytes);
     return true;
   }
+  // Makes data_ hold at least `size` bytes by appending pieces from
+  // source_ to what is left of it; false if the body has fewer.
+  bool Pull(size_t size);
+
   absl::string_view data_;
+  // With a Source: the bytes not yet pulled, the piece data_ points into,
+  // and the first error.
+  uint64_t unread_ = 0;
+  std::unique_ptr<Source> source_;
+  std::string held_;
+  absl::Status status_;
 };
+
+// A stored checkpoint whose body is read from the storage chunk by chunk
+// as `body` is read: a body of hundreds of megabytes is decoded without
+// first being copied whole. The chunks come from one snapshot, taken with
+// the header. A chunk missing or longer than the header says is DATA_LOSS
+// in body->status().
+struct CheckpointStream {
+  uint32_t version = 0;
+  uint64_t through = 0;
+  bool current = false;  // As Checkpoint::current.
+  std::unique_ptr<CheckpointReader> body;
+};
+// Checkpoint `name` as stored, or nullopt if there is none; a header that
+// does not fit is DATA_LOSS. `storage` must outlive the stream.
+absl::StatusOr<std::optional<CheckpointStream>> StreamCheckpoint(
+    storage::Storage& storage, absl::string_view name);
 
 }  // namespace jobtrack
 

@@ -16,7 +16,8 @@
 namespace jobtrack {
 namespace {
 
-// Open saves a checkpoint when it had to apply this many events.
+// The follower saves a checkpoint when its first catch-up applied this
+// many events.
 constexpr uint64_t kCheckpointAfterEvents = 100000;
 
 }  // namespace
@@ -27,19 +28,10 @@ ReportProjection::ReportProjection(storage::Storage* storage)
 absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
     storage::Storage* storage) {
   std::unique_ptr<ReportProjection> projection(new ReportProjection(storage));
-  uint64_t caught_up = 0;
   {
     absl::MutexLock lock(&projection->mu_);
     if (projection->LoadCheckpoint()) {
       projection->checkpoint_sequence_ = projection->applied_through_;
-    }
-    const uint64_t from = projection->applied_through_;
-    if (absl::Status s = projection->CatchUp(); !s.ok()) return s;
-    caught_up = projection->applied_through_ - from;
-  }
-  if (caught_up >= kCheckpointAfterEvents) {
-    if (absl::Status s = projection->SaveCheckpoint(); !s.ok()) {
-      LogWarning("report projection: checkpoint not saved: ", s.ToString());
     }
   }
   projection->FollowCommits();
@@ -66,20 +58,31 @@ void ReportProjection::FollowCommits() {
 }
 
 void ReportProjection::Follow() {
+  uint64_t caught_up = 0;
   {
-    // Right after start-up, while the server already serves: the maps a
-    // checkpoint's load left for later.
+    // Right after Open, while the server already serves: the maps a
+    // checkpoint's load left for later, then what was written since the
+    // checkpoint (everything, without one). A Visit meanwhile waits for
+    // mu_ and so sees the result.
     absl::MutexLock lock(&mu_);
-    if (!lookups_ready_) {
-      const absl::Time began = absl::Now();
-      CompleteLookups();
-      LogInfo("report projection: name maps built in ",
-              absl::FormatDuration(absl::Now() - began), ".");
-    }
-    // Nothing to do unless CompleteLookups found the checkpoint unusable
-    // and cleared the projection: then the replay starts now.
+    const absl::Time began = absl::Now();
+    const uint64_t from = applied_through_;
+    CompleteLookups();
     if (absl::Status s = CatchUp(); !s.ok()) {
       LogWarning("report projection: catching up failed: ", s.ToString());
+    } else {
+      caught_up = applied_through_ - from;
+      LogInfo("report projection caught up with the log in ",
+              absl::FormatDuration(absl::Now() - began), ": ",
+              participant_.size(), " participations, events ", from + 1, " to ",
+              applied_through_,
+              from > 0 ? " applied to its checkpoint"
+                       : " replayed (no checkpoint)");
+    }
+  }
+  if (caught_up >= kCheckpointAfterEvents) {
+    if (absl::Status s = SaveCheckpoint(); !s.ok()) {
+      LogWarning("report projection: checkpoint not saved: ", s.ToString());
     }
   }
   bool failing = false;
@@ -168,8 +171,7 @@ size_t WithRoom(size_t n) { return n + n / 4 + 1024; }
 
 }  // namespace
 
-bool ReportProjection::Decode(absl::string_view body) {
-  CheckpointReader in(body);
+bool ReportProjection::Decode(CheckpointReader& in) {
   uint32_t n = 0;
   absl::string_view s;
   if (!in.U32(n) || !in.CanHold(n, 4)) return false;
@@ -191,12 +193,13 @@ bool ReportProjection::Decode(absl::string_view body) {
   people_.resize(n);
   person_ids_.reserve(WithRoom(n), WithRoom(n) * 32);
   for (uint32_t i = 0; i < n; ++i) {
-    if (!in.String(s) || !in.U8(people_[i].gender) ||
-        !in.U8(people_[i].education)) {
+    // Kept before the next read, which may move the piece `s` is in.
+    // Indexed (and checked to be unique) by CompleteLookups.
+    if (!in.String(s)) return false;
+    person_ids_.AppendUnindexed(s);
+    if (!in.U8(people_[i].gender) || !in.U8(people_[i].education)) {
       return false;
     }
-    // Indexed (and checked to be unique) by CompleteLookups.
-    person_ids_.AppendUnindexed(s);
   }
   // An entry: a name (4-byte length) and four numbers; a transition 16
   // bytes. Straight into the columns, in order.
@@ -223,13 +226,13 @@ bool ReportProjection::Decode(absl::string_view body) {
   uint64_t next = 0;
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t proposed = 0, count = 0;
-    if (!in.String(s) || !in.U32(participant_[i]) || !in.U32(track_[i]) ||
-        !in.U32(proposed) || !in.U32(count) ||
-        participant_[i] >= people_.size() || track_[i] >= track_names_.size() ||
-        count > total - next) {
+    if (!in.String(s)) return false;
+    entry_ids_.AppendUnindexed(s);
+    if (!in.U32(participant_[i]) || !in.U32(track_[i]) || !in.U32(proposed) ||
+        !in.U32(count) || participant_[i] >= people_.size() ||
+        track_[i] >= track_names_.size() || count > total - next) {
       return false;
     }
-    entry_ids_.AppendUnindexed(s);
     proposed_[i] = static_cast<Day>(proposed);
     first_transition_[i] = static_cast<uint32_t>(next);
     transition_count_[i] = count;
@@ -273,8 +276,7 @@ void ReportProjection::CompleteLookups() {
   }
 }
 
-bool ReportProjection::DecodeVersion1(absl::string_view body) {
-  CheckpointReader in(body);
+bool ReportProjection::DecodeVersion1(CheckpointReader& in) {
   uint32_t n = 0;
   std::string s;
   if (!in.U32(n) || !in.CanHold(n, 4)) return false;
@@ -368,23 +370,26 @@ void ReportProjection::Clear() {
 }
 
 bool ReportProjection::LoadCheckpoint() {
-  absl::StatusOr<std::optional<Checkpoint>> checkpoint =
-      jobtrack::LoadCheckpoint(*storage_, kCheckpointName);
+  // Decoded as its chunks are read: the body is never held whole.
+  absl::StatusOr<std::optional<CheckpointStream>> checkpoint =
+      StreamCheckpoint(*storage_, kCheckpointName);
   if (!checkpoint.ok()) {
     LogWarning("report projection: checkpoint ignored: ",
                checkpoint.status().ToString());
     return false;
   }
   if (!checkpoint->has_value()) return false;
-  const Checkpoint& c = **checkpoint;
+  const CheckpointStream& c = **checkpoint;
   if ((c.version != kCheckpointVersion && c.version != 1) ||
       c.through > storage_->LastSequence()) {
     LogWarning("report projection: checkpoint ignored (version ", c.version,
                ", event ", c.through, ")");
     return false;
   }
-  if (!(c.version == 1 ? DecodeVersion1(c.body) : Decode(c.body))) {
-    LogWarning("report projection: checkpoint ignored (malformed)");
+  if (!(c.version == 1 ? DecodeVersion1(*c.body) : Decode(*c.body))) {
+    LogWarning(
+        "report projection: checkpoint ignored (",
+        c.body->status().ok() ? "malformed" : c.body->status().ToString(), ")");
     Clear();
     return false;
   }
@@ -398,6 +403,13 @@ absl::Status ReportProjection::SaveCheckpoint() {
   std::string body;
   uint64_t through = 0;
   {
+    absl::MutexLock lock(&mu_);
+    CompleteLookups();
+    if (absl::Status s = CatchUp(); !s.ok()) return s;
+  }
+  {
+    // Shared: visits go on while the body is encoded; it covers whatever
+    // applied_through_ says then.
     absl::ReaderMutexLock lock(&mu_);
     through = applied_through_;
     if (through == stored_through_.load()) return absl::OkStatus();

@@ -21,6 +21,10 @@
 //   after commits that wrote records (it is woken by the storage's commit
 //   observer), so a report rarely finds much to apply; Visit still
 //   catches up first, so it never misses a commit acknowledged before it.
+// - Start-up: Open loads the stored checkpoint and returns; the same
+//   thread then applies what was written since (after a crash, everything
+//   since the last save), so the server need not wait for it. A Visit
+//   that comes first waits for that catch-up.
 // - Thread safety: all methods are safe to call from many threads; visits
 //   share a lock, catching up takes it exclusively.
 // - Memory: columns of 21 bytes per participation and 2 per participant,
@@ -49,10 +53,16 @@
 
 namespace jobtrack {
 
+class CheckpointReader;
+
 class ReportProjection {
  public:
-  // Builds the projection from the whole event log of `storage`, which
-  // must outlive it.
+  // A projection of the event log of `storage`, which must outlive it.
+  // Returns once the stored checkpoint (if any, and usable) is loaded;
+  // the projection's own thread then catches up with the rest of the log,
+  // the whole of it without a checkpoint, and saves a checkpoint if that
+  // was long. Errors while catching up are logged and returned by the
+  // Visit that meets them, not by Open.
   static absl::StatusOr<std::unique_ptr<ReportProjection>> Open(
       storage::Storage* storage);
 
@@ -85,13 +95,14 @@ class ReportProjection {
   // caught up that far) or `deadline` passes; whether it does.
   bool AwaitSequence(uint64_t sequence, absl::Time deadline);
 
-  // Stores the projection as it stands, with the sequence it covers, in
-  // the storage (Column::kMeta, replacing the last checkpoint, in one
-  // commit), so that the next Open loads it and catches up from there
-  // instead of replaying the whole log: start-up then costs what was
-  // written since, not the history. Open saves one after catching up with
-  // many events; the server saves one when it stops. Writes nothing when
-  // the stored checkpoint already covers what the projection holds.
+  // Catches up with the log, then stores the projection with the
+  // sequence it covers in the storage (Column::kMeta, replacing the last
+  // checkpoint, in one commit), so that the next Open loads it and catches
+  // up from there instead of replaying the whole log: start-up then costs
+  // what was written since, not the history. The projection's thread saves
+  // one after a long first catch-up; the server saves one when it stops.
+  // Writes nothing when the stored checkpoint already covers what the
+  // projection holds. A storage error while catching up is returned.
   absl::Status SaveCheckpoint();
   // The sequence of the checkpoint Open started from; 0 if it replayed the
   // whole log.
@@ -130,11 +141,10 @@ class ReportProjection {
   // none or it cannot be used (then the projection stays empty).
   bool LoadCheckpoint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Parses a checkpoint body; false (and a partly filled projection, which
-  // the caller clears) if it is malformed.
-  bool Decode(absl::string_view body) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // the caller clears) if it is malformed or cannot be read whole.
+  bool Decode(CheckpointReader& in) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The same for the first format, which servers saved until 2026-12-05.
-  bool DecodeVersion1(absl::string_view body)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool DecodeVersion1(CheckpointReader& in) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string Encode() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Clear() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Builds what Decode leaves for later: the name maps (checking that no

@@ -298,12 +298,15 @@ int Run() {
   storage_options.request_ttl =
       absl::Hours(absl::GetFlag(FLAGS_request_ttl_hours));
   storage_options.now = [&clock] { return clock.Now(); };
+  const absl::Time opening = absl::Now();
   absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
       storage::Storage::Open(storage_options);
   if (!storage.ok()) {
     LogError("cannot open ", data_dir, ": ", storage.status().ToString());
     return 1;
   }
+  // After a crash, mostly the replay of RocksDB's write-ahead log.
+  LogInfo("storage opened in ", absl::FormatDuration(absl::Now() - opening));
   absl::StatusOr<std::unique_ptr<AuditLog>> audit =
       AuditLog::Open(storage->get(), &clock);
   if (!audit.ok()) {

@@ -52,12 +52,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
               ? " from its checkpoint"
               : " from every participation");
   server->report_projection_ = *std::move(projection);
-  LogInfo("report projection ready in ", absl::FormatDuration(projection_took),
-          ": ", server->report_projection_->size(), " participations",
+  LogInfo("report projection opened in ", absl::FormatDuration(projection_took),
           server->report_projection_->checkpoint_sequence() > 0
-              ? absl::StrCat(", from the checkpoint at event ",
+              ? absl::StrCat(" from its checkpoint at event ",
                              server->report_projection_->checkpoint_sequence())
-              : ", replayed from the whole log");
+              : " without a checkpoint",
+          "; catching up with the log while serving");
   server->services_.push_back(std::make_unique<EmployerService>(deps));
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));

@@ -94,7 +94,7 @@ JOBTRACKD_START_SECONDS=1800 start_jobtrackd "$tmp" "$jobtrackd" --plaintext \
   --data_dir="$tmp/data" --metrics_listen=127.0.0.1:0
 server_pid=$pid
 startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
-grep -E 'loaded in|ready in' "$tmp/log" || true
+grep -E 'loaded in|opened in' "$tmp/log" || true
 metrics=$(sed -n 's/.*metrics on port \([0-9]*\).*/\1/p' "$tmp/log")
 server=127.0.0.1:$port
 echo "jobtrackd serving after $startup_ms ms"

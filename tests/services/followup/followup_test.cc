@@ -339,6 +339,29 @@ TEST_F(FollowUpTest, TheProjectionFollowsCommitsBeforeAnyReportAsksIt) {
   EXPECT_EQ(projection_->size(), 7u);
 }
 
+TEST_F(FollowUpTest, AProjectionOpenedOnAnOldCheckpointCatchesUpByItself) {
+  // A checkpoint of the six, then a seventh (as if the server had crashed
+  // after it): Open returns with the six, and the projection's thread
+  // applies the seventh without any report asking.
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  Propose(Person("p7", v1::MALE, v1::UPPER_SECONDARY), b_,
+          absl::CivilDay(2026, 11, 2));
+  const uint64_t last = env_.storage().LastSequence();
+  projection_ = *ReportProjection::Open(&env_.storage());
+  ASSERT_GT(projection_->checkpoint_sequence(), 0u);
+  EXPECT_LT(projection_->checkpoint_sequence(), last);
+  ASSERT_TRUE(
+      projection_->AwaitSequence(last, absl::Now() + absl::Seconds(60)));
+  EXPECT_EQ(projection_->size(), 7u);
+  // Saving catches up first too: the new checkpoint covers the seventh.
+  Propose(Person("p8", v1::FEMALE, v1::UPPER_SECONDARY), b_,
+          absl::CivilDay(2026, 11, 3));
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  auto stored = LoadCheckpoint(env_.storage(), "report_projection");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->through, env_.storage().LastSequence());
+}
+
 TEST_F(FollowUpTest, AReportSeesATrackChangedSinceTheLastReport) {
   // One FollowUp keeps the tracks between reports; a change to one must
   // still show in the next report.

@@ -74,10 +74,11 @@ void ReportProjection::Follow() {
       caught_up = applied_through_ - from;
       LogInfo("report projection caught up with the log in ",
               absl::FormatDuration(absl::Now() - began), ": ",
-              participant_.size(), " participations, events ", from + 1, " to ",
-              applied_through_,
-              from > 0 ? " applied to its checkpoint"
-                       : " replayed (no checkpoint)");
+              participant_.size(), " participations; ",
+              caught_up == 0
+                  ? std::string("no events")
+                  : absl::StrCat("events ", from + 1, " to ", applied_through_),
+              from > 0 ? " after its checkpoint" : " replayed (no checkpoint)");
     }
   }
   if (caught_up >= kCheckpointAfterEvents) {

@@ -214,6 +214,9 @@ Dataset& Data() {
     const double rss_before = PeakRssMb();
     start = absl::Now();
     d->projection = *ReportProjection::Open(d->storage.get());
+    // Open returns at once; the projection's thread replays the log.
+    d->projection->AwaitSequence(d->storage->LastSequence(),
+                                 absl::InfiniteFuture());
     std::cerr << "projection: built from the log in "
               << absl::ToDoubleSeconds(absl::Now() - start) << " s, "
               << d->projection->size() << " participations; peak RSS "

@@ -231,6 +231,7 @@ absl::Status Transaction::Commit() {
     storage_->SetWriteFailure(absl::OkStatus());
   }
   if (!record_keys_.empty()) storage_->NotifyObservers(record_keys_);
+  if (first_sequence_ != 0) storage_->FinishObserving(first_sequence_);
   return absl::OkStatus();
 }
 
@@ -256,7 +257,11 @@ absl::Status Transaction::CommitWithEvents() {
   }
   if (s.ok()) s = FromRocksDb(txn_->Commit());
   storage_->ReleaseSequences(first);
-  if (s.ok()) first_sequence_ = first;
+  if (s.ok()) {
+    first_sequence_ = first;  // Commit() finishes observing.
+  } else {
+    storage_->FinishObserving(first);
+  }
   return s;
 }
 
@@ -289,6 +294,7 @@ uint64_t Storage::ReserveSequences(size_t count) {
   const uint64_t first = reserved_through_ + 1;
   reserved_through_ += count;
   in_flight_.insert(first);
+  unobserved_.insert(first);
   return first;
 }
 
@@ -514,6 +520,18 @@ absl::StatusOr<std::optional<std::string>> Storage::LastKey(Column column) {
 uint64_t Storage::LastSequence() const {
   absl::MutexLock lock(&sequence_mu_);
   return last_sequence_;
+}
+
+void Storage::FinishObserving(uint64_t first) {
+  absl::MutexLock lock(&sequence_mu_);
+  unobserved_.erase(first);
+}
+
+uint64_t Storage::LastObservedSequence() const {
+  absl::MutexLock lock(&sequence_mu_);
+  const uint64_t observed =
+      unobserved_.empty() ? reserved_through_ : *unobserved_.begin() - 1;
+  return std::min(observed, last_sequence_);
 }
 
 uint64_t Storage::WriteSequence() const {

@@ -208,6 +208,11 @@ class Storage {
   // none. A snapshot taken after this call holds every committed event up
   // to it, so readers of the log scan no further than it.
   uint64_t LastSequence() const;
+  // Like LastSequence(), and also below every commit whose observers have
+  // not all returned yet: a view that commit observers keep holds every
+  // event up to it, whatever commits are in progress. Thread-safe; used to
+  // save such a view while serving.
+  uint64_t LastObservedSequence() const;
   // RocksDB's count of writes: every Put or Delete that reaches the
   // database, in any column, advances it by one, and reopening keeps it.
   // A view of the data saved together with the value this will have once
@@ -292,12 +297,17 @@ class Storage {
   // the first of them when it has succeeded or failed).
   uint64_t ReserveSequences(size_t count);
   void ReleaseSequences(uint64_t first);
+  // Once the commit that reserved from `first` has called its observers,
+  // or failed (see LastObservedSequence).
+  void FinishObserving(uint64_t first);
 
   mutable absl::Mutex sequence_mu_;
   // The last sequence handed out.
   uint64_t reserved_through_ ABSL_GUARDED_BY(sequence_mu_) = 0;
   // The first sequences of the commits in progress.
   absl::btree_set<uint64_t> in_flight_ ABSL_GUARDED_BY(sequence_mu_);
+  // The first sequences of the commits that have not finished observing.
+  absl::btree_set<uint64_t> unobserved_ ABSL_GUARDED_BY(sequence_mu_);
   // What LastSequence() answers: below the first commit in progress.
   uint64_t last_sequence_ ABSL_GUARDED_BY(sequence_mu_) = 0;
   void NotifyObservers(const std::vector<std::string>& record_keys) const;

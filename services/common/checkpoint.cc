@@ -71,11 +71,9 @@ absl::StatusOr<std::optional<Header>> ReadHeader(storage::Reader& reader,
   return h;
 }
 
-}  // namespace
-
-absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
-                            uint32_t version, uint64_t through,
-                            absl::string_view body) {
+absl::Status Save(storage::Storage& storage, absl::string_view name,
+                  uint32_t version, uint64_t through, absl::string_view body,
+                  bool may_be_current) {
   std::unique_ptr<storage::Transaction> txn = storage.Begin();
   uint32_t chunks = 0;
   uint64_t writes = 0;
@@ -98,14 +96,29 @@ absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
   header.U32(chunks);
   header.U64(body.size());
   // A write by anyone between this read and the commit leaves the
-  // checkpoint looking out of date: safe, if wasteful.
-  header.U64(storage.WriteSequence() + writes);
+  // checkpoint looking out of date: safe, if wasteful. 0 is never current.
+  header.U64(may_be_current ? storage.WriteSequence() + writes : 0);
   if (absl::Status s =
           txn->Put(storage::Column::kMeta, HeaderKey(name), header.body());
       !s.ok()) {
     return s;
   }
   return txn->Commit();
+}
+
+}  // namespace
+
+absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
+                            uint32_t version, uint64_t through,
+                            absl::string_view body) {
+  return Save(storage, name, version, through, body, /*may_be_current=*/true);
+}
+
+absl::Status SaveCheckpointWhileServing(storage::Storage& storage,
+                                        absl::string_view name,
+                                        uint32_t version, uint64_t through,
+                                        absl::string_view body) {
+  return Save(storage, name, version, through, body, /*may_be_current=*/false);
 }
 
 namespace {

@@ -40,10 +40,19 @@ struct Checkpoint {
   HugeString body;
 };
 
-// Replaces checkpoint `name` with `body`, in one commit.
+// Replaces checkpoint `name` with `body`, in one commit. For a view
+// encoded when no commit could run since (at a stop): the checkpoint is
+// current (Checkpoint::current) until anything else is written.
 absl::Status SaveCheckpoint(storage::Storage& storage, absl::string_view name,
                             uint32_t version, uint64_t through,
                             absl::string_view body);
+// The same for a view encoded while commits may run: it may miss a commit
+// whose writes are in the storage, so it is never current, and the next
+// load continues it from `through` however little was written since.
+absl::Status SaveCheckpointWhileServing(storage::Storage& storage,
+                                        absl::string_view name,
+                                        uint32_t version, uint64_t through,
+                                        absl::string_view body);
 
 // Checkpoint `name` as stored, or nullopt if there is none. A header or a
 // chunk that does not fit (damage, a save cut short) is DATA_LOSS; the

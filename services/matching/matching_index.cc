@@ -563,6 +563,37 @@ absl::Status MatchingIndex::SaveCheckpoint() {
                                   Encode());
 }
 
+absl::Status MatchingIndex::SaveCheckpointWhileServing() {
+  std::string body;
+  uint64_t through = 0;
+  {
+    // Observers apply commits under refresh_mu_: while it is held, every
+    // commit below `through` has been applied and none is half-applied.
+    // Later ones may be in the body too; the next Open applies them again
+    // from the log, which replaces what they contributed.
+    absl::MutexLock refresh(&refresh_mu_);
+    through = storage_->LastObservedSequence();
+    if (through == saved_through_) return absl::OkStatus();
+    {
+      absl::MutexLock lock(&mu_);
+      if (!stale_.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("matching index: ", stale_.size(),
+                         " track views are stale; checkpoint not saved"));
+      }
+    }
+    body = Encode();
+  }
+  if (absl::Status s = jobtrack::SaveCheckpointWhileServing(
+          *storage_, kCheckpointName, kCheckpointVersion, through, body);
+      !s.ok()) {
+    return s;
+  }
+  absl::MutexLock refresh(&refresh_mu_);
+  saved_through_ = std::max(saved_through_, through);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const MatchingIndex::TrackView>>
 MatchingIndex::Load(storage::Reader& reader, absl::string_view name,
                     Contributions& contributions) {

@@ -135,6 +135,14 @@ class MatchingIndex {
   // nothing if the stored checkpoint is still current. FAILED_PRECONDITION
   // if a track's view is stale.
   absl::Status SaveCheckpoint();
+  // The same while the server serves, commits going on: the checkpoint
+  // covers the events below Storage::LastObservedSequence() (every commit
+  // below it has been applied) and is continued from there at the next
+  // Open, never taken as current. Encoding holds back commits' updates of
+  // the index (not the commits themselves) for its duration; the write
+  // happens after. Writes nothing if no event was observed since the last
+  // save of this index.
+  absl::Status SaveCheckpointWhileServing();
   // Whether Open started from the checkpoint.
   bool from_checkpoint() const { return from_checkpoint_; }
   // The format SaveCheckpoint writes. 2: contributions keyed by
@@ -276,6 +284,8 @@ class MatchingIndex {
   bool from_checkpoint_ = false;  // Set by Open only.
   // Serializes refreshes, so that the last one to run read the newest data.
   absl::Mutex refresh_mu_;
+  // The sequence the last SaveCheckpointWhileServing covered.
+  uint64_t saved_through_ ABSL_GUARDED_BY(refresh_mu_) = 0;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const TrackView>> tracks_
       ABSL_GUARDED_BY(mu_);

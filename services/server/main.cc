@@ -115,6 +115,9 @@ ABSL_FLAG(bool, suppress_small_cells, false,
           "too (every other role always gets them withheld)");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "how long calls in flight may run after SIGTERM");
+ABSL_FLAG(int, checkpoint_minutes, 30,
+          "how often the matching index saves its checkpoint while serving "
+          "(0: only at a stop), bounding what a start after a crash re-reads");
 
 namespace jobtrack {
 namespace {
@@ -437,6 +440,27 @@ int Run() {
     }
   });
 
+  // A start after a crash continues the matching index's checkpoint from
+  // the event log before it serves: saved only at a stop, that would be
+  // everything since the last stop.
+  absl::Notification stop_checkpoints;
+  std::thread checkpointer([&] {
+    const int minutes = absl::GetFlag(FLAGS_checkpoint_minutes);
+    if (minutes <= 0) return;
+    while (!stop_checkpoints.WaitForNotificationWithTimeout(
+        absl::Minutes(minutes))) {
+      const absl::Time began = absl::Now();
+      if (absl::Status s = (*server)->SaveCheckpointsWhileServing(); !s.ok()) {
+        LogWarning("checkpoint while serving: ", s.ToString());
+      } else {
+        LogInfo(
+            "matching index checkpoint (if anything changed) and flush "
+            "while serving: ",
+            absl::FormatDuration(absl::Now() - began));
+      }
+    }
+  });
+
   // TCMalloc hands freed pages back only gradually, as more is freed, so
   // after a burst (many writers at once, a report over the whole history)
   // a server that goes quiet would keep its peak resident. Every 10 s the
@@ -498,6 +522,8 @@ int Run() {
   LogInfo(restart               ? "restarting"
           : received == SIGTERM ? "received SIGTERM, shutting down"
                                 : "received SIGINT, shutting down");
+  stop_checkpoints.Notify();
+  checkpointer.join();
   (*server)->Shutdown(
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   stopping.Notify();

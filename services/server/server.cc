@@ -205,6 +205,13 @@ void Server::Shutdown(absl::Duration grace) {
   }
 }
 
+absl::Status Server::SaveCheckpointsWhileServing() {
+  if (absl::Status s = matching_index_->SaveCheckpointWhileServing(); !s.ok()) {
+    return s;
+  }
+  return storage_->Flush();
+}
+
 void Server::Wait() {
   if (server_ != nullptr) server_->Wait();
 }

@@ -68,6 +68,13 @@ class Server {
   // What gRPC health checking answers (SERVING or NOT_SERVING), on the
   // main port and the health-only port.
   void SetServing(bool serving);
+  // Saves the matching index's checkpoint while serving, then flushes the
+  // memtables (so that a restart does not replay the checkpoint from the
+  // WAL), bounding what a start after a crash must re-read to what was
+  // written since. The report projection's is saved only at a stop: its
+  // body (hundreds of MB) would pass through the WAL and memtables in
+  // one commit. Not concurrently with Shutdown.
+  absl::Status SaveCheckpointsWhileServing();
 
  private:
   Server() = default;

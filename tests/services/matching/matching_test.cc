@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstring>
 #include <random>
+#include <thread>
 
 #include "services/common/checkpoint.h"
 #include "services/common/validation.h"
@@ -713,6 +715,65 @@ TEST_F(MatchingTest, ACheckpointHoldingAParticipationTwiceIsReadWholeOnUse) {
   *complete.mutable_end_date() = ToDate(kToday);
   ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
   ExpectSameAsReadWhole(*reopened);
+}
+
+TEST_F(MatchingTest, ACheckpointSavedWhileCommitsRunIsContinuedToTheSame) {
+  const std::string a_intake = Intake(a_, v1::Intake::ROLLING, kToday, 30);
+  const std::string b_intake = Intake(b_, v1::Intake::ROLLING, kToday, 30);
+  // Enrolments in A and B on one thread while the index saves its
+  // checkpoint again and again on this one: whatever the interleaving, a
+  // later Open continues the last one to what a full read gives.
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 40; ++i) {
+      const std::string& track = i % 2 == 0 ? a_ : b_;
+      EnrollIn(Participant(absl::StrCat("w", i).c_str(), v1::FEMALE,
+                           1980 + i % 20, {}),
+               track, i % 2 == 0 ? a_intake : b_intake, kToday + i / 2);
+    }
+    done = true;
+  });
+  int saves = 0;
+  while (!done) {
+    ASSERT_TRUE(index_->SaveCheckpointWhileServing().ok());
+    ++saves;
+  }
+  writer.join();
+  ASSERT_TRUE(index_->SaveCheckpointWhileServing().ok());
+  EXPECT_GT(saves, 0);
+  auto stored = LoadCheckpoint(env_.storage(), "matching_index");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_FALSE((*stored)->current) << "saved while serving: never current";
+  EXPECT_EQ((*stored)->through, env_.storage().LastSequence());
+  // Nothing observed since: the next save writes nothing.
+  const uint64_t written = env_.storage().WriteSequence();
+  ASSERT_TRUE(index_->SaveCheckpointWhileServing().ok());
+  EXPECT_EQ(env_.storage().WriteSequence(), written);
+
+  auto reopened = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->from_checkpoint());
+  auto a = (*reopened)->Find(a_);
+  ASSERT_TRUE(a.ok());
+  size_t held = 0;
+  for (const auto& intake : (*a)->intakes) held += intake.held->size();
+  EXPECT_EQ(held, 20u);
+  ExpectSameAsReadWhole(**reopened);
+}
+
+TEST_F(MatchingTest, ACheckpointSavedWhileServingMissesNoCommitBelowIt) {
+  // Saved, then commits: the checkpoint covers what was observed, and the
+  // log after it brings the rest, also when nothing else is written.
+  const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
+  ASSERT_TRUE(index_->SaveCheckpointWhileServing().ok());
+  EnrollIn(Participant("after", v1::MALE, 1977, {}), b_, b_intake, kToday);
+  auto reopened = MatchingIndex::Open(&env_.storage());
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_TRUE((*reopened)->from_checkpoint());
+  auto b = (*reopened)->Find(b_);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->intakes[0].held->size(), 1u);
+  ExpectSameAsReadWhole(**reopened);
 }
 
 TEST_F(MatchingTest, AStaleCheckpointIsContinuedFromTheEventLog) {

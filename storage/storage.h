@@ -294,7 +294,8 @@ class Storage {
   void SetWriteFailure(absl::Status failure);
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Numbers the events of a commit (which must call ReleaseSequences with
-  // the first of them when it has succeeded or failed).
+  // the first of them when it has succeeded or failed, and FinishObserving
+  // once its observers have returned or it has failed).
   uint64_t ReserveSequences(size_t count);
   void ReleaseSequences(uint64_t first);
   // Once the commit that reserved from `first` has called its observers,

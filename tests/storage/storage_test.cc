@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "storage/keys.h"
 #include "storage/records.pb.h"
 #include "tests/support/test_env.h"
@@ -83,6 +84,36 @@ TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
   ASSERT_TRUE(txn->Put(Column::kRecords, "b", "1").ok());
   ASSERT_TRUE(txn->Commit().ok());
   EXPECT_EQ(seen.size(), 1u);
+}
+
+TEST(StorageTest, TheObservedSequenceStaysBelowACommitStillNotifying) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  absl::Notification in_observer, release;
+  const int id = storage->AddCommitObserver([&](const auto&) {
+    in_observer.Notify();
+    release.WaitForNotification();
+  });
+  std::thread committer([&] {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "a", "1").ok());
+    txn->AddEvent("a", "event");
+    ASSERT_TRUE(txn->Commit().ok());
+  });
+  in_observer.WaitForNotification();
+  // Committed, so in the log; its observer has not returned.
+  EXPECT_EQ(storage->LastSequence(), 1u);
+  EXPECT_EQ(storage->LastObservedSequence(), 0u);
+  release.Notify();
+  committer.join();
+  EXPECT_EQ(storage->LastObservedSequence(), 1u);
+  storage->RemoveCommitObserver(id);
+  // Without observers it follows the log.
+  auto txn = storage->Begin();
+  ASSERT_TRUE(txn->Put(Column::kRecords, "b", "1").ok());
+  txn->AddEvent("b", "event");
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(storage->LastObservedSequence(), 2u);
 }
 
 TEST(StorageTest, UncommittedTransactionLeavesNothing) {

@@ -529,9 +529,9 @@ void Storage::FinishObserving(uint64_t first) {
 
 uint64_t Storage::LastObservedSequence() const {
   absl::MutexLock lock(&sequence_mu_);
-  const uint64_t observed =
-      unobserved_.empty() ? reserved_through_ : *unobserved_.begin() - 1;
-  return std::min(observed, last_sequence_);
+  // A commit leaves in_flight_ before unobserved_, so this is never past
+  // last_sequence_.
+  return unobserved_.empty() ? reserved_through_ : *unobserved_.begin() - 1;
 }
 
 uint64_t Storage::WriteSequence() const {

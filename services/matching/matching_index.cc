@@ -542,20 +542,21 @@ MatchingIndex::Contributions* MatchingIndex::ContributionsOf(
   return &mine;
 }
 
+absl::Status MatchingIndex::CheckNoneStale() {
+  absl::MutexLock lock(&mu_);
+  if (stale_.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("matching index: ", stale_.size(),
+                   " track views are stale; checkpoint not saved"));
+}
+
 absl::Status MatchingIndex::SaveCheckpoint() {
   absl::MutexLock refresh(&refresh_mu_);
   absl::StatusOr<bool> current =
       CheckpointIsCurrent(*storage_, kCheckpointName, kCheckpointVersion);
   if (!current.ok()) return current.status();
   if (*current) return absl::OkStatus();
-  {
-    absl::MutexLock lock(&mu_);
-    if (!stale_.empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("matching index: ", stale_.size(),
-                       " track views are stale; checkpoint not saved"));
-    }
-  }
+  if (absl::Status s = CheckNoneStale(); !s.ok()) return s;
   // Not a record: commit observers are not called, so holding refresh_mu_
   // across the commit cannot deadlock.
   return jobtrack::SaveCheckpoint(*storage_, kCheckpointName,
@@ -574,14 +575,7 @@ absl::Status MatchingIndex::SaveCheckpointWhileServing() {
     absl::MutexLock refresh(&refresh_mu_);
     through = storage_->LastObservedSequence();
     if (through == saved_through_) return absl::OkStatus();
-    {
-      absl::MutexLock lock(&mu_);
-      if (!stale_.empty()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("matching index: ", stale_.size(),
-                         " track views are stale; checkpoint not saved"));
-      }
-    }
+    if (absl::Status s = CheckNoneStale(); !s.ok()) return s;
     body = Encode();
   }
   if (absl::Status s = jobtrack::SaveCheckpointWhileServing(

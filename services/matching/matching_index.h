@@ -237,6 +237,9 @@ class MatchingIndex {
   Contributions* ContributionsOf(const std::string& track)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   std::string Encode() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // FAILED_PRECONDITION if a track's view is stale: a checkpoint would
+  // save it so.
+  absl::Status CheckNoneStale();
   // Reads every participation into `views` (fresh from LoadTrack) and
   // `contributions`: most of a start-up without a current checkpoint.
   static absl::Status ReadParticipations(

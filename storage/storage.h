@@ -240,7 +240,9 @@ class Storage {
   // Figures for monitoring, as (name, labels, value): RocksDB's counters
   // since start (cache hits and misses, bytes read and written, WAL syncs,
   // compaction bytes, stall time) and per column family its estimated keys,
-  // SST bytes and memtable bytes, and the block cache's usage. Names are
+  // SST bytes, memtable bytes (not yet flushed) and memtable bytes still
+  // resident (with flushed ones that readers hold), and the block cache's
+  // usage. Names are
   // Prometheus metric names; labels are `key="value"` pairs or empty.
   struct Figure {
     std::string name;

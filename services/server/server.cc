@@ -2,7 +2,9 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -118,6 +120,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     server->health_server_->GetHealthCheckService()->SetServingStatus(true);
   }
   if (!options.metrics_listen.empty()) {
+    server->process_metrics_ = options.process_metrics;
     Server* self = server.get();
     absl::StatusOr<std::unique_ptr<MetricsHttpServer>> http =
         MetricsHttpServer::Start(options.metrics_listen,
@@ -173,6 +176,17 @@ std::string Server::RenderMetrics() {
     absl::StrAppend(&out, f.name, f.labels.empty() ? "" : "{", f.labels,
                     f.labels.empty() ? "" : "}", " ", f.value, "\n");
   }
+  // /proc/self/statm: sizes in pages, the second resident.
+  uint64_t pages = 0, resident = 0;
+  if (std::ifstream("/proc/self/statm") >> pages >> resident) {
+    absl::StrAppend(&out,
+                    "# HELP process_resident_memory_bytes Resident memory.\n"
+                    "# TYPE process_resident_memory_bytes gauge\n"
+                    "process_resident_memory_bytes ",
+                    resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)),
+                    "\n");
+  }
+  if (process_metrics_) process_metrics_(out);
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,10 @@ struct ServerOptions {
   std::string backup_dir;
   // host:port of the Prometheus exposition (GET /metrics); empty: off.
   std::string metrics_listen;
+  // Appends process-wide figures to the exposition, in the Prometheus text
+  // format (jobtrackd: its allocator's). Called on the metrics thread, so
+  // it must be thread-safe. Empty: none.
+  std::function<void(std::string&)> process_metrics;
   // host:port of a plaintext port that serves gRPC health checking and
   // nothing else, for probes that cannot speak TLS (Kubernetes' gRPC
   // probe; ruling 9.6). Bind it to a pod-local address. Empty: off.
@@ -79,7 +84,8 @@ class Server {
  private:
   Server() = default;
   // The Prometheus exposition: RPCs, change-stream subscribers,
-  // participations by state, RocksDB.
+  // participations by state, RocksDB, resident memory, and
+  // ServerOptions::process_metrics.
   std::string RenderMetrics();
 
   // Used by the matching and follow-up services; declared first so they go
@@ -98,6 +104,7 @@ class Server {
   // up to kCountTtl.
   absl::Time counted_ = absl::InfinitePast();
   std::vector<std::pair<std::string, int64_t>> participation_counts_;
+  std::function<void(std::string&)> process_metrics_;
   // Declared last: stopped first.
   std::unique_ptr<MetricsHttpServer> metrics_http_;
   bool shut_down_ = false;

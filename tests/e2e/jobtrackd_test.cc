@@ -17,9 +17,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
@@ -612,6 +615,28 @@ TEST(JobtrackdTest, MetricsArePrometheusTextOnTheirOwnPort) {
   }
   EXPECT_TRUE(absl::StrContains(
       page, "rocksdb_estimated_keys{column_family=\"records\"} "));
+  EXPECT_TRUE(absl::StrContains(
+      page, "rocksdb_memtable_pinned_bytes{column_family=\"records\"} "));
+  // Memory: the process's resident set, and the allocator's own split.
+  std::vector<std::string> memory = {"process_resident_memory_bytes"};
+#ifdef JOBTRACK_TCMALLOC
+  memory.insert(memory.end(),
+                {"jobtrack_heap_allocated_bytes", "jobtrack_heap_free_bytes",
+                 "jobtrack_heap_thread_cache_bytes"});
+#endif
+  for (const std::string& name : memory) {
+    const size_t at = page.find("\n" + name + " ");
+    ASSERT_NE(at, std::string::npos) << name;
+    uint64_t bytes = 0;
+    const size_t from = at + name.size() + 2;
+    ASSERT_TRUE(absl::SimpleAtoi(
+        page.substr(from, page.find('\n', from) - from), &bytes))
+        << name;
+    if (name != "jobtrack_heap_free_bytes" &&
+        name != "jobtrack_heap_thread_cache_bytes") {
+      EXPECT_GT(bytes, uint64_t{1} << 20) << name;  // At least 1 MiB held.
+    }
+  }
   // No personal data and no resource names in the exposition.
   EXPECT_FALSE(absl::StrContains(page, "participants/"));
   EXPECT_TRUE(

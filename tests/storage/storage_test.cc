@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "storage/keys.h"
 #include "storage/records.pb.h"
@@ -200,6 +201,48 @@ TEST(StorageTest, LargeMetaValuesSurviveFlushCompactionAndReopen) {
   EXPECT_EQ(blobs, 1);
   auto storage = OpenOrDie(OptionsFor(dir));
   EXPECT_EQ(Read(*storage, Column::kMeta, "checkpoint"), big);
+}
+
+// The memtable bytes RocksDB holds for `column` (`name` one of the
+// Figures), or -1 if not reported.
+int64_t MemtableFigure(const Storage& storage, absl::string_view name,
+                       absl::string_view column) {
+  const std::string labels = absl::StrCat("column_family=\"", column, "\"");
+  for (const Storage::Figure& f : storage.Figures()) {
+    if (f.name == name && f.labels == labels) {
+      return static_cast<int64_t>(f.value);
+    }
+  }
+  return -1;
+}
+
+TEST(StorageTest, FlushedMemtablesAreNotKeptAsWriteHistory) {
+  // TransactionDB would keep every column's last flushed memtables (up to
+  // 128 MiB each) as history for snapshot validation, which nothing here
+  // uses: a flushed memtable must leave memory once writes go on.
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  const std::string value(1000, 'v');
+  auto write = [&](int from, int count) {
+    auto txn = storage->Begin();
+    for (int i = from; i < from + count; ++i) {
+      ASSERT_TRUE(txn->Put(Column::kRecords, absl::StrCat("k", i), value).ok());
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+  write(0, 4000);
+  ASSERT_TRUE(storage->Flush().ok());
+  // RocksDB trims the history on the writes after a flush.
+  write(4000, 1);
+  write(4001, 1);
+  const int64_t unflushed =
+      MemtableFigure(*storage, "rocksdb_memtable_bytes", "records");
+  const int64_t resident =
+      MemtableFigure(*storage, "rocksdb_memtable_pinned_bytes", "records");
+  ASSERT_GT(unflushed, 0);
+  // Nothing beyond the live memtable: the 4 MB flushed stays on disk only.
+  EXPECT_EQ(resident, unflushed);
+  EXPECT_EQ(Read(*storage, Column::kRecords, "k17"), value);
 }
 
 TEST(StorageTest, ScanVisitsPrefixInOrderAndResumesAfterKey) {

@@ -242,8 +242,8 @@ class Storage {
   // compaction bytes, stall time) and per column family its estimated keys,
   // SST bytes, memtable bytes (not yet flushed) and memtable bytes still
   // resident (with flushed ones that readers hold), and the block cache's
-  // usage. Names are
-  // Prometheus metric names; labels are `key="value"` pairs or empty.
+  // usage. Names are Prometheus metric names; labels are `key="value"`
+  // pairs or empty.
   struct Figure {
     std::string name;
     std::string labels;

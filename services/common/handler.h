@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -14,6 +15,7 @@
 #include "services/common/call_limiter.h"
 #include "services/common/grpc_status.h"
 #include "services/common/mutation.h"
+#include "services/common/wire_cache.h"
 #include "services/common/worker_pool.h"
 #include "services/security/gatekeeper.h"
 #include "services/security/response_filter.h"
@@ -28,6 +30,12 @@ namespace jobtrack {
 // gRPC's own threads; `call` may therefore run after the handler has
 // returned, on another thread: it must capture by value (the request,
 // response and context pointers stay valid until the call is finished).
+//
+// A call answered from memory may send its response as bytes: with
+// Response = grpc::ByteBuffer (a raw method), `call` returns a HeldWire and
+// its wire form is the answer. The audit reads the held message; for a role
+// with minimal fields the message is copied, minimized and serialized for
+// the call instead.
 //
 // Overload: beyond the gatekeeper's call limit the answer is
 // RESOURCE_EXHAUSTED at once. A call whose deadline has passed, or that
@@ -59,8 +67,10 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
                                    "the deadline passed before the call ran"));
       return;
     }
+    constexpr bool kWire = std::is_same_v<Response, grpc::ByteBuffer>;
+    using Result = std::conditional_t<kWire, HeldWire, Response>;
     absl::StatusOr<CallContext> admitted = gatekeeper.Admit(*context, request);
-    absl::StatusOr<Response> result = absl::UnknownError("not run");
+    absl::StatusOr<Result> result = absl::UnknownError("not run");
     if (!admitted.ok()) {
       result = admitted.status();
     } else if constexpr (std::is_invocable_v<Call, const CallContext&>) {
@@ -70,13 +80,37 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
     }
     absl::Status status = result.status();
     if (admitted.ok() && result.ok() && admitted->who != nullptr) {
-      MinimizeForRole(admitted->who->role, &*result);
+      if constexpr (kWire) {
+        if (HasMinimalFields(admitted->who->role)) {
+          std::shared_ptr<google::protobuf::Message> minimal(
+              result->message->New());
+          minimal->CopyFrom(*result->message);
+          MinimizeForRole(admitted->who->role, minimal.get());
+          result = WireCache::Serialize(std::move(minimal));
+        }
+      } else {
+        MinimizeForRole(admitted->who->role, &*result);
+      }
     }
     if (admitted.ok()) {
-      status = gatekeeper.Audit(*admitted, request,
-                                result.ok() ? &*result : nullptr, status);
+      const google::protobuf::Message* answer = nullptr;
+      if (result.ok()) {
+        if constexpr (kWire) {
+          answer = result->message.get();
+        } else {
+          answer = &*result;
+        }
+      }
+      status = gatekeeper.Audit(*admitted, request, answer, status);
     }
-    if (status.ok()) *response = *std::move(result);
+    if (status.ok()) {
+      if constexpr (kWire) {
+        grpc::ByteBuffer wire(&result->wire, 1);
+        response->Swap(&wire);
+      } else {
+        *response = *std::move(result);
+      }
+    }
     (void)permit;  // Held until answered.
     reactor->Finish(ToGrpcStatus(status));
   };

@@ -14,10 +14,25 @@ grpc::ServerUnaryReactor* TrackService::CreateTrack(
 }
 
 grpc::ServerUnaryReactor* TrackService::GetTrack(
-    grpc::CallbackServerContext* context, const v1::GetTrackRequest* request,
-    v1::Track* response) {
-  return Serve(*gatekeeper_, context, *request, response,
-               [=, this] { return tracks_.GetTrack(request->name()); });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  // Owned by the call below, which Serve keeps until it has answered.
+  auto parsed = std::make_shared<v1::GetTrackRequest>();
+  grpc::ByteBuffer bytes(*request);
+  grpc::Status parse =
+      grpc::SerializationTraits<v1::GetTrackRequest>::Deserialize(&bytes,
+                                                                  parsed.get());
+  if (!parse.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "the request is not a GetTrackRequest"));
+    return reactor;
+  }
+  const v1::GetTrackRequest& parsed_request = *parsed;
+  return Serve(*gatekeeper_, context, parsed_request, response,
+               [this, parsed = std::move(parsed)] {
+                 return tracks_.GetTrackWire(parsed->name());
+               });
 }
 
 grpc::ServerUnaryReactor* TrackService::ListTracks(

@@ -8,7 +8,12 @@
 
 namespace jobtrack {
 
-class TrackService final : public v1::TrackService::CallbackService {
+// GetTrack is a raw method: it answers with the held track's bytes,
+// serialized once per version (see WireCache); the wire format is the
+// same as the typed method's.
+class TrackService final
+    : public v1::TrackService::WithRawCallbackMethod_GetTrack<
+          v1::TrackService::CallbackService> {
  public:
   // `held`: see Tracks.
   explicit TrackService(Deps deps, HeldTrackLookup held = nullptr)
@@ -19,9 +24,10 @@ class TrackService final : public v1::TrackService::CallbackService {
   grpc::ServerUnaryReactor* CreateTrack(grpc::CallbackServerContext* context,
                                         const v1::CreateTrackRequest* request,
                                         v1::Track* response) override;
+  // The request and the response are a GetTrackRequest and a Track.
   grpc::ServerUnaryReactor* GetTrack(grpc::CallbackServerContext* context,
-                                     const v1::GetTrackRequest* request,
-                                     v1::Track* response) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListTracks(
       grpc::CallbackServerContext* context,
       const v1::ListTracksRequest* request,

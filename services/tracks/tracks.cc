@@ -76,6 +76,18 @@ absl::StatusOr<v1::Track> Tracks::GetTrack(absl::string_view name) {
   return Get(name);
 }
 
+absl::StatusOr<HeldWire> Tracks::GetTrackWire(absl::string_view name) {
+  if (held_ != nullptr && CheckResourceName(name, "tracks", "name").ok()) {
+    if (std::shared_ptr<const v1::Track> track = held_(name)) {
+      return wire_.Get(name, std::move(track));
+    }
+  }
+  absl::StatusOr<v1::Track> stored = Get(name);
+  if (!stored.ok()) return stored.status();
+  return WireCache::Serialize(
+      std::make_shared<const v1::Track>(*std::move(stored)));
+}
+
 void Tracks::Validate(const v1::Track& t, bool,
                       FieldViolations& violations) const {
   CheckRequiredText(t.display_name(), 200, "track.display_name", violations);

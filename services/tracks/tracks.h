@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "jobtrack/v1/track.pb.h"
 #include "services/common/crud.h"
+#include "services/common/wire_cache.h"
 
 namespace jobtrack {
 
@@ -30,6 +31,9 @@ class Tracks : public Crud<v1::Track> {
 
   // Crud::Get, from `held` when it holds the track.
   absl::StatusOr<v1::Track> GetTrack(absl::string_view name);
+  // GetTrack with the track's wire form, serialized once per version of a
+  // held track (no copy of the track).
+  absl::StatusOr<HeldWire> GetTrackWire(absl::string_view name);
 
   absl::StatusOr<v1::Track> CreateTrack(const CallContext& context,
                                         const v1::CreateTrackRequest& request);
@@ -55,6 +59,7 @@ class Tracks : public Crud<v1::Track> {
                                FieldViolations& violations) const;
 
   const HeldTrackLookup held_;
+  WireCache wire_;
 };
 
 }  // namespace jobtrack

@@ -199,12 +199,20 @@ TEST_F(TracksTest, GetTrackAnswersFromTheHeldTrackAndAsksStorageOtherwise) {
   });
   JT_ASSERT_OK_AND_ASSIGN(v1::Track got, with_held.GetTrack(stored.name()));
   EXPECT_EQ(got.display_name(), "held in memory");
+  JT_ASSERT_OK_AND_ASSIGN(HeldWire wire, with_held.GetTrackWire(stored.name()));
+  EXPECT_EQ(wire.bytes(), held->SerializeAsString());
 
   // Not held: storage's answer, and its errors.
   EXPECT_TRUE(
       absl::IsNotFound(with_held.GetTrack("tracks/nosuchtrack").status()));
   absl::Status bad = with_held.GetTrack("employers/x").status();
   EXPECT_TRUE(absl::IsInvalidArgument(bad)) << bad;
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(with_held.GetTrackWire("employers/x").status()));
+  Tracks unheld(env_.deps());
+  JT_ASSERT_OK_AND_ASSIGN(HeldWire from_storage,
+                          unheld.GetTrackWire(stored.name()));
+  EXPECT_EQ(from_storage.bytes(), stored.SerializeAsString());
 }
 
 TEST_F(TracksTest, TracksHeldByTheMatchingIndexFollowUpdatesAndDeletes) {
@@ -214,6 +222,9 @@ TEST_F(TracksTest, TracksHeldByTheMatchingIndexFollowUpdatesAndDeletes) {
                 [&](absl::string_view name) { return index->HeldTrack(name); });
   JT_ASSERT_OK_AND_ASSIGN(v1::Track t, Create(CareTrack()));
   ASSERT_NE(index->HeldTrack(t.name()), nullptr);
+  // The wire form, cached for this version.
+  JT_ASSERT_OK_AND_ASSIGN(HeldWire before, served.GetTrackWire(t.name()));
+  EXPECT_EQ(before.bytes(), t.SerializeAsString());
 
   v1::Track patch;
   patch.set_name(t.name());
@@ -223,10 +234,14 @@ TEST_F(TracksTest, TracksHeldByTheMatchingIndexFollowUpdatesAndDeletes) {
   JT_ASSERT_OK_AND_ASSIGN(v1::Track got, served.GetTrack(t.name()));
   EXPECT_EQ(got.SerializeAsString(), updated.SerializeAsString());
   EXPECT_EQ(got.etag(), updated.etag());
+  // The cached bytes of the earlier version are not sent again.
+  JT_ASSERT_OK_AND_ASSIGN(HeldWire after, served.GetTrackWire(t.name()));
+  EXPECT_EQ(after.bytes(), updated.SerializeAsString());
 
   ASSERT_TRUE(tracks_.Delete(kContext, patch, t.name(), "", "").ok());
   EXPECT_EQ(index->HeldTrack(t.name()), nullptr);
   EXPECT_TRUE(absl::IsNotFound(served.GetTrack(t.name()).status()));
+  EXPECT_TRUE(absl::IsNotFound(served.GetTrackWire(t.name()).status()));
 }
 
 TEST_F(TracksTest, HistoryAnswersAsOfAnyDay) {

@@ -8,13 +8,29 @@
 
 namespace jobtrack {
 
+namespace track_service_internal {
+using gen = v1::TrackService;
+// The generated CallbackService with GetTrack raw instead of typed. Spelled
+// out, because wrapping CallbackService in WithRawCallbackMethod_GetTrack
+// would hide its typed GetTrack (-Woverloaded-virtual).
+using Base = gen::WithCallbackMethod_CreateTrack<
+    gen::WithRawCallbackMethod_GetTrack<gen::WithCallbackMethod_ListTracks<
+        gen::WithCallbackMethod_UpdateTrack<gen::WithCallbackMethod_DeleteTrack<
+            gen::WithCallbackMethod_CreateIntake<
+                gen::WithCallbackMethod_GetIntake<
+                    gen::WithCallbackMethod_ListIntakes<
+                        gen::WithCallbackMethod_UpdateIntake<
+                            gen::WithCallbackMethod_DeleteIntake<
+                                gen::Service>>>>>>>>>>;
+}  // namespace track_service_internal
+
 // GetTrack is a raw method: it answers with the held track's bytes,
 // serialized once per version (see WireCache); the wire format is the
 // same as the typed method's.
-class TrackService final
-    : public v1::TrackService::WithRawCallbackMethod_GetTrack<
-          v1::TrackService::CallbackService> {
+class TrackService final : public track_service_internal::Base {
  public:
+  using track_service_internal::Base::GetTrack;  // The disabled sync one.
+
   // `held`: see Tracks.
   explicit TrackService(Deps deps, HeldTrackLookup held = nullptr)
       : gatekeeper_(deps.gatekeeper),

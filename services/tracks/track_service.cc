@@ -31,7 +31,7 @@ grpc::ServerUnaryReactor* TrackService::GetTrack(
   const v1::GetTrackRequest& parsed_request = *parsed;
   return Serve(*gatekeeper_, context, parsed_request, response,
                [this, parsed = std::move(parsed)] {
-                 return tracks_.GetTrackWire(parsed->name());
+                 return tracks_.GetTrack(parsed->name());
                });
 }
 

@@ -68,15 +68,8 @@ Tracks::Tracks(Deps deps, HeldTrackLookup held)
           RecordTable<v1::Track>(IndexTerms)),
       held_(std::move(held)) {}
 
-absl::StatusOr<v1::Track> Tracks::GetTrack(absl::string_view name) {
+absl::StatusOr<HeldWire> Tracks::GetTrack(absl::string_view name) {
   // A bad name, and a track not held, get Crud::Get's answer.
-  if (held_ != nullptr && CheckResourceName(name, "tracks", "name").ok()) {
-    if (std::shared_ptr<const v1::Track> track = held_(name)) return *track;
-  }
-  return Get(name);
-}
-
-absl::StatusOr<HeldWire> Tracks::GetTrackWire(absl::string_view name) {
   if (held_ != nullptr && CheckResourceName(name, "tracks", "name").ok()) {
     if (std::shared_ptr<const v1::Track> track = held_(name)) {
       return wire_.Get(name, std::move(track));

@@ -29,11 +29,9 @@ class Tracks : public Crud<v1::Track> {
   // server passes the matching index, which holds every track).
   explicit Tracks(Deps deps, HeldTrackLookup held = nullptr);
 
-  // Crud::Get, from `held` when it holds the track.
-  absl::StatusOr<v1::Track> GetTrack(absl::string_view name);
-  // GetTrack with the track's wire form, serialized once per version of a
-  // held track (no copy of the track).
-  absl::StatusOr<HeldWire> GetTrackWire(absl::string_view name);
+  // Crud::Get with the track's wire form: from `held` when it holds the
+  // track, serialized once per version (no copy of the track).
+  absl::StatusOr<HeldWire> GetTrack(absl::string_view name);
 
   absl::StatusOr<v1::Track> CreateTrack(const CallContext& context,
                                         const v1::CreateTrackRequest& request);

@@ -243,16 +243,21 @@ const followup::ClosedPeriod::StoredReport* FollowUp::StoredFor(
 }
 
 std::vector<v1::Figure> FollowUp::FiguresFrom(
-    const FollowUpData& records, const FactNames& names,
+    const ReportRecordSet& records, const FactNames& names,
     ReportProjection::FactsOnDay facts, absl::CivilDay day,
     const ResolvedScope& scope) const {
   auto on_day = [&](absl::FunctionRef<void(const ParticipationFacts&)> fn) {
     facts(day, fn);
   };
-  const ReportInputs inputs{.tracks = &records.tracks,
-                            .employers = &records.employers,
+  PassScratchPool::Handle scratch = scratch_.Take();
+  auto employer = [&](absl::string_view name) {
+    return records.employer(name);
+  };
+  const ReportInputs inputs{.tracks = records.tracks(),
+                            .employer = employer,
                             .names = names,
-                            .participations = on_day};
+                            .participations = on_day,
+                            .scratch = scratch.get()};
   return ComputeFigures(inputs, day, scope, config_.report);
 }
 
@@ -339,7 +344,7 @@ absl::StatusOr<v1::Report> FollowUp::GetReport(
     }
   } else {
     // Known now: from the projection.
-    absl::StatusOr<std::shared_ptr<const FollowUpData>> records =
+    absl::StatusOr<std::shared_ptr<const ReportRecordSet>> records =
         records_.Get();
     if (!records.ok()) return records.status();
     std::vector<v1::Figure> previous_now;
@@ -430,7 +435,8 @@ absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
         if (!absl::IsNotFound(existing.status())) return existing.status();
 
         std::unique_ptr<storage::Reader> reader = deps_.storage->Snapshot();
-        absl::StatusOr<FollowUpData> records = LoadFollowUpRecords(*reader);
+        absl::StatusOr<std::shared_ptr<const ReportRecordSet>> records =
+            records_.Get();
         if (!records.ok()) return records.status();
         absl::StatusOr<std::vector<followup::ClosedPeriod>> closed =
             ClosedPeriods(*reader);
@@ -461,13 +467,13 @@ absl::StatusOr<v1::FollowUpPeriod> FollowUp::ClosePeriod(
               for (size_t i = 0; i < scopes.size(); ++i) {
                 auto* stored = record.add_reports();
                 stored->set_county_code(scopes[i].county_code());
-                for (v1::Figure& f : FiguresFrom(*records, names, facts,
+                for (v1::Figure& f : FiguresFrom(**records, names, facts,
                                                  when->day, resolved[i])) {
                   *stored->add_figures() = std::move(f);
                 }
                 if (previous != nullptr) {
                   previous_now[i] = FiguresFrom(
-                      *records, names, facts,
+                      **records, names, facts,
                       *ToCivilDay(previous->period().as_of()), resolved[i]);
                 }
               }

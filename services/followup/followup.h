@@ -16,6 +16,7 @@
 #include "services/common/deps.h"
 #include "services/common/mutation.h"
 #include "services/followup/closed_period.pb.h"
+#include "services/followup/distinct_persons.h"
 #include "services/followup/report.h"
 #include "services/followup/report_projection.h"
 #include "services/followup/report_records.h"
@@ -77,7 +78,7 @@ class FollowUp {
   static const followup::ClosedPeriod::StoredReport* StoredFor(
       const followup::ClosedPeriod& closed, const v1::ReportScope& scope);
   // The figures of `scope` on `day` from the projection's facts.
-  std::vector<v1::Figure> FiguresFrom(const FollowUpData& records,
+  std::vector<v1::Figure> FiguresFrom(const ReportRecordSet& records,
                                       const FactNames& names,
                                       ReportProjection::FactsOnDay facts,
                                       absl::CivilDay day,
@@ -103,6 +104,8 @@ class FollowUp {
   ReportProjection* const projection_;
   // The tracks and employers of reports known now.
   ReportRecords records_;
+  // The memory of report passes, kept between reports.
+  mutable PassScratchPool scratch_;
 };
 
 }  // namespace jobtrack

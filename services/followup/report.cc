@@ -259,10 +259,19 @@ std::vector<v1::Figure> ComputeFigures(
       [&](absl::FunctionRef<void(const ParticipationFacts&)> visit) {
         for (const ParticipationFacts& f : facts) visit(f);
       };
+  std::vector<const v1::Track*> tracks;
+  tracks.reserve(data.tracks.size());
+  for (const v1::Track& t : data.tracks) tracks.push_back(&t);
+  auto employer = [&](absl::string_view name) -> const v1::Employer* {
+    auto it = data.employers.find(name);
+    return it == data.employers.end() ? nullptr : &it->second;
+  };
   const ReportInputs inputs{
-      .tracks = &data.tracks,
-      .employers = &data.employers,
-      .names = {.tracks = track_names, .municipalities = municipalities},
+      .tracks = tracks,
+      .employer = employer,
+      .names = {.tracks = track_names,
+                .municipalities = municipalities,
+                .persons = person_ids.size()},
       .participations = visit_all};
   return ComputeFigures(inputs, day, scope, options);
 }
@@ -289,9 +298,9 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
     const v1::Track::Revision* revision;
   };
   absl::flat_hash_map<std::string, TrackThen> then;
-  for (const v1::Track& t : *in.tracks) {
-    if (const v1::Track::Revision* r = RevisionInForce(t, day)) {
-      then[t.name()] = {&t, r};
+  for (const v1::Track* t : in.tracks) {
+    if (const v1::Track::Revision* r = RevisionInForce(*t, day)) {
+      then[t->name()] = {t, r};
     }
   }
   auto track_in_scope = [&](const TrackThen& t) {
@@ -331,8 +340,12 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   // arrays by gender slot and kind slot: this loop runs millions of times.
   std::vector<int64_t> starters(track_names.size());
   std::vector<int64_t> starters_pre(track_names.size());
-  PersonTrackSet started_tracks;
-  PersonMarks active, started_since;
+  PassScratch own;
+  PassScratch& scratch = in.scratch != nullptr ? *in.scratch : own;
+  scratch.Reset(in.names.persons);
+  PersonTrackSet& started_tracks = scratch.started_tracks;
+  PersonMarks& active = scratch.active;
+  PersonMarks& started_since = scratch.started_since;
   int64_t completed = 0, interrupted = 0, expired = 0;
   std::array<int64_t, kGenderSlots> completed_by_gender{}, working_by_gender{},
       proposals_by_gender{}, enrolled_by_gender{};
@@ -488,10 +501,10 @@ std::vector<v1::Figure> ComputeFigures(const ReportInputs& in,
   std::map<v1::Employer::Sector, int64_t> by_sector;
   std::map<std::string, int64_t> by_own_section;
   for (const std::string& name : directed) {
-    auto it = in.employers->find(name);
-    if (it == in.employers->end()) continue;
-    ++by_sector[it->second.sector()];
-    ++by_own_section[ref.SniSection(it->second.sni_code())];
+    const v1::Employer* employer = in.employer(name);
+    if (employer == nullptr) continue;
+    ++by_sector[employer->sector()];
+    ++by_own_section[ref.SniSection(employer->sni_code())];
   }
   for (v1::Employer::Sector sector : kSectors) {
     figures.Share(

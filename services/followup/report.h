@@ -121,10 +121,15 @@ struct ParticipationFacts {
   bool shares_pair = true;
 };
 
+struct PassScratch;  // distinct_persons.h
+
 // The names that ParticipationFacts' ids index. Non-owning.
+
 struct FactNames {
   absl::Span<const std::string> tracks;
   absl::Span<const std::string> municipalities;
+  // Every ParticipationFacts::participant is below this; 0 if not known.
+  size_t persons = 0;
 };
 
 // Calls its argument once with the facts of every participation.
@@ -133,10 +138,14 @@ using ParticipationVisitor =
 
 // Everything a report reads. Non-owning.
 struct ReportInputs {
-  const std::vector<v1::Track>* tracks = nullptr;
-  const absl::flat_hash_map<std::string, v1::Employer>* employers = nullptr;
+  // Every track, and the employer with a name (null if there is none).
+  absl::Span<const v1::Track* const> tracks;
+  absl::FunctionRef<const v1::Employer*(absl::string_view name)> employer;
   FactNames names;
   ParticipationVisitor participations;
+  // Memory for the pass's sets of persons, kept between reports
+  // (distinct_persons.h); null: the pass allocates its own.
+  PassScratch* scratch = nullptr;
 };
 
 // The class of the latest outcome (LatestOutcome): 0 working unsubsidized,

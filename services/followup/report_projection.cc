@@ -637,7 +637,8 @@ absl::Status ReportProjection::Visit(
                      }
                    };
   const FactNames names{.tracks = track_names_,
-                        .municipalities = municipalities_};
+                        .municipalities = municipalities_,
+                        .persons = people_.size()};
   visit(applied_through_, names, facts);
   return absl::OkStatus();
 }

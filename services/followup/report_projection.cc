@@ -28,12 +28,6 @@ ReportProjection::ReportProjection(storage::Storage* storage)
 absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
     storage::Storage* storage) {
   std::unique_ptr<ReportProjection> projection(new ReportProjection(storage));
-  {
-    absl::MutexLock lock(&projection->mu_);
-    if (projection->LoadCheckpoint()) {
-      projection->checkpoint_sequence_ = projection->applied_through_;
-    }
-  }
   projection->FollowCommits();
   return projection;
 }
@@ -60,11 +54,20 @@ void ReportProjection::FollowCommits() {
 void ReportProjection::Follow() {
   uint64_t caught_up = 0;
   {
-    // Right after Open, while the server already serves: the maps a
-    // checkpoint's load left for later, then what was written since the
-    // checkpoint (everything, without one). A Visit meanwhile waits for
-    // mu_ and so sees the result.
+    // Right after Open, while the server already serves: the checkpoint,
+    // the maps its load left for later, then what was written since it
+    // (everything, without one). Everything else waits for loaded_, and
+    // then for mu_, and so sees the result.
     absl::MutexLock lock(&mu_);
+    const absl::Time opening = absl::Now();
+    if (LoadCheckpoint()) checkpoint_sequence_ = applied_through_;
+    loaded_ = true;
+    LogInfo("report projection opened in ",
+            absl::FormatDuration(absl::Now() - opening),
+            checkpoint_sequence_ > 0
+                ? absl::StrCat(" from its checkpoint at event ",
+                               checkpoint_sequence_)
+                : std::string(" without a checkpoint"));
     const absl::Time began = absl::Now();
     const uint64_t from = applied_through_;
     CompleteLookups();
@@ -108,10 +111,15 @@ void ReportProjection::Follow() {
   }
 }
 
+uint64_t ReportProjection::checkpoint_sequence() {
+  absl::ReaderMutexLock lock(&mu_, absl::Condition(&loaded_));
+  return checkpoint_sequence_;
+}
+
 bool ReportProjection::AwaitSequence(uint64_t sequence, absl::Time deadline) {
   absl::ReaderMutexLock lock(&mu_);
   auto covered = [this, sequence]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-    return applied_through_ >= sequence;
+    return loaded_ && applied_through_ >= sequence;
   };
   return mu_.AwaitWithDeadline(absl::Condition(&covered), deadline);
 }
@@ -404,7 +412,7 @@ absl::Status ReportProjection::SaveCheckpoint() {
   std::string body;
   uint64_t through = 0;
   {
-    absl::MutexLock lock(&mu_);
+    absl::MutexLock lock(&mu_, absl::Condition(&loaded_));
     CompleteLookups();
     if (absl::Status s = CatchUp(); !s.ok()) return s;
   }
@@ -595,7 +603,7 @@ void ReportProjection::NotePair(uint32_t index) {
 absl::Status ReportProjection::Visit(
     absl::FunctionRef<void(uint64_t, const FactNames&, FactsOnDay)> visit) {
   {
-    absl::MutexLock lock(&mu_);
+    absl::MutexLock lock(&mu_, absl::Condition(&loaded_));
     // The shared pairs, if the follower has not built them yet; first, so
     // that a projection it clears is replayed before the visit.
     CompleteLookups();

@@ -32,34 +32,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::unique_ptr<Server> server(new Server());
-  // The matching index and the report projection each read the whole
-  // country at start-up, independently: on two threads, start-up costs the
-  // longer of the two, not their sum.
+  // The matching index is read before serving (proposals and GetTrack need
+  // it whole); the report projection loads and catches up on its own
+  // thread meanwhile and after, and reports wait for it.
   const absl::Time began = absl::Now();
-  absl::StatusOr<std::unique_ptr<ReportProjection>> projection;
-  absl::Duration projection_took;
-  std::thread projection_loader([&] {
-    projection = ReportProjection::Open(deps.storage);
-    projection_took = absl::Now() - began;
-  });
+  absl::StatusOr<std::unique_ptr<ReportProjection>> projection =
+      ReportProjection::Open(deps.storage);
+  if (!projection.ok()) return projection.status();
+  server->report_projection_ = *std::move(projection);
   absl::StatusOr<std::unique_ptr<MatchingIndex>> index =
       MatchingIndex::Open(deps.storage);
-  const absl::Duration index_took = absl::Now() - began;
-  projection_loader.join();
   if (!index.ok()) return index.status();
-  if (!projection.ok()) return projection.status();
   server->matching_index_ = *std::move(index);
-  LogInfo("matching index loaded in ", absl::FormatDuration(index_took),
+  LogInfo("matching index loaded in ", absl::FormatDuration(absl::Now() - began),
           server->matching_index_->from_checkpoint()
               ? " from its checkpoint"
               : " from every participation");
-  server->report_projection_ = *std::move(projection);
-  LogInfo("report projection opened in ", absl::FormatDuration(projection_took),
-          server->report_projection_->checkpoint_sequence() > 0
-              ? absl::StrCat(" from its checkpoint at event ",
-                             server->report_projection_->checkpoint_sequence())
-              : " without a checkpoint",
-          "; catching up with the log while serving");
   server->services_.push_back(std::make_unique<EmployerService>(deps));
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));

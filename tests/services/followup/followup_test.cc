@@ -362,6 +362,26 @@ TEST_F(FollowUpTest, AProjectionOpenedOnAnOldCheckpointCatchesUpByItself) {
   EXPECT_EQ((*stored)->through, env_.storage().LastSequence());
 }
 
+TEST_F(FollowUpTest, AReportAskedRightAfterOpenWaitsForTheCheckpointsLoad) {
+  // Open returns before its thread loads the checkpoint; a report asked at
+  // once must not catch up on its own first (from nothing: the whole log,
+  // then the checkpoint loaded on top). Repeated: the race is the
+  // thread's start against the report's.
+  const auto before = Report(absl::CivilDay(2026, 11, 23));
+  Propose(Person("p7", v1::MALE, v1::UPPER_SECONDARY), b_,
+          absl::CivilDay(2026, 11, 2));
+  const auto with_seventh = Report(absl::CivilDay(2026, 11, 23));
+  ASSERT_NE(with_seventh, before);
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  for (int i = 0; i < 20; ++i) {
+    projection_ = *ReportProjection::Open(&env_.storage());
+    ASSERT_EQ(Report(absl::CivilDay(2026, 11, 23)), with_seventh) << i;
+    EXPECT_EQ(projection_->checkpoint_sequence(),
+              env_.storage().LastSequence());
+    EXPECT_EQ(projection_->size(), 7u);
+  }
+}
+
 TEST_F(FollowUpTest, AReportSeesATrackChangedSinceTheLastReport) {
   // One FollowUp keeps the tracks between reports; a change to one must
   // still show in the next report.

@@ -2,12 +2,13 @@
 // participations: dense arrays indexed by the pass's person ids
 // (ParticipationFacts::participant), not hash sets (ruling 9.8).
 //
-// Both are sized once for the pass's persons when it knows how many there
-// are (FactNames::persons), and grow otherwise. Between passes they are
-// kept (PassScratchPool) rather than allocated per report: on a virtual
-// machine, writing 14 MB of memory the process had given back took 30-50
-// ms, half of a national report's pass. The array of pairs (12 bytes a
-// person) is a HugeVector, whose random accesses then miss the TLB less.
+// Reset sizes both once for the pass's persons when it knows how many
+// there are (FactNames::persons); they grow otherwise. Between passes they
+// are kept (PassScratchPool) rather than allocated per report: on a
+// virtual machine, writing 14 MB of memory the process had given back took
+// 30-50 ms, half of a national report's pass. The array of pairs (12 bytes
+// a person) is a HugeVector: a mapping of its own, in huge pages where the
+// kernel gives them.
 //
 // Thread safety: none, except PassScratchPool; one pass owns each object.
 #ifndef JOBTRACK_SERVICES_FOLLOWUP_DISTINCT_PERSONS_H_
@@ -32,8 +33,6 @@ namespace jobtrack {
 // report's one pass marks most of the country's participants.
 class PersonMarks {
  public:
-  explicit PersonMarks(size_t persons = 0) : marks_(persons, 0) {}
-
   // Unmarks everyone and sizes for `persons`, keeping the memory (with
   // room for the persons that writes add until the next pass).
   void Reset(size_t persons) {
@@ -62,8 +61,6 @@ class PersonMarks {
 // first three tracks sit in an array by person, the rest in a hash set.
 class PersonTrackSet {
  public:
-  explicit PersonTrackSet(size_t persons = 0) : slots_(persons) {}
-
   // Empties the set and sizes it for `persons`, as PersonMarks::Reset.
   void Reset(size_t persons) {
     if (persons > slots_.capacity()) slots_.reserve(persons + persons / 8);

@@ -266,13 +266,12 @@ std::vector<v1::Figure> ComputeFigures(
     auto it = data.employers.find(name);
     return it == data.employers.end() ? nullptr : &it->second;
   };
-  const ReportInputs inputs{
-      .tracks = tracks,
-      .employer = employer,
-      .names = {.tracks = track_names,
-                .municipalities = municipalities,
-                .persons = person_ids.size()},
-      .participations = visit_all};
+  const ReportInputs inputs{.tracks = tracks,
+                            .employer = employer,
+                            .names = {.tracks = track_names,
+                                      .municipalities = municipalities,
+                                      .persons = person_ids.size()},
+                            .participations = visit_all};
   return ComputeFigures(inputs, day, scope, options);
 }
 

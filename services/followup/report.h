@@ -124,7 +124,6 @@ struct ParticipationFacts {
 struct PassScratch;  // distinct_persons.h
 
 // The names that ParticipationFacts' ids index. Non-owning.
-
 struct FactNames {
   absl::Span<const std::string> tracks;
   absl::Span<const std::string> municipalities;

@@ -179,7 +179,7 @@ class ReportProjection {
   storage::Storage* const storage_;
   // Set by the follower's first step, under mu_, with loaded_.
   uint64_t checkpoint_sequence_ ABSL_GUARDED_BY(mu_) = 0;
-  std::atomic<size_t> size_{0};       // participant_.size() after CatchUp.
+  std::atomic<size_t> size_{0};  // participant_.size() after CatchUp.
   // The sequence the stored checkpoint covers (0: none known).
   std::atomic<uint64_t> stored_through_{0};
   // Following commits: the observer sets catch_up_due_, follower_ clears

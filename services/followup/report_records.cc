@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "services/common/record_table.h"
+#include "services/followup/report.h"
 #include "storage/keys.h"
 
 namespace jobtrack {
@@ -47,20 +48,16 @@ void ReportRecordSet::IndexTracks() {
 
 absl::StatusOr<ReportRecordSet> ReportRecords::ReadAll(
     storage::Reader& reader) {
-  absl::StatusOr<std::vector<v1::Track>> tracks =
-      RecordTable<v1::Track>(nullptr).All(reader, "tracks");
-  if (!tracks.ok()) return tracks.status();
-  absl::StatusOr<std::vector<v1::Employer>> employers =
-      RecordTable<v1::Employer>(nullptr).All(reader, "employers");
-  if (!employers.ok()) return employers.status();
+  absl::StatusOr<FollowUpData> read = LoadFollowUpRecords(reader);
+  if (!read.ok()) return read.status();
   ReportRecordSet records;
-  records.tracks_.reserve(tracks->size());
-  for (v1::Track& t : *tracks) {
+  records.tracks_.reserve(read->tracks.size());
+  for (v1::Track& t : read->tracks) {
     records.tracks_.push_back(std::make_shared<const v1::Track>(std::move(t)));
   }
   records.IndexTracks();
-  records.employers_.reserve(employers->size());
-  for (v1::Employer& e : *employers) {
+  records.employers_.reserve(read->employers.size());
+  for (auto& [name, e] : read->employers) {
     auto held = std::make_shared<const v1::Employer>(std::move(e));
     records.employers_[held->name()] = held;
   }
@@ -83,8 +80,8 @@ absl::StatusOr<ReportRecordSet> ReportRecords::Updated(
         return track.status();
       }
       // In name order, as a scan of the collection gives them.
-      auto at = std::lower_bound(updated.tracks_.begin(),
-                                 updated.tracks_.end(), name, by_name);
+      auto at = std::lower_bound(updated.tracks_.begin(), updated.tracks_.end(),
+                                 name, by_name);
       const bool held = at != updated.tracks_.end() && (*at)->name() == name;
       if (!track.ok()) {
         if (held) updated.tracks_.erase(at);

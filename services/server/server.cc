@@ -44,10 +44,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       MatchingIndex::Open(deps.storage);
   if (!index.ok()) return index.status();
   server->matching_index_ = *std::move(index);
-  LogInfo("matching index loaded in ", absl::FormatDuration(absl::Now() - began),
-          server->matching_index_->from_checkpoint()
-              ? " from its checkpoint"
-              : " from every participation");
+  LogInfo(
+      "matching index loaded in ", absl::FormatDuration(absl::Now() - began),
+      server->matching_index_->from_checkpoint() ? " from its checkpoint"
+                                                 : " from every participation");
   server->services_.push_back(std::make_unique<EmployerService>(deps));
   server->services_.push_back(std::make_unique<SupplierService>(deps));
   server->services_.push_back(std::make_unique<AgreementService>(deps));

@@ -35,8 +35,10 @@ TEST(PersonTrackSetTest, APairIsNewOnceBeyondTheInlineSlotsToo) {
 
 TEST(PersonTrackSetTest, SizedForThePersonsItAnswersTheSameAndGrowsBeyond) {
   // A million persons: the slots are a mapping of their own (12 MB).
-  PersonTrackSet set(1'000'000);
-  PersonMarks marks(1'000'000);
+  PersonTrackSet set;
+  set.Reset(1'000'000);
+  PersonMarks marks;
+  marks.Reset(1'000'000);
   EXPECT_EQ(marks.Total(), 0);
   EXPECT_TRUE(set.Insert(0, 0));
   EXPECT_FALSE(set.Insert(0, 0));

@@ -69,8 +69,7 @@ class ReportRecordsTest : public ::testing::Test {
     return records.ok() ? *std::move(records) : FollowUpData();
   }
 
-  static void ExpectSame(const ReportRecordSet& got,
-                         const FollowUpData& want) {
+  static void ExpectSame(const ReportRecordSet& got, const FollowUpData& want) {
     ASSERT_EQ(got.tracks().size(), want.tracks.size());
     for (size_t i = 0; i < want.tracks.size(); ++i) {
       EXPECT_EQ(got.tracks()[i]->SerializeAsString(),

@@ -362,6 +362,12 @@ absl::Status Storage::Init() {
       std::make_shared<rocksdb::WriteBufferManager>(options_.memtable_bytes);
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 5;
+  // The write group's leader inserts every batch of the group itself.
+  // With the default, each writer inserts its own batch in parallel,
+  // which on two cores shared with gRPC is mostly handing the group's
+  // state from thread to thread: durable writes at 64 went from 3 950 to
+  // 4 290/s (five alternating pairs, server CPU 423 → 390 µs a write).
+  db_options.allow_concurrent_memtable_write = false;
   // A torn last record is a write that was never acknowledged (commits wait
   // for their sync); anything damaged before it is a disk fault, and
   // recovery must stop there with an error rather than drop the

@@ -366,16 +366,23 @@ class RecordTable {
       }
     }
     const std::vector<std::string> terms = Terms_(index_terms_, record);
-    if (old != nullptr) {
-      for (const std::string& term : Terms_(index_terms_, *old)) {
-        if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
-          absl::Status s = txn.Delete(storage::Column::kIndex,
-                                      storage::IndexKey(collection, term, id));
-          if (!s.ok()) return s;
-        }
+    const std::vector<std::string> old_terms =
+        old ? Terms_(index_terms_, *old) : std::vector<std::string>{};
+    for (const std::string& term : old_terms) {
+      if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
+        absl::Status s = txn.Delete(storage::Column::kIndex,
+                                    storage::IndexKey(collection, term, id));
+        if (!s.ok()) return s;
       }
     }
     for (const std::string& term : terms) {
+      // The old record's keys are stored already: writing them again would
+      // cost a memtable insert each (a life-cycle step changes one term of
+      // a participation's four).
+      if (std::find(old_terms.begin(), old_terms.end(), term) !=
+          old_terms.end()) {
+        continue;
+      }
       absl::Status s = txn.Put(storage::Column::kIndex,
                                storage::IndexKey(collection, term, id), "");
       if (!s.ok()) return s;

@@ -286,8 +286,7 @@ TEST(StorageTest, IndexScansFindEveryKeyAcrossTablesWhateverThePrefix) {
   auto write = [&](std::vector<std::pair<std::string, std::string>> keys) {
     auto txn = storage->Begin();
     for (const auto& [term, id] : keys) {
-      ASSERT_TRUE(
-          txn->Put(Column::kIndex, IndexKey("xs", term, id), id).ok());
+      ASSERT_TRUE(txn->Put(Column::kIndex, IndexKey("xs", term, id), id).ok());
     }
     ASSERT_TRUE(txn->Put(Column::kIndex, UniqueKey("xs", "u"), "1").ok());
     ASSERT_TRUE(txn->Commit().ok());
@@ -315,9 +314,9 @@ TEST(StorageTest, IndexScansFindEveryKeyAcrossTablesWhateverThePrefix) {
     auto reader = storage->Snapshot();
     EXPECT_EQ(ids(*reader, IndexPrefix("xs", "t=a")),
               (Ids{"1", "12", "2", "3", "4"}));
-    EXPECT_EQ(ids(*reader, IndexPrefix("xs", "t=a"),
-                  IndexKey("xs", "t=a", "2")),
-              (Ids{"3", "4"}));
+    EXPECT_EQ(
+        ids(*reader, IndexPrefix("xs", "t=a"), IndexKey("xs", "t=a", "2")),
+        (Ids{"3", "4"}));
     EXPECT_EQ(ids(*reader, IndexPrefix("xs", "t=b")), Ids{"1"});
     EXPECT_EQ(ids(*reader, IndexPrefix("xs", "t=c")), Ids{"1"});
     EXPECT_TRUE(ids(*reader, IndexPrefix("xs", "t=d")).empty());
@@ -328,8 +327,7 @@ TEST(StorageTest, IndexScansFindEveryKeyAcrossTablesWhateverThePrefix) {
     EXPECT_EQ(ids(*reader, ""), ids(*reader, RecordPrefix("xs")));
     // A transaction sees its own writes among the stored ones.
     auto txn = storage->Begin();
-    ASSERT_TRUE(
-        txn->Put(Column::kIndex, IndexKey("xs", "t=c", "0"), "0").ok());
+    ASSERT_TRUE(txn->Put(Column::kIndex, IndexKey("xs", "t=c", "0"), "0").ok());
     EXPECT_EQ(ids(*txn, IndexPrefix("xs", "t=c")), (Ids{"0", "1"}));
     EXPECT_EQ(ids(*txn, IndexPrefix("xs", "t=a")),
               (Ids{"1", "12", "2", "3", "4"}));

@@ -335,13 +335,15 @@ class RecordTable {
     if (!storage::SplitName(record.name(), &collection, &id)) {
       return absl::InternalError("record without a resource name");
     }
+    auto contains = [](const std::vector<std::string>& terms,
+                       const std::string& term) {
+      return std::find(terms.begin(), terms.end(), term) != terms.end();
+    };
     const std::vector<std::string> old_unique =
         old ? Terms_(unique_terms_, *old) : std::vector<std::string>{};
-    for (const std::string& term : Terms_(unique_terms_, record)) {
-      if (std::find(old_unique.begin(), old_unique.end(), term) !=
-          old_unique.end()) {
-        continue;
-      }
+    const std::vector<std::string> new_unique = Terms_(unique_terms_, record);
+    for (const std::string& term : new_unique) {
+      if (contains(old_unique, term)) continue;
       const std::string key = storage::UniqueKey(collection, term);
       absl::StatusOr<std::optional<std::string>> owner =
           txn.GetForUpdate(storage::Column::kIndex, key);
@@ -354,35 +356,26 @@ class RecordTable {
         return s;
       }
     }
-    if (old != nullptr) {
-      const std::vector<std::string> new_unique = Terms_(unique_terms_, record);
-      for (const std::string& term : old_unique) {
-        if (std::find(new_unique.begin(), new_unique.end(), term) ==
-            new_unique.end()) {
-          absl::Status s = txn.Delete(storage::Column::kIndex,
-                                      storage::UniqueKey(collection, term));
-          if (!s.ok()) return s;
-        }
-      }
+    for (const std::string& term : old_unique) {
+      if (contains(new_unique, term)) continue;
+      absl::Status s = txn.Delete(storage::Column::kIndex,
+                                  storage::UniqueKey(collection, term));
+      if (!s.ok()) return s;
     }
-    const std::vector<std::string> terms = Terms_(index_terms_, record);
     const std::vector<std::string> old_terms =
         old ? Terms_(index_terms_, *old) : std::vector<std::string>{};
+    const std::vector<std::string> terms = Terms_(index_terms_, record);
     for (const std::string& term : old_terms) {
-      if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
-        absl::Status s = txn.Delete(storage::Column::kIndex,
-                                    storage::IndexKey(collection, term, id));
-        if (!s.ok()) return s;
-      }
+      if (contains(terms, term)) continue;
+      absl::Status s = txn.Delete(storage::Column::kIndex,
+                                  storage::IndexKey(collection, term, id));
+      if (!s.ok()) return s;
     }
+    // The old record's keys are stored already: writing them again would
+    // cost a memtable insert each (a life-cycle step changes one term of a
+    // participation's four).
     for (const std::string& term : terms) {
-      // The old record's keys are stored already: writing them again would
-      // cost a memtable insert each (a life-cycle step changes one term of
-      // a participation's four).
-      if (std::find(old_terms.begin(), old_terms.end(), term) !=
-          old_terms.end()) {
-        continue;
-      }
+      if (contains(old_terms, term)) continue;
       absl::Status s = txn.Put(storage::Column::kIndex,
                                storage::IndexKey(collection, term, id), "");
       if (!s.ok()) return s;

@@ -12,10 +12,15 @@
 // complete, an outcome: seven durable writes per round, on a track and
 // intakes the driver makes for itself), get_report (national, as of
 // today), frozen_report (the national report of the latest follow-up
-// period, closed first if need be: a stored report read), and empty: GetTrack
-// on a server this program starts in a child process whose handler answers at
-// once with an empty message — the limit of this machine's gRPC, printed beside
-// every workload as a ratio.
+// period, closed first if need be: a stored report read), and two baselines
+// on a server this program starts in a child process. empty: GetTrack answered
+// at once with an empty message — the limit of this machine's gRPC, printed
+// beside every read workload as a ratio. empty_durable: DeleteTrack answered
+// after one synced commit of one 1 KB record, through jobtrack's own storage
+// layer on a fresh database and a pool of 64 writer threads as jobtrackd runs
+// its writes — the limit of this machine for an acknowledged durable write,
+// printed beside lifecycle.
+#include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +29,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -51,12 +57,15 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "clients/cpp/jobtrack_client.h"
+#include "services/common/worker_pool.h"
+#include "storage/storage.h"
 #include "tests/support/http_get.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(std::string, workload, "all",
           "get_track, list_tracks, propose_tracks, lifecycle, get_report, "
-          "frozen_report, empty, or all (comma-separated for several)");
+          "frozen_report, empty, empty_durable, or all (comma-separated for "
+          "several)");
 ABSL_FLAG(int, concurrency, 16, "calls in flight");
 ABSL_FLAG(double, seconds, 10, "how long each workload runs");
 ABSL_FLAG(std::string, token_file, "", "bearer token (or $JOBTRACK_TOKEN)");
@@ -64,7 +73,8 @@ ABSL_FLAG(std::string, metrics, "",
           "host:port of jobtrackd's --metrics_listen: adds the server-side "
           "p99 (from its latency histogram) to each workload");
 ABSL_FLAG(std::string, serve_empty, "",
-          "internal: serve the empty handler, writing the port to this file");
+          "internal: serve the baselines from this directory (its database "
+          "in db/), writing the port to port in it");
 
 namespace jobtrack::load {
 namespace {
@@ -290,8 +300,21 @@ absl::StatusOr<WriteSetup> PrepareWrites(client::Client& client, int intakes) {
   return setup;
 }
 
-// The empty handler: GetTrack answered at once with an empty Track.
-class EmptyTracks final : public v1::TrackService::CallbackService {
+// The baselines. GetTrack: answered at once with an empty Track.
+// DeleteTrack: answered once one record of kDurablePayloadBytes under the
+// request's name is committed and its WAL synced, on `writers` as jobtrackd
+// runs its writes (so that concurrent calls share one sync).
+constexpr size_t kDurablePayloadBytes = 1024;
+constexpr int kBaselineWriteThreads = 64;  // jobtrackd's --write_threads.
+
+class BaselineTracks final : public v1::TrackService::CallbackService {
+ public:
+  BaselineTracks(storage::Storage* storage, WorkerPool* writers)
+      : storage_(storage),
+        writers_(writers),
+        payload_(kDurablePayloadBytes, 'x') {}
+
+ private:
   grpc::ServerUnaryReactor* GetTrack(grpc::CallbackServerContext* context,
                                      const v1::GetTrackRequest*,
                                      v1::Track*) override {
@@ -299,10 +322,38 @@ class EmptyTracks final : public v1::TrackService::CallbackService {
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+
+  grpc::ServerUnaryReactor* DeleteTrack(grpc::CallbackServerContext* context,
+                                        const v1::DeleteTrackRequest* request,
+                                        google::protobuf::Empty*) override {
+    auto* reactor = context->DefaultReactor();
+    writers_->Run([this, reactor, key = request->name()] {
+      std::unique_ptr<storage::Transaction> txn = storage_->Begin();
+      absl::Status s = txn->Put(storage::Column::kRecords, key, payload_);
+      if (s.ok()) s = txn->Commit();
+      reactor->Finish(s.ok() ? grpc::Status::OK
+                             : grpc::Status(grpc::StatusCode::INTERNAL,
+                                            std::string(s.message())));
+    });
+    return reactor;
+  }
+
+  storage::Storage* const storage_;
+  WorkerPool* const writers_;
+  const std::string payload_;
 };
 
-int ServeEmpty(const std::string& port_file) {
-  EmptyTracks service;
+int ServeBaselines(const std::string& dir) {
+  storage::Options options;
+  options.path = dir + "/db";
+  absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
+      storage::Storage::Open(options);
+  if (!storage.ok()) {
+    std::cerr << "baseline storage: " << storage.status() << "\n";
+    return 1;
+  }
+  WorkerPool writers(kBaselineWriteThreads);
+  BaselineTracks service(storage->get(), &writers);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -310,35 +361,58 @@ int ServeEmpty(const std::string& port_file) {
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) return 1;
+  const std::string port_file = dir + "/port";
   { std::ofstream(port_file + ".tmp") << port << "\n"; }
   std::rename((port_file + ".tmp").c_str(), port_file.c_str());
   server->Wait();  // Until killed.
   return 0;
 }
 
-// Starts this program as the empty server; its port, or 0.
-int StartEmptyServer(const char* self, pid_t* child) {
-  char dir[] = "/tmp/jobtrack-load-XXXXXX";
-  if (mkdtemp(dir) == nullptr) return 0;
-  const std::string port_file = absl::StrCat(dir, "/port");
-  *child = fork();
-  if (*child == 0) {
-    const std::string flag = "--serve_empty=" + port_file;
-    execl(self, self, flag.c_str(), nullptr);
-    _exit(127);
-  }
-  for (int i = 0; i < 300; ++i) {
-    std::ifstream in(port_file);
-    int port = 0;
-    if (in >> port && port > 0) {
-      std::remove(port_file.c_str());
-      rmdir(dir);
-      return port;
+// This program serving the baselines in a child process, on a fresh
+// database in a directory of its own; stopping it removes both.
+class BaselineServer {
+ public:
+  // Starts it; port() is 0 if it did not start.
+  explicit BaselineServer(const char* self) {
+    char dir[] = "/tmp/jobtrack-load-XXXXXX";
+    if (mkdtemp(dir) == nullptr) return;
+    dir_ = dir;
+    const std::string port_file = dir_ + "/port";
+    child_ = fork();
+    if (child_ == 0) {
+      const std::string flag = "--serve_empty=" + dir_;
+      execl(self, self, flag.c_str(), nullptr);
+      _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 300 && child_ > 0; ++i) {
+      std::ifstream in(port_file);
+      if (int port = 0; in >> port && port > 0) {
+        port_ = port;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
-  return 0;
-}
+  ~BaselineServer() {
+    if (child_ > 0) {
+      kill(child_, SIGTERM);
+      waitpid(child_, nullptr, 0);
+    }
+    if (!dir_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir_, ignored);
+    }
+  }
+  BaselineServer(const BaselineServer&) = delete;
+  BaselineServer& operator=(const BaselineServer&) = delete;
+
+  int port() const { return port_; }
+
+ private:
+  std::string dir_;
+  pid_t child_ = -1;
+  int port_ = 0;
+};
 
 // The server's latency histogram for `methods`, summed: cumulative counts
 // by bucket bound (seconds), scraped from its Prometheus exposition.
@@ -444,8 +518,8 @@ int Run(const char* self) {
   std::vector<std::string> workloads =
       absl::StrSplit(absl::GetFlag(FLAGS_workload), ',');
   if (workloads == std::vector<std::string>{"all"}) {
-    workloads = {"empty",          "get_track", "list_tracks",
-                 "propose_tracks", "lifecycle", "get_report"};
+    workloads = {"empty",         "get_track", "list_tracks", "propose_tracks",
+                 "empty_durable", "lifecycle", "get_report"};
   }
   client::ClientOptions options;
   options.target = absl::GetFlag(FLAGS_server);
@@ -477,7 +551,8 @@ int Run(const char* self) {
             << " municipalities, " << catalogue->participants.size()
             << " participants sampled\n";
   PrintHeader();
-  double empty_qps = 0;
+  double empty_qps = 0;    // Beside the reads.
+  double durable_qps = 0;  // Beside lifecycle.
   absl::BitGen random;
   const std::string metrics = absl::GetFlag(FLAGS_metrics);
   for (const std::string& workload : workloads) {
@@ -485,11 +560,10 @@ int Run(const char* self) {
     const std::map<double, int64_t> before =
         metrics.empty() ? std::map<double, int64_t>()
                         : ScrapeHistogram(metrics, MethodsOf(workload));
-    if (workload == "empty") {
-      pid_t child = 0;
-      const int port = StartEmptyServer(self, &child);
-      if (port == 0) {
-        std::cerr << "the empty server did not start\n";
+    if (workload == "empty" || workload == "empty_durable") {
+      const BaselineServer baseline(self);
+      if (baseline.port() == 0) {
+        std::cerr << "the baseline server did not start\n";
         continue;
       }
       // The same client set-up as the workloads: four channels.
@@ -498,19 +572,28 @@ int Run(const char* self) {
         grpc::ChannelArguments args;
         args.SetInt("jobtrack.load.channel", i);
         stubs.push_back(v1::TrackService::NewStub(grpc::CreateCustomChannel(
-            absl::StrCat("127.0.0.1:", port),
+            absl::StrCat("127.0.0.1:", baseline.port()),
             grpc::InsecureChannelCredentials(), args)));
       }
+      const bool durable = workload == "empty_durable";
+      std::atomic<int64_t> written{0};
       result =
-          ClosedLoop("empty", concurrency, duration, [&](int slot, Done done) {
-            v1::GetTrackRequest r;
-            r.set_name("tracks/x");
-            JT_ASYNC(stubs[slot % stubs.size()].get(), GetTrack, v1::Track, r,
-                     client, [done](auto& s, auto&) { done(s); });
+          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
+            auto* stub = stubs[slot % stubs.size()].get();
+            if (durable) {
+              v1::DeleteTrackRequest r;
+              r.set_name(absl::StrCat("tracks/", written.fetch_add(1)));
+              JT_ASYNC(stub, DeleteTrack, google::protobuf::Empty, r, client,
+                       [done](auto& s, auto&) { done(s); });
+            } else {
+              v1::GetTrackRequest r;
+              r.set_name("tracks/x");
+              JT_ASYNC(stub, GetTrack, v1::Track, r, client,
+                       [done](auto& s, auto&) { done(s); });
+            }
           });
-      kill(child, SIGTERM);
-      waitpid(child, nullptr, 0);
-      empty_qps = static_cast<double>(result.ok) / result.seconds;
+      const double qps = static_cast<double>(result.ok) / result.seconds;
+      (durable ? durable_qps : empty_qps) = qps;
     } else if (workload == "get_track" || workload == "list_tracks") {
       if (catalogue->tracks.empty()) {
         std::cout << workload << ": no tracks to read\n";
@@ -720,7 +803,12 @@ int Run(const char* self) {
         metrics.empty()
             ? ""
             : ServerP99(before, ScrapeHistogram(metrics, MethodsOf(workload)));
-    Print(result, workload == "empty" ? 0 : empty_qps, server_p99);
+    const bool baseline = workload == "empty" || workload == "empty_durable";
+    Print(result,
+          baseline                  ? 0
+          : workload == "lifecycle" ? durable_qps
+                                    : empty_qps,
+          server_p99);
   }
   return 0;
 }
@@ -733,9 +821,8 @@ int main(int argc, char** argv) {
   // As jobtrackd does: the driver and the empty server run gRPC as the
   // server does, without Abseil's Mutex deadlock detection.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  if (const std::string port_file = absl::GetFlag(FLAGS_serve_empty);
-      !port_file.empty()) {
-    return jobtrack::load::ServeEmpty(port_file);
+  if (const std::string dir = absl::GetFlag(FLAGS_serve_empty); !dir.empty()) {
+    return jobtrack::load::ServeBaselines(dir);
   }
   return jobtrack::load::Run("/proc/self/exe");
 }

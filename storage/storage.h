@@ -63,8 +63,8 @@ enum class Durability {
 };
 
 // The schema version this build writes. Bump it, and add a Migration, when
-// the stored layout changes.
-inline constexpr int kSchemaVersion = 1;
+// the stored layout changes. 2: participations carry latest_event_date.
+inline constexpr int kSchemaVersion = 2;
 
 class Backups;
 class Storage;

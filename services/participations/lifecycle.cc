@@ -145,6 +145,9 @@ absl::Status Apply(absl::string_view name, v1::Participation& p,
       return absl::InternalError(absl::StrCat("event ", e.sequence(),
                                               " is not a participation event"));
   }
+  // Events are applied in date order: this one is dated on or after all
+  // before it.
+  *p.mutable_latest_event_date() = e.effective_date();
   return absl::OkStatus();
 }
 
@@ -176,6 +179,22 @@ absl::string_view ChangeName(const v1::Event& event) {
       break;
   }
   return "unknown";
+}
+
+bool AppliesLast(const v1::Participation& current, const v1::Event& event) {
+  if (event.corrects() != 0 || !HasDate(current.latest_event_date())) {
+    return false;
+  }
+  const std::optional<absl::CivilDay> latest =
+      ToCivilDay(current.latest_event_date());
+  return latest.has_value() && DayOf(event) >= *latest;
+}
+
+absl::StatusOr<v1::Participation> ApplyLast(v1::Participation current,
+                                            const v1::Event& event) {
+  const std::string name = current.name();
+  if (absl::Status s = Apply(name, current, event); !s.ok()) return s;
+  return current;
 }
 
 absl::StatusOr<v1::Participation> Replay(absl::string_view name,

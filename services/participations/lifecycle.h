@@ -6,7 +6,9 @@
 // The same function validates writes: a new event is accepted only if the
 // whole history, with the event in its place, still replays without error.
 // A backdated event is therefore checked against its date and every later
-// one.
+// one. An event dated on or after every earlier one is applied last, so a
+// write checks it against the stored participation alone (ApplyLast)
+// instead of replaying what came before.
 #ifndef JOBTRACK_SERVICES_PARTICIPATIONS_LIFECYCLE_H_
 #define JOBTRACK_SERVICES_PARTICIPATIONS_LIFECYCLE_H_
 
@@ -35,6 +37,19 @@ struct ReplayOptions {
 absl::StatusOr<v1::Participation> Replay(absl::string_view name,
                                          std::vector<v1::Event> events,
                                          const ReplayOptions& options = {});
+
+// Whether `event`, a new event with a sequence above every stored one, is
+// dated on or after every event that `current` (a participation as Replay
+// makes it) was replayed from, so that it would be applied last. False for
+// a correction, and for a record that does not carry its
+// latest_event_date (stored before schema version 2).
+bool AppliesLast(const v1::Participation& current, const v1::Event& event);
+
+// `current` with `event` applied, where AppliesLast(current, event): the
+// same as Replay of every event of the participation with `event` among
+// them, without reading them. The same errors as Replay.
+absl::StatusOr<v1::Participation> ApplyLast(v1::Participation current,
+                                            const v1::Event& event);
 
 // The name of the change an event carries ("enrolled", "completed", …).
 absl::string_view ChangeName(const v1::Event& event);

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/track.pb.h"
 #include "services/common/events.h"
@@ -77,8 +78,8 @@ absl::StatusOr<absl::CivilDay> Participations::EffectiveDay(
 
 absl::StatusOr<v1::Participation> Participations::Commit(
     storage::Transaction& txn, const CallContext& context,
-    absl::string_view name, std::vector<v1::Event> history, v1::Event event,
-    absl::CivilDay effective, const v1::Participation* old) {
+    absl::string_view name, const std::vector<v1::Event>* history,
+    v1::Event event, absl::CivilDay effective, const v1::Participation* old) {
   event.set_resource(std::string(name));
   if (!HasDate(event.effective_date())) {
     *event.mutable_effective_date() = ToDate(effective);
@@ -87,9 +88,24 @@ absl::StatusOr<v1::Participation> Participations::Commit(
   // The new event will get a sequence above every stored one.
   v1::Event provisional = event;
   provisional.set_sequence(std::numeric_limits<int64_t>::max());
-  history.push_back(provisional);
-  absl::StatusOr<v1::Participation> projection =
-      Replay(name, std::move(history));
+  absl::StatusOr<v1::Participation> projection;
+  if (old == nullptr) {
+    projection = Replay(name, {std::move(provisional)});
+  } else if (AppliesLast(*old, provisional)) {
+    projection = ApplyLast(*old, provisional);
+  } else {
+    std::vector<v1::Event> events;
+    if (history != nullptr) {
+      events = *history;
+    } else {
+      absl::StatusOr<std::vector<v1::Event>> stored =
+          LoadAggregateEvents(txn, name);
+      if (!stored.ok()) return stored.status();
+      events = *std::move(stored);
+    }
+    events.push_back(std::move(provisional));
+    projection = Replay(name, std::move(events));
+  }
   if (!projection.ok()) return projection.status();
   const absl::Time now = deps_.clock->Now();
   *projection->mutable_create_time() =
@@ -106,7 +122,7 @@ absl::StatusOr<v1::Participation> Participations::Commit(
 absl::StatusOr<v1::Participation> Participations::Transition(
     const CallContext& context, const google::protobuf::Message& request,
     absl::string_view name, absl::string_view request_id,
-    const v1::Date& effective_date, const MakeEvent& make) {
+    const v1::Date& effective_date, const MakeEvent& make, History history) {
   if (absl::Status s = CheckResourceName(name, kCollection, "name"); !s.ok()) {
     return s;
   }
@@ -119,15 +135,20 @@ absl::StatusOr<v1::Participation> Participations::Transition(
         absl::StatusOr<v1::Participation> current =
             table_.GetForUpdate(txn, name);
         if (!current.ok()) return current.status();
-        absl::StatusOr<std::vector<v1::Event>> history =
-            LoadAggregateEvents(txn, name);
-        if (!history.ok()) return history.status();
+        std::optional<std::vector<v1::Event>> events;
+        if (history == History::kRead) {
+          absl::StatusOr<std::vector<v1::Event>> stored =
+              LoadAggregateEvents(txn, name);
+          if (!stored.ok()) return stored.status();
+          events = *std::move(stored);
+        }
+        const std::vector<v1::Event>* loaded = events ? &*events : nullptr;
         v1::Event event;
-        if (absl::Status s = make(txn, *current, *history, event); !s.ok()) {
+        if (absl::Status s = make(txn, *current, loaded, event); !s.ok()) {
           return s;
         }
-        return Commit(txn, context, name, *std::move(history), std::move(event),
-                      *effective, &*current);
+        return Commit(txn, context, name, loaded, std::move(event), *effective,
+                      &*current);
       });
 }
 
@@ -193,7 +214,7 @@ absl::StatusOr<v1::Participation> Participations::ProposeIn(
   proposed->set_home_municipality_code(participant->municipality_code());
   if (proposal != nullptr) *proposed->mutable_proposal() = *proposal;
   return Commit(txn, context,
-                absl::StrCat(kCollection, "/", deps_.ids->NewId()), {},
+                absl::StrCat(kCollection, "/", deps_.ids->NewId()), nullptr,
                 std::move(event), effective, nullptr);
 }
 
@@ -202,7 +223,7 @@ absl::StatusOr<v1::Participation> Participations::Select(
   return Transition(context, request, request.name(), request.request_id(),
                     request.effective_date(),
                     [](storage::Transaction&, const v1::Participation&,
-                       const std::vector<v1::Event>&, v1::Event& event) {
+                       const std::vector<v1::Event>*, v1::Event& event) {
                       event.mutable_selected();
                       return absl::OkStatus();
                     });
@@ -219,7 +240,7 @@ absl::StatusOr<v1::Participation> Participations::Decline(
       context, request, request.name(), request.request_id(),
       request.effective_date(),
       [&](storage::Transaction&, const v1::Participation&,
-          const std::vector<v1::Event>&, v1::Event& event) {
+          const std::vector<v1::Event>*, v1::Event& event) {
         event.mutable_declined()->set_reason(request.reason());
         event.mutable_declined()->set_reason_text(request.reason_text());
         return absl::OkStatus();
@@ -242,7 +263,7 @@ absl::StatusOr<v1::Participation> Participations::Enroll(
       context, request, request.name(), request.request_id(),
       request.effective_date(),
       [&](storage::Transaction& txn, const v1::Participation& current,
-          const std::vector<v1::Event>&, v1::Event& event) -> absl::Status {
+          const std::vector<v1::Event>*, v1::Event& event) -> absl::Status {
         if (current.state() != v1::Participation::SELECTED) {
           return NotInState(request.name(), current, "enrolled");
         }
@@ -323,7 +344,7 @@ absl::StatusOr<v1::Participation> Participations::ReportStepProgress(
   return Transition(context, request, request.name(), request.request_id(),
                     request.effective_date(),
                     [&](storage::Transaction&, const v1::Participation&,
-                        const std::vector<v1::Event>&, v1::Event& event) {
+                        const std::vector<v1::Event>*, v1::Event& event) {
                       auto* progress = event.mutable_step_progressed();
                       progress->set_step_id(request.step_id());
                       progress->set_status(request.status());
@@ -338,7 +359,7 @@ absl::StatusOr<v1::Participation> Participations::Complete(
   return Transition(context, request, request.name(), request.request_id(),
                     request.end_date(),
                     [](storage::Transaction&, const v1::Participation&,
-                       const std::vector<v1::Event>&, v1::Event& event) {
+                       const std::vector<v1::Event>*, v1::Event& event) {
                       event.mutable_completed();
                       return absl::OkStatus();
                     });
@@ -355,7 +376,7 @@ absl::StatusOr<v1::Participation> Participations::Interrupt(
       context, request, request.name(), request.request_id(),
       request.end_date(),
       [&](storage::Transaction&, const v1::Participation&,
-          const std::vector<v1::Event>&, v1::Event& event) {
+          const std::vector<v1::Event>*, v1::Event& event) {
         event.mutable_interrupted()->set_reason(request.reason());
         event.mutable_interrupted()->set_reason_text(request.reason_text());
         return absl::OkStatus();
@@ -383,7 +404,7 @@ absl::StatusOr<v1::Participation> Participations::RecordOutcome(
   return Transition(context, request, request.name(), request.request_id(),
                     request.effective_date(),
                     [&](storage::Transaction&, const v1::Participation&,
-                        const std::vector<v1::Event>&, v1::Event& event) {
+                        const std::vector<v1::Event>*, v1::Event& event) {
                       auto* outcome = event.mutable_outcome();
                       outcome->set_point(request.point());
                       outcome->set_kind(request.kind());
@@ -446,10 +467,10 @@ absl::StatusOr<v1::Participation> Participations::Correct(
   return Transition(
       context, request, request.name(), request.request_id(), {},
       [&](storage::Transaction&, const v1::Participation&,
-          const std::vector<v1::Event>& history,
+          const std::vector<v1::Event>* history,
           v1::Event& event) -> absl::Status {
         const v1::Event* original = nullptr;
-        for (const v1::Event& e : history) {
+        for (const v1::Event& e : *history) {
           if (e.sequence() == request.event_sequence()) original = &e;
         }
         if (original == nullptr) {
@@ -504,7 +525,8 @@ absl::StatusOr<v1::Participation> Participations::Correct(
           *event.mutable_effective_date() = ToDate(*new_day);
         }
         return absl::OkStatus();
-      });
+      },
+      History::kRead);
 }
 
 absl::StatusOr<v1::Participation> Participations::Get(
@@ -734,6 +756,42 @@ absl::Status ErasePersonalText(storage::Transaction& txn,
     StampEtag(&cleaned);
     if (absl::Status w = table.Replace(txn, *current, cleaned); !w.ok())
       return w;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StampLatestEventDates(storage::Storage& storage) {
+  const RecordTable<v1::Participation> table(IndexTerms);
+  ListQuery query;
+  query.page_size = 1000;
+  bool more = true;
+  while (more) {
+    std::unique_ptr<storage::Transaction> txn = storage.Begin();
+    std::string next;
+    absl::StatusOr<std::vector<v1::Participation>> page =
+        table.List(*txn, kCollection, query, &next);
+    if (!page.ok()) return page.status();
+    for (const v1::Participation& stored : *page) {
+      if (HasDate(stored.latest_event_date())) continue;
+      absl::StatusOr<std::vector<v1::Event>> events =
+          LoadAggregateEvents(*txn, stored.name());
+      if (!events.ok()) return events.status();
+      absl::StatusOr<v1::Participation> replayed =
+          Replay(stored.name(), *std::move(events));
+      if (!replayed.ok() || !HasDate(replayed->latest_event_date())) continue;
+      v1::Participation stamped = stored;
+      *stamped.mutable_latest_event_date() = replayed->latest_event_date();
+      StampEtag(&stamped);
+      if (absl::Status s = table.Replace(*txn, stored, stamped); !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    more = !next.empty();
+    if (more) {
+      query.start_after = std::string(
+          absl::StripPrefix(page->back().name(), absl::StrCat(kCollection, "/")));
+    }
   }
   return absl::OkStatus();
 }

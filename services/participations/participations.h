@@ -80,23 +80,32 @@ class Participations {
   const RecordTable<v1::Participation>& table() const { return table_; }
 
  private:
+  // Whether a life-cycle command needs the participation's stored events
+  // before it makes its event. Without them, a write reads them only if its
+  // event is backdated (see AppliesLast).
+  enum class History { kIfBackdated, kRead };
   // Runs one life-cycle command on an existing participation: `make` adds
   // the change to `event` (and may check more under the transaction); the
-  // event is dated `effective`.
+  // event is dated `effective`. `history` is the stored events (commit
+  // order) with History::kRead, else null.
   using MakeEvent = std::function<absl::Status(
       storage::Transaction&, const v1::Participation& current,
-      const std::vector<v1::Event>& history, v1::Event& event)>;
+      const std::vector<v1::Event>* history, v1::Event& event)>;
   absl::StatusOr<v1::Participation> Transition(
       const CallContext& context, const google::protobuf::Message& request,
       absl::string_view name, absl::string_view request_id,
-      const v1::Date& effective_date, const MakeEvent& make);
+      const v1::Date& effective_date, const MakeEvent& make,
+      History history = History::kIfBackdated);
 
-  // Validates by replay and writes the event and the projection. The event
-  // keeps its effective date if it has one, else gets `effective`.
+  // Validates and writes the event and the projection: applies the event
+  // to `old` if it applies last (AppliesLast), else replays every event
+  // with it (`history` if not null, else read under `txn`). The event
+  // keeps its effective date if it has one, else gets `effective`. `old`
+  // is null for a new participation (which has no events yet).
   absl::StatusOr<v1::Participation> Commit(
       storage::Transaction& txn, const CallContext& context,
-      absl::string_view name, std::vector<v1::Event> history, v1::Event event,
-      absl::CivilDay effective, const v1::Participation* old);
+      absl::string_view name, const std::vector<v1::Event>* history,
+      v1::Event event, absl::CivilDay effective, const v1::Participation* old);
 
   // The effective date: `date` if set (not in the future), else today.
   absl::StatusOr<absl::CivilDay> EffectiveDay(const v1::Date& date,
@@ -123,6 +132,13 @@ class Participations {
 // projections of every participation of the participant, in `txn`.
 absl::Status ErasePersonalText(storage::Transaction& txn,
                                absl::string_view participant);
+
+// The migration to schema version 2: gives every stored participation its
+// latest_event_date (from the replay of its events) and a new etag, in
+// transactions of a thousand. A participation whose events do not replay
+// is left as it was, for the consistency check to report; its writes then
+// replay its events, as every write did before.
+absl::Status StampLatestEventDates(storage::Storage& storage);
 
 // The personal plan for `chain` after `adjustments`, with its difference
 // from the chain. INVALID_ARGUMENT naming `plan_adjustments[i]`.

@@ -39,6 +39,7 @@
 #include "services/common/pii_hasher.h"
 #include "services/common/secret_file.h"
 #include "services/common/worker_pool.h"
+#include "services/server/schema_migrations.h"
 #include "services/security/gatekeeper.h"
 #include "services/security/principal_registry.h"
 #include "services/server/demo_data.h"
@@ -226,7 +227,8 @@ bool HasRoomToResume(const std::string& path) {
 
 // --check: the consistency check of `data_dir`, its figures on stdout. Opens
 // the database like the server (which must not be running on it) and
-// writes nothing but what RocksDB itself writes when it opens.
+// writes nothing but what RocksDB itself writes when it opens: data of an
+// older schema is refused until the server, starting on it, migrates it.
 int Check(const std::string& data_dir) {
   if (absl::Status s = LoadSwedishTimeZone(); !s.ok()) {
     LogError(s.message());
@@ -336,6 +338,7 @@ int Run() {
   storage_options.request_ttl =
       absl::Hours(absl::GetFlag(FLAGS_request_ttl_hours));
   storage_options.now = [&clock] { return clock.Now(); };
+  storage_options.migrations = SchemaMigrations();
   const absl::Time opening = absl::Now();
   absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
       storage::Storage::Open(storage_options);

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "absl/strings/match.h"
+#include "services/server/schema_migrations.h"
 #include "storage/keys.h"
 
 namespace jobtrack::testing {
@@ -43,6 +44,7 @@ void TestEnv::Reopen() {
   options.path = dir_.path() + "/db";
   options.now = [this] { return clock_.Now(); };
   options.lock_timeout = absl::Seconds(10);
+  options.migrations = SchemaMigrations();  // As jobtrackd opens it.
   absl::StatusOr<std::unique_ptr<storage::Storage>> opened =
       storage::Storage::Open(options);
   if (!opened.ok()) {

@@ -32,7 +32,8 @@ class TempDir {
 // 2026-11-23 10:00 UTC, a Monday, unless the test sets the clock.
 absl::Time DefaultTestTime();
 
-// Storage in a temp dir, a manual clock and the other dependencies.
+// Storage in a temp dir (opened as jobtrackd opens it, with its schema
+// migrations), a manual clock and the other dependencies.
 class TestEnv {
  public:
   TestEnv();

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/common/validation.h"
 
 namespace jobtrack {
@@ -276,6 +277,92 @@ TEST(LifecycleTest, OutcomesHaveTheirEarliestDatesAndOnePerPoint) {
   EXPECT_FALSE(with({Make(kOutcome, 5, absl::CivilDay(2024, 6, 30)),
                      Make(kOutcome, 6, absl::CivilDay(2024, 7, 1))})
                    .ok());
+}
+
+TEST(LifecycleTest, LatestEventDateIsTheLastDayOfAnyAppliedEvent) {
+  std::vector<v1::Event> events = {
+      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
+      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
+      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
+      Make(kStep, 4, absl::CivilDay(2024, 3, 5)),
+  };
+  auto replayed = Replay("participations/x", events);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  // The state changed on 1 February; a step progressed on 5 March.
+  EXPECT_EQ(*ToCivilDay(replayed->state_date()), absl::CivilDay(2024, 2, 1));
+  EXPECT_EQ(*ToCivilDay(replayed->latest_event_date()),
+            absl::CivilDay(2024, 3, 5));
+  ReplayOptions options;
+  options.as_of = absl::CivilDay(2024, 3, 4);
+  auto before = Replay("participations/x", events, options);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(*ToCivilDay(before->latest_event_date()),
+            absl::CivilDay(2024, 2, 1));
+  // A correction that moves the step to an earlier day moves it too.
+  v1::Event correction = Make(kStep, 5, absl::CivilDay(2024, 2, 15));
+  correction.set_corrects(4);
+  events.push_back(correction);
+  auto corrected = Replay("participations/x", events);
+  ASSERT_TRUE(corrected.ok()) << corrected.status();
+  EXPECT_EQ(*ToCivilDay(corrected->latest_event_date()),
+            absl::CivilDay(2024, 2, 15));
+}
+
+// The write path applies an event dated on or after every earlier one to
+// the stored participation instead of replaying: for every state and change
+// it must give exactly what the replay gives, errors included.
+TEST(LifecycleTest, ApplyingLastGivesWhatTheReplayGives) {
+  const absl::CivilDay day(2024, 3, 1);
+  for (const Row& row : kTable) {
+    for (int later : {0, 1}) {
+      std::vector<v1::Event> events;
+      int64_t sequence = 0;
+      for (Change c : PathTo(row.from)) {
+        events.push_back(Make(c, ++sequence, day));
+      }
+      auto stored = Replay("participations/x", events);
+      ASSERT_TRUE(stored.ok());
+      const v1::Event event = Make(row.change, ++sequence, day + later);
+      const std::string label = absl::StrCat(
+          P::State_Name(row.from), " + ", kChangeNames[row.change], " +", later);
+      if (row.from == P::STATE_UNSPECIFIED) {
+        // Nothing stored yet: a new participation is always replayed.
+        EXPECT_FALSE(AppliesLast(*stored, event)) << label;
+        continue;
+      }
+      ASSERT_TRUE(AppliesLast(*stored, event)) << label;
+      events.push_back(event);
+      auto replayed = Replay("participations/x", events);
+      auto applied = ApplyLast(*stored, event);
+      ASSERT_EQ(applied.status(), replayed.status()) << label;
+      if (!replayed.ok()) continue;
+      EXPECT_TRUE(
+          google::protobuf::util::MessageDifferencer::Equals(*applied,
+                                                             *replayed))
+          << label << "\napplied: " << applied->DebugString()
+          << "\nreplayed: " << replayed->DebugString();
+    }
+  }
+}
+
+TEST(LifecycleTest, BackdatedEventsAndCorrectionsDoNotApplyLast) {
+  std::vector<v1::Event> events = {
+      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
+      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
+      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
+  };
+  auto stored = Replay("participations/x", events);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(AppliesLast(*stored, Make(kStep, 4, absl::CivilDay(2024, 2, 1))));
+  EXPECT_FALSE(
+      AppliesLast(*stored, Make(kStep, 4, absl::CivilDay(2024, 1, 31))));
+  v1::Event correction = Make(kEnroll, 4, absl::CivilDay(2024, 3, 1));
+  correction.set_corrects(3);
+  EXPECT_FALSE(AppliesLast(*stored, correction));
+  // A participation stored before it carried its latest date.
+  v1::Participation old = *stored;
+  old.clear_latest_event_date();
+  EXPECT_FALSE(AppliesLast(old, Make(kStep, 4, absl::CivilDay(2024, 3, 1))));
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "services/admin/consistency_check.h"
+#include "storage/keys.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
@@ -623,6 +625,76 @@ TEST_F(ParticipationsTest, ProjectionEqualsReplayOnRandomizedHistories) {
       EXPECT_LE(n, 1) << person << " on " << FormatDate(d);
     }
   }
+}
+
+// Data written before schema version 2 has no latest_event_date. Opening it
+// (as jobtrackd does, with SchemaMigrations) stamps every participation
+// with the date its events give and a new etag; writes after that apply
+// their events to the stored participation and stay equal to the replay.
+TEST_F(ParticipationsTest, OpeningSchemaOneDataStampsEveryLatestEventDate) {
+  const std::string selected = Selected(NewParticipant(1), Day(2024, 1, 15));
+  const std::string enrolled = Selected(NewParticipant(2), Day(2024, 1, 10));
+  ASSERT_TRUE(Enroll(enrolled, common_, Day(2024, 1, 20)).ok());
+  v1::ReportStepProgressRequest step;
+  step.set_name(enrolled);
+  step.set_step_id("1");
+  step.set_status(v1::STEP_STARTED);
+  *step.mutable_effective_date() = Day(2024, 2, 5);
+  ASSERT_TRUE(participations_.ReportStepProgress(kContext, step).ok());
+  const std::map<std::string, absl::CivilDay> latest = {
+      {selected, absl::CivilDay(2024, 1, 15)},
+      {enrolled, absl::CivilDay(2024, 2, 5)}};
+
+  // Rewrite them as schema version 1 stored them.
+  std::map<std::string, P> old;
+  {
+    std::unique_ptr<storage::Transaction> txn = env_.storage().Begin();
+    for (const auto& [name, day] : latest) {
+      v1::GetParticipationRequest get;
+      get.set_name(name);
+      JT_ASSERT_OK_AND_ASSIGN(P stored, participations_.Get(get));
+      ASSERT_EQ(ToCivilDay(stored.latest_event_date()), day) << name;
+      stored.clear_latest_event_date();
+      StampEtag(&stored);
+      old[name] = stored;
+      absl::string_view collection, id;
+      ASSERT_TRUE(storage::SplitName(name, &collection, &id));
+      ASSERT_TRUE(txn->Put(storage::Column::kRecords,
+                           storage::RecordKey(collection, id),
+                           stored.SerializeAsString())
+                      .ok());
+    }
+    ASSERT_TRUE(txn->Put(storage::Column::kMeta, storage::kSchemaVersionKey,
+                         "1")
+                    .ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  env_.Reopen();
+  EXPECT_EQ(*env_.storage().SchemaVersion(), storage::kSchemaVersion);
+  Participations participations(env_.deps());
+  for (const auto& [name, day] : latest) {
+    v1::GetParticipationRequest get;
+    get.set_name(name);
+    JT_ASSERT_OK_AND_ASSIGN(P migrated, participations.Get(get));
+    EXPECT_EQ(ToCivilDay(migrated.latest_event_date()), day) << name;
+    EXPECT_NE(migrated.etag(), old[name].etag()) << name;
+    EXPECT_EQ(migrated.etag(), ComputeEtag(migrated)) << name;
+    P unstamped = migrated;
+    unstamped.clear_latest_event_date();
+    unstamped.set_etag(old[name].etag());
+    EXPECT_EQ(unstamped.SerializeAsString(), old[name].SerializeAsString())
+        << name << ": only the date and the etag change";
+  }
+  // Running it again changes nothing.
+  ASSERT_TRUE(StampLatestEventDates(env_.storage()).ok());
+  step.set_status(v1::STEP_DONE);
+  *step.mutable_effective_date() = Day(2024, 2, 20);
+  JT_ASSERT_OK_AND_ASSIGN(P after, participations.ReportStepProgress(kContext, step));
+  EXPECT_EQ(ToCivilDay(after.latest_event_date()), absl::CivilDay(2024, 2, 20));
+  JT_ASSERT_OK_AND_ASSIGN(ConsistencyReport report,
+                          CheckConsistency(env_.deps()));
+  EXPECT_TRUE(report.ok()) << absl::StrJoin(report.problems, "\n");
+  EXPECT_EQ(report.participations, 2);
 }
 
 }  // namespace

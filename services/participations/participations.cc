@@ -789,8 +789,8 @@ absl::Status StampLatestEventDates(storage::Storage& storage) {
     if (absl::Status s = txn->Commit(); !s.ok()) return s;
     more = !next.empty();
     if (more) {
-      query.start_after = std::string(
-          absl::StripPrefix(page->back().name(), absl::StrCat(kCollection, "/")));
+      query.start_after = std::string(absl::StripPrefix(
+          page->back().name(), absl::StrCat(kCollection, "/")));
     }
   }
   return absl::OkStatus();

@@ -2,11 +2,14 @@
 # Compares two jobtrackd binaries on the same dataset, in alternating runs:
 #
 #   tests/bench/ab_compare.sh --before=BIN --after=BIN --data=DIR
-#       [--workloads=lifecycle:64,propose_tracks:16] [--pairs=5]
-#       [--seconds=10] [--build_dir=build]
+#       [--after_data=DIR] [--workloads=lifecycle:64,propose_tracks:16]
+#       [--pairs=5] [--seconds=10] [--build_dir=build]
 #
 # DIR is a dataset made by jobtrack_datagen (for instance
 # WORK_DIR/scale-100/data of run_benchmarks.sh; its DIR.pii.key beside it).
+# When AFTER stores a newer schema than BEFORE can open, --after_data is
+# the same dataset already migrated by AFTER (started on a copy once), so
+# that no run measures a migration.
 # Each pair starts BEFORE, then AFTER, each on a fresh copy of DIR, and runs
 # every workload once with the load driver. For each run it prints the QPS,
 # the p99 and the server's CPU per call: the CPU time jobtrackd used during
@@ -19,13 +22,15 @@
 # noise. Nothing is asserted; the exit status says only whether all ran.
 set -euo pipefail
 
-before='' after='' data='' workloads=lifecycle:64 pairs=5 seconds=10
+before='' after='' data='' after_data='' workloads=lifecycle:64 pairs=5
+seconds=10
 build_dir=build
 for arg in "$@"; do
   case $arg in
     --before=*) before=${arg#*=} ;;
     --after=*) after=${arg#*=} ;;
     --data=*) data=${arg#*=} ;;
+    --after_data=*) after_data=${arg#*=} ;;
     --workloads=*) workloads=${arg#*=} ;;
     --pairs=*) pairs=${arg#*=} ;;
     --seconds=*) seconds=${arg#*=} ;;
@@ -42,8 +47,11 @@ done
 for bin in "$before" "$after"; do
   [[ -x $bin ]] || { echo "not an executable: $bin" >&2; exit 2; }
 done
-[[ -d $data && -f $data.pii.key ]] ||
-  { echo "$data is not a dataset (with $data.pii.key beside it)" >&2; exit 2; }
+after_data=${after_data:-$data}
+for dir in "$data" "$after_data"; do
+  [[ -d $dir && -f $dir.pii.key ]] ||
+    { echo "$dir is not a dataset (with $dir.pii.key beside it)" >&2; exit 2; }
+done
 driver=$build_dir/tests/jobtrack_load
 [[ -x $driver ]] || { echo "build the load driver first: $driver" >&2; exit 2; }
 
@@ -63,11 +71,11 @@ trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run_one() {  # label binary
-  local label=$1 bin=$2
+run_one() {  # label binary dataset
+  local label=$1 bin=$2 source=$3
   rm -rf "$scratch/data" "$scratch/data.pii.key"
-  cp -a "$data" "$scratch/data"
-  cp -a "$data.pii.key" "$scratch/data.pii.key"
+  cp -a "$source" "$scratch/data"
+  cp -a "$source.pii.key" "$scratch/data.pii.key"
   "$bin" --plaintext --data_dir="$scratch/data" \
     --listen="127.0.0.1:$port" 2>"$scratch/log" &
   server_pid=$!
@@ -99,6 +107,6 @@ run_one() {  # label binary
 }
 
 for ((i = 1; i <= pairs; i++)); do
-  run_one "pair $i before" "$before"
-  run_one "pair $i after " "$after"
+  run_one "pair $i before" "$before" "$data"
+  run_one "pair $i after " "$after" "$after_data"
 done

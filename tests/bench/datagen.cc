@@ -20,6 +20,7 @@
 #include "services/common/validation.h"
 #include "services/followup/report_projection.h"
 #include "services/matching/matching_index.h"
+#include "services/server/schema_migrations.h"
 #include "storage/storage.h"
 #include "tests/bench/national_dataset.h"
 
@@ -30,8 +31,9 @@ ABSL_FLAG(int, threads, 2, "loading threads");
 ABSL_FLAG(std::string, csv_dir, "", "also write the dataset as CSV here");
 ABSL_FLAG(int, block_cache_mb, 1024, "RocksDB block cache while loading");
 ABSL_FLAG(bool, compact_only, false,
-          "rewrite an existing --data_dir in this build's table format (a "
-          "full compaction) instead of generating");
+          "rewrite an existing --data_dir in this build's schema (its "
+          "migrations) and table format (a full compaction) instead of "
+          "generating");
 ABSL_FLAG(bool, checkpoints_only, false,
           "save the in-memory views' checkpoints of an existing --data_dir "
           "(what a server that ran on it saves when it stops) instead of "
@@ -87,6 +89,9 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
   // Loading writes far faster than jobtrackd serves: fewer, bigger flushes.
   options.memtable_bytes = size_t{512} << 20;
+  // As jobtrackd opens it: --compact_only brings an older dataset to this
+  // build's schema, and compacts what the migration rewrote.
+  options.migrations = SchemaMigrations();
   absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
       storage::Storage::Open(options);
   if (!storage.ok()) {

@@ -70,6 +70,14 @@ v1::Event Make(Change change, int64_t sequence, absl::CivilDay day) {
   return e;
 }
 
+// Proposed on 10 January 2024, selected on 20 January, enrolled on 1
+// February (sequences 1 to 3).
+std::vector<v1::Event> Enrolled() {
+  return {Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
+          Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
+          Make(kEnroll, 3, absl::CivilDay(2024, 2, 1))};
+}
+
 // The shortest history that reaches each state.
 std::vector<Change> PathTo(State state) {
   switch (state) {
@@ -187,12 +195,8 @@ TEST(LifecycleTest, EveryTransitionOfTheTable) {
 }
 
 TEST(LifecycleTest, AsOfAppliesOnlyWhatWasEffectiveByThatDay) {
-  std::vector<v1::Event> events = {
-      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
-      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
-      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
-      Make(kComplete, 4, absl::CivilDay(2024, 6, 30)),
-  };
+  std::vector<v1::Event> events = Enrolled();
+  events.push_back(Make(kComplete, 4, absl::CivilDay(2024, 6, 30)));
   auto state_on = [&](absl::CivilDay day) {
     ReplayOptions options;
     options.as_of = day;
@@ -208,13 +212,9 @@ TEST(LifecycleTest, AsOfAppliesOnlyWhatWasEffectiveByThatDay) {
 TEST(LifecycleTest, BackdatedEventMustFitEveryLaterDate) {
   // Completed on 30 June; an interruption backdated to 1 May would leave the
   // later completion without an ENROLLED participation.
-  std::vector<v1::Event> events = {
-      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
-      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
-      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
-      Make(kComplete, 4, absl::CivilDay(2024, 6, 30)),
-      Make(kInterrupt, 5, absl::CivilDay(2024, 5, 1)),
-  };
+  std::vector<v1::Event> events = Enrolled();
+  events.push_back(Make(kComplete, 4, absl::CivilDay(2024, 6, 30)));
+  events.push_back(Make(kInterrupt, 5, absl::CivilDay(2024, 5, 1)));
   auto result = Replay("participations/x", events);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(result.status().message().find("INTERRUPTED on 2024-06-30"),
@@ -231,13 +231,9 @@ TEST(LifecycleTest, BackdatedEventMustFitEveryLaterDate) {
 }
 
 TEST(LifecycleTest, CorrectionReplacesTheEventFromItsRecordingOn) {
-  std::vector<v1::Event> events = {
-      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
-      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
-      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
-      Make(kComplete, 4, absl::CivilDay(2024, 6, 30)),
-      Make(kOutcome, 5, absl::CivilDay(2024, 6, 30)),
-  };
+  std::vector<v1::Event> events = Enrolled();
+  events.push_back(Make(kComplete, 4, absl::CivilDay(2024, 6, 30)));
+  events.push_back(Make(kOutcome, 5, absl::CivilDay(2024, 6, 30)));
   // The supplier reported unsubsidised work; it was subsidised.
   v1::Event correction = Make(kOutcome, 6, absl::CivilDay(2024, 6, 30));
   correction.set_corrects(5);
@@ -257,12 +253,8 @@ TEST(LifecycleTest, CorrectionReplacesTheEventFromItsRecordingOn) {
 }
 
 TEST(LifecycleTest, OutcomesHaveTheirEarliestDatesAndOnePerPoint) {
-  std::vector<v1::Event> base = {
-      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
-      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
-      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
-      Make(kComplete, 4, absl::CivilDay(2024, 6, 30)),
-  };
+  std::vector<v1::Event> base = Enrolled();
+  base.push_back(Make(kComplete, 4, absl::CivilDay(2024, 6, 30)));
   auto with = [&](std::vector<v1::Event> extra) {
     std::vector<v1::Event> events = base;
     for (auto& e : extra) events.push_back(e);
@@ -280,12 +272,8 @@ TEST(LifecycleTest, OutcomesHaveTheirEarliestDatesAndOnePerPoint) {
 }
 
 TEST(LifecycleTest, LatestEventDateIsTheLastDayOfAnyAppliedEvent) {
-  std::vector<v1::Event> events = {
-      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
-      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
-      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
-      Make(kStep, 4, absl::CivilDay(2024, 3, 5)),
-  };
+  std::vector<v1::Event> events = Enrolled();
+  events.push_back(Make(kStep, 4, absl::CivilDay(2024, 3, 5)));
   auto replayed = Replay("participations/x", events);
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   // The state changed on 1 February; a step progressed on 5 March.
@@ -323,8 +311,9 @@ TEST(LifecycleTest, ApplyingLastGivesWhatTheReplayGives) {
       auto stored = Replay("participations/x", events);
       ASSERT_TRUE(stored.ok());
       const v1::Event event = Make(row.change, ++sequence, day + later);
-      const std::string label = absl::StrCat(
-          P::State_Name(row.from), " + ", kChangeNames[row.change], " +", later);
+      const std::string label =
+          absl::StrCat(P::State_Name(row.from), " + ", kChangeNames[row.change],
+                       " +", later);
       if (row.from == P::STATE_UNSPECIFIED) {
         // Nothing stored yet: a new participation is always replayed.
         EXPECT_FALSE(AppliesLast(*stored, event)) << label;
@@ -336,9 +325,8 @@ TEST(LifecycleTest, ApplyingLastGivesWhatTheReplayGives) {
       auto applied = ApplyLast(*stored, event);
       ASSERT_EQ(applied.status(), replayed.status()) << label;
       if (!replayed.ok()) continue;
-      EXPECT_TRUE(
-          google::protobuf::util::MessageDifferencer::Equals(*applied,
-                                                             *replayed))
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*applied,
+                                                                     *replayed))
           << label << "\napplied: " << applied->DebugString()
           << "\nreplayed: " << replayed->DebugString();
     }
@@ -346,11 +334,7 @@ TEST(LifecycleTest, ApplyingLastGivesWhatTheReplayGives) {
 }
 
 TEST(LifecycleTest, BackdatedEventsAndCorrectionsDoNotApplyLast) {
-  std::vector<v1::Event> events = {
-      Make(kPropose, 1, absl::CivilDay(2024, 1, 10)),
-      Make(kSelect, 2, absl::CivilDay(2024, 1, 20)),
-      Make(kEnroll, 3, absl::CivilDay(2024, 2, 1)),
-  };
+  std::vector<v1::Event> events = Enrolled();
   auto stored = Replay("participations/x", events);
   ASSERT_TRUE(stored.ok());
   EXPECT_TRUE(AppliesLast(*stored, Make(kStep, 4, absl::CivilDay(2024, 2, 1))));

@@ -14,13 +14,13 @@
 
 #include "absl/strings/match.h"
 #include "services/admin/consistency_check.h"
-#include "storage/keys.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
+#include "storage/keys.h"
 #include "tests/support/test_env.h"
 
 namespace jobtrack {
@@ -664,9 +664,8 @@ TEST_F(ParticipationsTest, OpeningSchemaOneDataStampsEveryLatestEventDate) {
                            stored.SerializeAsString())
                       .ok());
     }
-    ASSERT_TRUE(txn->Put(storage::Column::kMeta, storage::kSchemaVersionKey,
-                         "1")
-                    .ok());
+    ASSERT_TRUE(
+        txn->Put(storage::Column::kMeta, storage::kSchemaVersionKey, "1").ok());
     ASSERT_TRUE(txn->Commit().ok());
   }
   env_.Reopen();
@@ -689,7 +688,8 @@ TEST_F(ParticipationsTest, OpeningSchemaOneDataStampsEveryLatestEventDate) {
   ASSERT_TRUE(StampLatestEventDates(env_.storage()).ok());
   step.set_status(v1::STEP_DONE);
   *step.mutable_effective_date() = Day(2024, 2, 20);
-  JT_ASSERT_OK_AND_ASSIGN(P after, participations.ReportStepProgress(kContext, step));
+  JT_ASSERT_OK_AND_ASSIGN(P after,
+                          participations.ReportStepProgress(kContext, step));
   EXPECT_EQ(ToCivilDay(after.latest_event_date()), absl::CivilDay(2024, 2, 20));
   JT_ASSERT_OK_AND_ASSIGN(ConsistencyReport report,
                           CheckConsistency(env_.deps()));

@@ -54,10 +54,9 @@ void ReportProjection::FollowCommits() {
 void ReportProjection::Follow() {
   uint64_t caught_up = 0;
   {
-    // Right after Open, while the server already serves: the checkpoint,
-    // the maps its load left for later, then what was written since it
-    // (everything, without one). Everything else waits for loaded_, and
-    // then for mu_, and so sees the result.
+    // Right after Open, while the server already serves: the checkpoint.
+    // Everything else waits for loaded_, and then for mu_, and so sees
+    // the result.
     absl::MutexLock lock(&mu_);
     const absl::Time opening = absl::Now();
     if (LoadCheckpoint()) checkpoint_sequence_ = applied_through_;
@@ -68,6 +67,16 @@ void ReportProjection::Follow() {
                 ? absl::StrCat(" from its checkpoint at event ",
                                checkpoint_sequence_)
                 : std::string(" without a checkpoint"));
+  }
+  {
+    // Then, once the reports that were waiting for the load are done (they
+    // need neither when nothing was written since the checkpoint): the
+    // maps the load left for later, and what was written since it
+    // (everything, without one).
+    absl::MutexLock lock(
+        &mu_, absl::Condition(
+                  +[](std::atomic<int>* waiting) { return *waiting == 0; },
+                  &visits_waiting_));
     const absl::Time began = absl::Now();
     const uint64_t from = applied_through_;
     CompleteLookups();
@@ -128,10 +137,12 @@ namespace {
 
 // The checkpoint's name in Column::kMeta (see services/common/checkpoint.h).
 constexpr absl::string_view kCheckpointName = "report_projection";
-// 2: columns of fixed-width numbers (16 bytes a transition). 1, written
-// before 2026-12-05, is still read: an upgrade must not cost a replay of
-// the whole log.
-constexpr uint32_t kCheckpointVersion = 2;
+// 3: columns of fixed-width numbers (16 bytes a transition), then a byte
+// per entry for shares_pair_, so that a report after a clean start needs
+// no lookups. 2 (without those bytes, until 2026-12-06) and 1 (before
+// 2026-12-05) are still read: an upgrade must not cost a replay of the
+// whole log.
+constexpr uint32_t kCheckpointVersion = 3;
 
 }  // namespace
 
@@ -166,6 +177,7 @@ std::string ReportProjection::Encode() const {
       out.U8(static_cast<uint8_t>(t.outcome_class));
     }
   }
+  for (uint32_t i = 0; i < participant_.size(); ++i) out.U8(shares_pair_[i]);
   return std::move(out.body());
 }
 
@@ -180,7 +192,7 @@ size_t WithRoom(size_t n) { return n + n / 4 + 1024; }
 
 }  // namespace
 
-bool ReportProjection::Decode(CheckpointReader& in) {
+bool ReportProjection::Decode(CheckpointReader& in, bool with_shared_pairs) {
   uint32_t n = 0;
   absl::string_view s;
   if (!in.U32(n) || !in.CanHold(n, 4)) return false;
@@ -260,10 +272,17 @@ bool ReportProjection::Decode(CheckpointReader& in) {
       t.outcome_class = static_cast<int8_t>(outcome);
     }
   }
-  if (next != total || !in.done()) return false;
-  // The name maps and the shared pairs are built by CompleteLookups, off
-  // the start-up's path.
+  if (next != total) return false;
+  if (with_shared_pairs) {
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!in.U8(shares_pair_[i]) || shares_pair_[i] > 1) return false;
+    }
+  }
+  if (!in.done()) return false;
+  // The name maps (and without the stored shared pairs, those) are built
+  // by CompleteLookups, off the start-up's path.
   lookups_ready_ = false;
+  shared_pairs_ready_ = with_shared_pairs;
   return true;
 }
 
@@ -283,6 +302,7 @@ void ReportProjection::CompleteLookups() {
   for (uint32_t i = 0; i < participant_.size(); ++i) {
     if (transition_count_[i] > 0) NotePair(i);
   }
+  shared_pairs_ready_ = true;
 }
 
 bool ReportProjection::DecodeVersion1(CheckpointReader& in) {
@@ -360,6 +380,7 @@ void ReportProjection::Clear() {
   applied_through_ = 0;
   size_ = 0;
   lookups_ready_ = true;
+  shared_pairs_ready_ = true;
   participant_.clear();
   track_.clear();
   proposed_.clear();
@@ -389,13 +410,15 @@ bool ReportProjection::LoadCheckpoint() {
   }
   if (!checkpoint->has_value()) return false;
   const CheckpointStream& c = **checkpoint;
-  if ((c.version != kCheckpointVersion && c.version != 1) ||
+  if (c.version < 1 || c.version > kCheckpointVersion ||
       c.through > storage_->LastSequence()) {
     LogWarning("report projection: checkpoint ignored (version ", c.version,
                ", event ", c.through, ")");
     return false;
   }
-  if (!(c.version == 1 ? DecodeVersion1(*c.body) : Decode(*c.body))) {
+  if (!(c.version == 1
+            ? DecodeVersion1(*c.body)
+            : Decode(*c.body, /*with_shared_pairs=*/c.version >= 3))) {
     LogWarning(
         "report projection: checkpoint ignored (",
         c.body->status().ok() ? "malformed" : c.body->status().ToString(), ")");
@@ -603,11 +626,20 @@ void ReportProjection::NotePair(uint32_t index) {
 absl::Status ReportProjection::Visit(
     absl::FunctionRef<void(uint64_t, const FactNames&, FactsOnDay)> visit) {
   {
+    // Counted until the visit is done, under mu_ (which re-evaluates the
+    // follower's wait): the follower's lookups let visits that are already
+    // waiting go first.
+    visits_waiting_.fetch_add(1);
     absl::MutexLock lock(&mu_, absl::Condition(&loaded_));
-    // The shared pairs, if the follower has not built them yet; first, so
-    // that a projection it clears is replayed before the visit.
-    CompleteLookups();
-    if (absl::Status s = CatchUp(); !s.ok()) return s;
+    // The shared pairs, if the checkpoint did not hold them and the
+    // follower has not built them yet; first, so that a projection it
+    // clears is replayed before the visit. A catch-up with events to apply
+    // builds the name maps itself.
+    if (!shared_pairs_ready_) CompleteLookups();
+    if (absl::Status s = CatchUp(); !s.ok()) {
+      visits_waiting_.fetch_sub(1);
+      return s;
+    }
   }
   absl::ReaderMutexLock lock(&mu_);
   // The pass every report makes over millions of participations: reads
@@ -648,6 +680,7 @@ absl::Status ReportProjection::Visit(
                         .municipalities = municipalities_,
                         .persons = people_.size()};
   visit(applied_through_, names, facts);
+  visits_waiting_.fetch_sub(1);
   return absl::OkStatus();
 }
 

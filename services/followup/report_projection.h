@@ -25,7 +25,9 @@
 //   stored checkpoint, then applies what was written since (after a
 //   crash, everything since the last save), so the server need not wait
 //   for either (the load took 1.0-1.5 s at national scale, longer than
-//   the matching index's). A call that comes first waits for them.
+//   the matching index's). A call that comes first waits for the load,
+//   and for the name maps only if there is something to apply: after a
+//   clean stop, a report runs as soon as the columns are read.
 // - Thread safety: all methods are safe to call from many threads; visits
 //   share a lock, catching up takes it exclusively.
 // - Memory: columns of 21 bytes per participation and 2 per participant,
@@ -142,8 +144,10 @@ class ReportProjection {
   // none or it cannot be used (then the projection stays empty).
   bool LoadCheckpoint() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Parses a checkpoint body; false (and a partly filled projection, which
-  // the caller clears) if it is malformed or cannot be read whole.
-  bool Decode(CheckpointReader& in) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // the caller clears) if it is malformed or cannot be read whole. Bodies
+  // of version 3 end with shares_pair_; those of version 2 do not.
+  bool Decode(CheckpointReader& in, bool with_shared_pairs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The same for the first format, which servers saved until 2026-12-05.
   bool DecodeVersion1(CheckpointReader& in) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   std::string Encode() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -151,8 +155,9 @@ class ReportProjection {
   // Builds what Decode leaves for later: the name maps (checking that no
   // name repeats; if one does, the projection is cleared, to be replayed
   // from the whole log by the next catch-up) and the shared pairs.
-  // Nothing once done. Every catch-up that applies events, and every
-  // visit, does it first; the follower thread right after Open.
+  // Nothing once done. Every catch-up that applies events does it first,
+  // and a visit if the checkpoint did not hold the shared pairs; the
+  // follower thread right after the load.
   void CompleteLookups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies the events after applied_through_ from a fresh snapshot.
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -193,10 +198,16 @@ class ReportProjection {
   // Whether the follower has loaded the checkpoint (or found none): until
   // then nothing else may catch up, which would replay the whole log.
   bool loaded_ ABSL_GUARDED_BY(mu_) = false;
+  // Visits between their start and their end (changed under mu_ when they
+  // end, so that the follower waiting for none re-checks).
+  std::atomic<int> visits_waiting_{0};
   uint64_t applied_through_ ABSL_GUARDED_BY(mu_) = 0;
   // false from a checkpoint's Decode until CompleteLookups: the name maps
-  // are not indexed, pair_first_ and shares_pair_ not filled.
+  // are not indexed, pair_first_ not filled.
   bool lookups_ready_ ABSL_GUARDED_BY(mu_) = true;
+  // false from the Decode of a checkpoint without them (version 2) until
+  // CompleteLookups: shares_pair_ is not filled, and reports need it.
+  bool shared_pairs_ready_ ABSL_GUARDED_BY(mu_) = true;
   // The participations as columns, by entry id (the order first seen):
   // a report's pass reads them in order. Entry i's transitions are
   // transitions_[first_transition_[i], + transition_count_[i]).

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/match.h"
@@ -256,7 +257,7 @@ TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
 
 // The first checkpoint format (what servers saved until 2026-12-05), made
 // from the current one: every number 4 bytes, a person's two fields and a
-// transition's six each in their own.
+// transition's six each in their own, and no shared pairs.
 std::string ToVersion1(absl::string_view body) {
   CheckpointReader in(body);
   CheckpointWriter out;
@@ -301,8 +302,19 @@ std::string ToVersion1(absl::string_view body) {
       out.U32(static_cast<uint32_t>(int32_t{static_cast<int8_t>(outcome)}));
     }
   }
+  for (uint32_t i = 0; i < n; ++i) {  // The shared pairs (version 3).
+    uint8_t shares = 0;
+    EXPECT_TRUE(in.U8(shares));
+  }
   EXPECT_TRUE(in.done());
   return std::move(out.body());
+}
+
+// The second format (until 2026-12-06): the current one without the
+// shared pairs, a byte for each of its `entries` at the end.
+std::string ToVersion2(absl::string_view body, size_t entries) {
+  EXPECT_GE(body.size(), entries);
+  return std::string(body.substr(0, body.size() - entries));
 }
 
 TEST_F(FollowUpTest, ACheckpointInTheFirstFormatIsReadAndSavedAgainInTheNew) {
@@ -310,7 +322,7 @@ TEST_F(FollowUpTest, ACheckpointInTheFirstFormatIsReadAndSavedAgainInTheNew) {
   ASSERT_TRUE(projection_->SaveCheckpoint().ok());
   auto stored = LoadCheckpoint(env_.storage(), "report_projection");
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_EQ((*stored)->version, 2u);
+  EXPECT_EQ((*stored)->version, 3u);
   ASSERT_TRUE(SaveCheckpoint(env_.storage(), "report_projection", 1,
                              (*stored)->through, ToVersion1((*stored)->body))
                   .ok());
@@ -321,8 +333,43 @@ TEST_F(FollowUpTest, ACheckpointInTheFirstFormatIsReadAndSavedAgainInTheNew) {
   ASSERT_TRUE(projection_->SaveCheckpoint().ok());
   auto again = LoadCheckpoint(env_.storage(), "report_projection");
   ASSERT_TRUE(again.ok() && again->has_value());
-  EXPECT_EQ((*again)->version, 2u);
+  EXPECT_EQ((*again)->version, 3u);
   EXPECT_EQ((*again)->body, (*stored)->body);
+}
+
+TEST_F(FollowUpTest, ACheckpointInTheSecondFormatIsReadAndSavedAgainInTheNew) {
+  // A participant who takes a track twice: the two entries share a pair,
+  // which the second format left to be worked out after the load.
+  const std::string again =
+      Person("twice", v1::MALE, v1::PRE_UPPER_SECONDARY, "1480");
+  const std::string first =
+      Enroll(again, b_, b_intake_, absl::CivilDay(2026, 2, 2));
+  Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
+  Enroll(again, b_, b_intake_, absl::CivilDay(2026, 4, 1));
+  const auto before = Report(absl::CivilDay(2026, 11, 23));
+  EXPECT_EQ(before.at("tracks.ongoing.majority_pre_upper_secondary"), "1/2");
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  auto stored = LoadCheckpoint(env_.storage(), "report_projection");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  // The third format ends with a byte per entry: 1 for the two that
+  // share their (participant, track) pair, 0 for the other six.
+  const absl::string_view tail =
+      absl::string_view((*stored)->body).substr((*stored)->body.size() - 8);
+  ASSERT_EQ(projection_->size(), 8u);
+  EXPECT_EQ(std::count(tail.begin(), tail.end(), '\1'), 2);
+  EXPECT_EQ(std::count(tail.begin(), tail.end(), '\0'), 6);
+  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "report_projection", 2,
+                             (*stored)->through,
+                             ToVersion2((*stored)->body, projection_->size()))
+                  .ok());
+  projection_ = *ReportProjection::Open(&env_.storage());
+  EXPECT_EQ(projection_->checkpoint_sequence(), (*stored)->through);
+  EXPECT_EQ(Report(absl::CivilDay(2026, 11, 23)), before);
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  auto saved = LoadCheckpoint(env_.storage(), "report_projection");
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_EQ((*saved)->version, 3u);
+  EXPECT_EQ((*saved)->body, (*stored)->body);
 }
 
 TEST_F(FollowUpTest, TheProjectionFollowsCommitsBeforeAnyReportAsksIt) {

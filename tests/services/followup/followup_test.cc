@@ -227,6 +227,17 @@ class FollowUpTest : public ::testing::Test {
   Tracks tracks_;
   Intakes intakes_;
   Participants participants_;
+  // A pre-upper-secondary jobseeker of 1480 who takes track B twice: from
+  // 2026-02-02 to 2026-03-02, and again from 2026-04-01 on.
+  void TakeTrackBTwice() {
+    const std::string again =
+        Person("twice", v1::MALE, v1::PRE_UPPER_SECONDARY, "1480");
+    const std::string first =
+        Enroll(again, b_, b_intake_, absl::CivilDay(2026, 2, 2));
+    Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
+    Enroll(again, b_, b_intake_, absl::CivilDay(2026, 4, 1));
+  }
+
   Participations participations_;
   std::unique_ptr<ReportProjection> projection_;
   std::string a_, b_, c_, a_intake_, b_intake_, p3_participation_;
@@ -236,12 +247,7 @@ TEST_F(FollowUpTest, APersonWhoTakesATrackTwiceStartedItOnce) {
   // B was started by p5 (upper secondary) alone. A pre-upper-secondary
   // jobseeker takes B twice: two starters of B, one of them pre, which is
   // not a majority. Counted twice, it would be (2 of 3).
-  const std::string again =
-      Person("twice", v1::MALE, v1::PRE_UPPER_SECONDARY, "1480");
-  const std::string first =
-      Enroll(again, b_, b_intake_, absl::CivilDay(2026, 2, 2));
-  Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
-  Enroll(again, b_, b_intake_, absl::CivilDay(2026, 4, 1));
+  TakeTrackBTwice();
   EXPECT_EQ(Report(absl::CivilDay(
                 2026, 11, 23))["tracks.ongoing.majority_pre_upper_secondary"],
             "1/2");
@@ -340,12 +346,7 @@ TEST_F(FollowUpTest, ACheckpointInTheFirstFormatIsReadAndSavedAgainInTheNew) {
 TEST_F(FollowUpTest, ACheckpointInTheSecondFormatIsReadAndSavedAgainInTheNew) {
   // A participant who takes a track twice: the two entries share a pair,
   // which the second format left to be worked out after the load.
-  const std::string again =
-      Person("twice", v1::MALE, v1::PRE_UPPER_SECONDARY, "1480");
-  const std::string first =
-      Enroll(again, b_, b_intake_, absl::CivilDay(2026, 2, 2));
-  Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
-  Enroll(again, b_, b_intake_, absl::CivilDay(2026, 4, 1));
+  TakeTrackBTwice();
   const auto before = Report(absl::CivilDay(2026, 11, 23));
   EXPECT_EQ(before.at("tracks.ongoing.majority_pre_upper_secondary"), "1/2");
   ASSERT_TRUE(projection_->SaveCheckpoint().ok());

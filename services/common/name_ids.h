@@ -52,15 +52,16 @@ class NameIds {
   }
   // Indexes every name (after AppendUnindexed); false if a name repeats
   // (the index then finds its first id). Insert and Find need it done.
-  bool Index() {
-    ids_.clear();
-    ids_.reserve(size());
-    bool unique = true;
-    for (uint32_t id = 0; id < size(); ++id) {
-      unique &= ids_.insert(id).second;
-    }
-    return unique;
-  }
+  bool Index();
+
+  // The same in two steps, so that the long one can run while others read
+  // the names: BuildIndex only reads (it may share the object with other
+  // readers), and Adopt puts its result in place. If names were added in
+  // between (or `built` is another object's), Adopt indexes them all again
+  // instead.
+  class Built;
+  Built BuildIndex() const;
+  bool Adopt(Built built);
   std::optional<uint32_t> Find(absl::string_view name) const {
     auto it = ids_.find(name);
     if (it == ids_.end()) return std::nullopt;
@@ -105,12 +106,44 @@ class NameIds {
     }
   };
 
+  using IdSet =
+      absl::flat_hash_set<uint32_t, Hash, Equal, HugePageAllocator<uint32_t>>;
+
   // Millions of names in the report projection: in huge pages.
   HugeString bytes_;
   // Where each name ends in bytes_.
   HugeVector<size_t> ends_;
-  absl::flat_hash_set<uint32_t, Hash, Equal, HugePageAllocator<uint32_t>> ids_;
+  IdSet ids_;
 };
+
+// An index of the names BuildIndex saw, for Adopt.
+class NameIds::Built {
+ private:
+  friend class NameIds;
+  Built(const NameIds* of, size_t names, IdSet ids, bool unique)
+      : of_(of), names_(names), ids_(std::move(ids)), unique_(unique) {}
+
+  const NameIds* of_;
+  size_t names_;
+  IdSet ids_;
+  bool unique_;
+};
+
+inline NameIds::Built NameIds::BuildIndex() const {
+  IdSet ids(0, Hash{this}, Equal{this});
+  ids.reserve(size());
+  bool unique = true;
+  for (uint32_t id = 0; id < size(); ++id) unique &= ids.insert(id).second;
+  return Built(this, size(), std::move(ids), unique);
+}
+
+inline bool NameIds::Index() { return Adopt(BuildIndex()); }
+
+inline bool NameIds::Adopt(Built built) {
+  if (built.of_ != this || built.names_ != size()) return Index();
+  ids_ = std::move(built.ids_);
+  return built.unique_;
+}
 
 }  // namespace jobtrack
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
+#include <utility>
 
 #include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
@@ -22,12 +24,18 @@ constexpr uint64_t kCheckpointAfterEvents = 100000;
 
 }  // namespace
 
-ReportProjection::ReportProjection(storage::Storage* storage)
-    : storage_(storage) {}
+ReportProjection::ReportProjection(storage::Storage* storage, TestHooks hooks)
+    : storage_(storage), hooks_(std::move(hooks)) {}
 
 absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
     storage::Storage* storage) {
-  std::unique_ptr<ReportProjection> projection(new ReportProjection(storage));
+  return Open(storage, TestHooks());
+}
+
+absl::StatusOr<std::unique_ptr<ReportProjection>> ReportProjection::Open(
+    storage::Storage* storage, TestHooks hooks) {
+  std::unique_ptr<ReportProjection> projection(
+      new ReportProjection(storage, std::move(hooks)));
   projection->FollowCommits();
   return projection;
 }
@@ -68,18 +76,32 @@ void ReportProjection::Follow() {
                                checkpoint_sequence_)
                 : std::string(" without a checkpoint"));
   }
+  const absl::Time began = absl::Now();
+  std::optional<Lookups> lookups;
   {
-    // Then, once the reports that were waiting for the load are done (they
-    // need neither when nothing was written since the checkpoint): the
-    // maps the load left for later, and what was written since it
-    // (everything, without one).
+    // Then the maps the load left for later, beside the reports (which
+    // need none when nothing was written since the checkpoint).
+    absl::ReaderMutexLock lock(&mu_);
+    if (!lookups_ready_) {
+      lookups = BuildLookups();
+      if (hooks_.lookups_built) hooks_.lookups_built();
+    }
+  }
+  if (lookups.has_value() && hooks_.before_adopting) hooks_.before_adopting();
+  {
+    // Put in place once the reports that were waiting are done, and what
+    // was written since the checkpoint applied (everything, without one).
     absl::MutexLock lock(
         &mu_, absl::Condition(
                   +[](std::atomic<int>* waiting) { return *waiting == 0; },
                   &visits_waiting_));
-    const absl::Time began = absl::Now();
     const uint64_t from = applied_through_;
-    CompleteLookups();
+    // Unless a catch-up or a visit completed them meanwhile: then they may
+    // index less than the projection holds now.
+    if (lookups.has_value() && !lookups_ready_) {
+      AdoptLookups(*std::move(lookups));
+    }
+    lookups.reset();
     if (absl::Status s = CatchUp(); !s.ok()) {
       LogWarning("report projection: catching up failed: ", s.ToString());
     } else {
@@ -287,9 +309,30 @@ bool ReportProjection::Decode(CheckpointReader& in, bool with_shared_pairs) {
 }
 
 void ReportProjection::CompleteLookups() {
-  if (lookups_ready_) return;
+  if (!lookups_ready_) AdoptLookups(BuildLookups());
+}
+
+ReportProjection::Lookups ReportProjection::BuildLookups() const {
+  Lookups lookups{.persons = person_ids_.BuildIndex(),
+                  .entries = entry_ids_.BuildIndex(),
+                  .pair_first = {},
+                  .sharing = {}};
+  lookups.pair_first.reserve(participant_.size());
+  for (uint32_t i = 0; i < participant_.size(); ++i) {
+    if (transition_count_[i] == 0) continue;
+    auto [first, added] = lookups.pair_first.try_emplace(PairKey(i), i);
+    if (!added) {
+      lookups.sharing.push_back(first->second);
+      lookups.sharing.push_back(i);
+    }
+  }
+  return lookups;
+}
+
+void ReportProjection::AdoptLookups(Lookups lookups) {
   lookups_ready_ = true;
-  if (!person_ids_.Index() || !entry_ids_.Index()) {
+  const bool persons_unique = person_ids_.Adopt(std::move(lookups.persons));
+  if (!entry_ids_.Adopt(std::move(lookups.entries)) || !persons_unique) {
     // Each name once, or the ids and the columns fall apart: this
     // checkpoint cannot be used after all.
     LogWarning(
@@ -298,10 +341,8 @@ void ReportProjection::CompleteLookups() {
     Clear();
     return;
   }
-  pair_first_.reserve(participant_.size());
-  for (uint32_t i = 0; i < participant_.size(); ++i) {
-    if (transition_count_[i] > 0) NotePair(i);
-  }
+  pair_first_ = std::move(lookups.pair_first);
+  for (uint32_t i : lookups.sharing) shares_pair_[i] = 1;
   shared_pairs_ready_ = true;
 }
 
@@ -426,6 +467,7 @@ bool ReportProjection::LoadCheckpoint() {
     return false;
   }
   applied_through_ = c.through;
+  size_ = participant_.size();
   // One in an older format is saved again, even with nothing new.
   if (c.version == kCheckpointVersion) stored_through_ = c.through;
   return true;
@@ -615,8 +657,7 @@ void ReportProjection::CompactTransitions() {
 }
 
 void ReportProjection::NotePair(uint32_t index) {
-  auto [first, added] = pair_first_.try_emplace(
-      uint64_t{participant_[index]} << 32 | track_[index], index);
+  auto [first, added] = pair_first_.try_emplace(PairKey(index), index);
   if (!added && first->second != index) {
     shares_pair_[first->second] = 1;
     shares_pair_[index] = 1;
@@ -625,11 +666,21 @@ void ReportProjection::NotePair(uint32_t index) {
 
 absl::Status ReportProjection::Visit(
     absl::FunctionRef<void(uint64_t, const FactNames&, FactsOnDay)> visit) {
+  // Counted until the visit is done, under mu_ (which re-evaluates the
+  // follower's wait): the follower lets visits that are already waiting go
+  // before it takes the lock exclusively to catch up.
+  visits_waiting_.fetch_add(1);
   {
-    // Counted until the visit is done, under mu_ (which re-evaluates the
-    // follower's wait): the follower's lookups let visits that are already
-    // waiting go first.
-    visits_waiting_.fetch_add(1);
+    // With nothing to apply (the projection's thread keeps up with the
+    // commits), reports share the lock from start to end.
+    absl::ReaderMutexLock lock(&mu_, absl::Condition(&loaded_));
+    if (shared_pairs_ready_ && storage_->LastSequence() <= applied_through_) {
+      VisitColumns(visit);
+      visits_waiting_.fetch_sub(1);
+      return absl::OkStatus();
+    }
+  }
+  {
     absl::MutexLock lock(&mu_, absl::Condition(&loaded_));
     // The shared pairs, if the checkpoint did not hold them and the
     // follower has not built them yet; first, so that a projection it
@@ -642,6 +693,13 @@ absl::Status ReportProjection::Visit(
     }
   }
   absl::ReaderMutexLock lock(&mu_);
+  VisitColumns(visit);
+  visits_waiting_.fetch_sub(1);
+  return absl::OkStatus();
+}
+
+void ReportProjection::VisitColumns(
+    absl::FunctionRef<void(uint64_t, const FactNames&, FactsOnDay)> visit) {
   // The pass every report makes over millions of participations: reads
   // the columns in order, and per participation only the transitions
   // before the day and the participant's two fields.
@@ -680,8 +738,6 @@ absl::Status ReportProjection::Visit(
                         .municipalities = municipalities_,
                         .persons = people_.size()};
   visit(applied_through_, names, facts);
-  visits_waiting_.fetch_sub(1);
-  return absl::OkStatus();
 }
 
 size_t ReportProjection::size() { return size_.load(); }

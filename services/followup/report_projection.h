@@ -27,9 +27,12 @@
 //   for either (the load took 1.0-1.5 s at national scale, longer than
 //   the matching index's). A call that comes first waits for the load,
 //   and for the name maps only if there is something to apply: after a
-//   clean stop, a report runs as soon as the columns are read.
+//   clean stop, a report runs as soon as the columns are read, also while
+//   the projection's thread builds the name maps (0.4-0.6 s), which it
+//   does under the shared lock.
 // - Thread safety: all methods are safe to call from many threads; visits
-//   share a lock, catching up takes it exclusively.
+//   share a lock, catching up takes it exclusively, and a visit with
+//   nothing to apply never takes it exclusively.
 // - Memory: columns of 21 bytes per participation and 2 per participant,
 //   16 bytes per transition (most participations have two to four), plus
 //   the name maps; the big ones in huge pages (huge_page_allocator.h).
@@ -38,6 +41,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -69,6 +73,17 @@ class ReportProjection {
   static absl::StatusOr<std::unique_ptr<ReportProjection>> Open(
       storage::Storage* storage);
 
+  // For tests: functions the projection's thread calls after it built the
+  // name maps that a checkpoint's load left for later: first while it
+  // still holds the shared lock, then holding no lock, before it takes the
+  // exclusive one to put them in place.
+  struct TestHooks {
+    std::function<void()> lookups_built;
+    std::function<void()> before_adopting;
+  };
+  static absl::StatusOr<std::unique_ptr<ReportProjection>> Open(
+      storage::Storage* storage, TestHooks hooks);
+
   // Stops following commits (waits for a catch-up in progress).
   ~ReportProjection();
 
@@ -90,8 +105,8 @@ class ReportProjection {
                              FactsOnDay facts)>
           visit);
 
-  // The number of participations held as of the last catch-up. Does not
-  // wait for one in progress.
+  // The number of participations held as of the checkpoint's load or the
+  // last catch-up since. Does not wait for either in progress.
   size_t size();
 
   // Blocks until the projection covers event `sequence` (its own thread
@@ -138,7 +153,19 @@ class ReportProjection {
     uint8_t education = v1::EDUCATION_LEVEL_UNSPECIFIED;
   };
 
-  explicit ReportProjection(storage::Storage* storage);
+  // (participant << 32 | track) -> the first entry with that pair.
+  using PairMap = absl::flat_hash_map<
+      uint64_t, uint32_t, absl::Hash<uint64_t>, std::equal_to<uint64_t>,
+      HugePageAllocator<std::pair<const uint64_t, uint32_t>>>;
+  // What CompleteLookups puts in place, built apart.
+  struct Lookups {
+    NameIds::Built persons;
+    NameIds::Built entries;
+    PairMap pair_first;
+    std::vector<uint32_t> sharing;  // Entries that share their pair.
+  };
+
+  ReportProjection(storage::Storage* storage, TestHooks hooks);
   // Loads the stored checkpoint, if there is one that this log can
   // continue (its sequence is not past the log's). false when there is
   // none or it cannot be used (then the projection stays empty).
@@ -156,9 +183,15 @@ class ReportProjection {
   // name repeats; if one does, the projection is cleared, to be replayed
   // from the whole log by the next catch-up) and the shared pairs.
   // Nothing once done. Every catch-up that applies events does it first,
-  // and a visit if the checkpoint did not hold the shared pairs; the
-  // follower thread right after the load.
+  // and a visit if the checkpoint did not hold the shared pairs.
   void CompleteLookups() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same in two steps: the follower thread builds the lookups right
+  // after the load under the shared lock, so that visits go on, then puts
+  // them in place under the exclusive one, unless they were completed
+  // meanwhile. Both require !lookups_ready_; while it holds, nothing has
+  // changed the names or the columns since Decode.
+  Lookups BuildLookups() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void AdoptLookups(Lookups lookups) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies the events after applied_through_ from a fresh snapshot.
   absl::Status CatchUp() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Rebuilds participation `name` from its events in `reader` up to
@@ -170,21 +203,32 @@ class ReportProjection {
   // pair's first entry if they share it. Idempotent. Only for entries
   // with transitions (whose participant and track are known).
   void NotePair(uint32_t index) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Entry `index`'s key in pair_first_.
+  uint64_t PairKey(uint32_t index) const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return uint64_t{participant_[index]} << 32 | track_[index];
+  }
   // Puts `entry` in the columns as entry `index` (== size() for a new
   // one): its transitions overwrite the old ones if they fit, else go to
   // the end of transitions_, and the columns are compacted once more than
   // half of transitions_ is left behind.
   void Place(uint32_t index, Entry entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CompactTransitions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Calls `visit` with what the projection holds now.
+  void VisitColumns(
+      absl::FunctionRef<void(uint64_t known_at, const FactNames& names,
+                             FactsOnDay facts)>
+          visit) ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Registers the commit observer and starts follower_.
   void FollowCommits();
   // follower_'s loop: catches up whenever a commit marked one due.
   void Follow();
 
   storage::Storage* const storage_;
+  const TestHooks hooks_;
   // Set by the follower's first step, under mu_, with loaded_.
   uint64_t checkpoint_sequence_ ABSL_GUARDED_BY(mu_) = 0;
-  std::atomic<size_t> size_{0};  // participant_.size() after CatchUp.
+  // participant_.size() after the load and after each CatchUp.
+  std::atomic<size_t> size_{0};
   // The sequence the stored checkpoint covers (0: none known).
   std::atomic<uint64_t> stored_through_{0};
   // Following commits: the observer sets catch_up_due_, follower_ clears
@@ -228,11 +272,7 @@ class ReportProjection {
   std::vector<std::string> track_names_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> track_ids_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> municipalities_ ABSL_GUARDED_BY(mu_);
-  // (participant << 32 | track) -> the first entry with that pair.
-  absl::flat_hash_map<uint64_t, uint32_t, absl::Hash<uint64_t>,
-                      std::equal_to<uint64_t>,
-                      HugePageAllocator<std::pair<const uint64_t, uint32_t>>>
-      pair_first_ ABSL_GUARDED_BY(mu_);
+  PairMap pair_first_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint16_t> municipality_ids_
       ABSL_GUARDED_BY(mu_);
 };

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 namespace jobtrack {
@@ -37,6 +40,27 @@ TEST(NameIdsTest, NamesAppendedUnindexedAreFoundOnceIndexed) {
   ids.AppendUnindexed("participations/p7");
   EXPECT_FALSE(ids.Index());
   EXPECT_EQ(ids.Find("participations/p7"), 7u);
+}
+
+TEST(NameIdsTest, AnIndexBuiltApartIsAdoptedAndCoversNamesAddedMeanwhile) {
+  NameIds ids;
+  for (int i = 0; i < 1000; ++i) {
+    ids.AppendUnindexed(absl::StrCat("participations/p", i));
+  }
+  NameIds::Built built = ids.BuildIndex();
+  EXPECT_EQ(ids.Find("participations/p3"), std::nullopt);  // Not yet.
+  ASSERT_TRUE(ids.Adopt(std::move(built)));
+  EXPECT_EQ(ids.Find("participations/p3"), 3u);
+  EXPECT_EQ(ids.Insert("participations/new"), std::make_pair(1000u, true));
+  // Built before a name was added: Adopt indexes that one too.
+  NameIds::Built stale = ids.BuildIndex();
+  ids.AppendUnindexed("participations/late");
+  ASSERT_TRUE(ids.Adopt(std::move(stale)));
+  EXPECT_EQ(ids.Find("participations/late"), 1001u);
+  // A repeat found while building is reported by Adopt.
+  ids.AppendUnindexed("participations/p9");
+  EXPECT_FALSE(ids.Adopt(ids.BuildIndex()));
+  EXPECT_EQ(ids.Find("participations/p9"), 9u);
 }
 
 TEST(NameIdsTest, FindsEveryNameAfterTheSetAndBufferGrew) {

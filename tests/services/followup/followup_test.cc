@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/notification.h"
 #include "services/common/checkpoint.h"
 #include "services/common/reference_data.h"
 #include "services/common/validation.h"
@@ -229,13 +231,18 @@ class FollowUpTest : public ::testing::Test {
   Participants participants_;
   // A pre-upper-secondary jobseeker of 1480 who takes track B twice: from
   // 2026-02-02 to 2026-03-02, and again from 2026-04-01 on.
-  void TakeTrackBTwice() {
-    const std::string again =
+  void TakeTrackBTwice() { TakeTrackBAgain(TakeTrackBOnce()); }
+  // The same in two steps; the first returns the jobseeker.
+  std::string TakeTrackBOnce() {
+    const std::string jobseeker =
         Person("twice", v1::MALE, v1::PRE_UPPER_SECONDARY, "1480");
     const std::string first =
-        Enroll(again, b_, b_intake_, absl::CivilDay(2026, 2, 2));
+        Enroll(jobseeker, b_, b_intake_, absl::CivilDay(2026, 2, 2));
     Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
-    Enroll(again, b_, b_intake_, absl::CivilDay(2026, 4, 1));
+    return jobseeker;
+  }
+  void TakeTrackBAgain(const std::string& jobseeker) {
+    Enroll(jobseeker, b_, b_intake_, absl::CivilDay(2026, 4, 1));
   }
 
   Participations participations_;
@@ -371,6 +378,65 @@ TEST_F(FollowUpTest, ACheckpointInTheSecondFormatIsReadAndSavedAgainInTheNew) {
   ASSERT_TRUE(saved.ok() && saved->has_value());
   EXPECT_EQ((*saved)->version, 3u);
   EXPECT_EQ((*saved)->body, (*stored)->body);
+}
+
+TEST_F(FollowUpTest, AReportIsServedWhileTheProjectionBuildsItsLookups) {
+  // After a clean stop nothing is left to apply: a report needs only the
+  // columns, and is answered while the projection's thread, holding the
+  // shared lock, has built the name maps and not yet put them in place.
+  TakeTrackBTwice();
+  const auto before = Report(absl::CivilDay(2026, 11, 23));
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  absl::Notification built, release, answered;
+  ReportProjection::TestHooks hooks;
+  hooks.lookups_built = [&] {
+    built.Notify();
+    release.WaitForNotification();
+  };
+  projection_ = *ReportProjection::Open(&env_.storage(), hooks);
+  ASSERT_TRUE(built.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  absl::flat_hash_map<std::string, std::string> during;
+  std::thread report([&] {
+    during = Report(absl::CivilDay(2026, 11, 23));
+    answered.Notify();
+  });
+  // Bounded so that a report that waits for the lookups fails the test
+  // instead of hanging it.
+  EXPECT_TRUE(answered.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  release.Notify();
+  report.join();
+  EXPECT_EQ(during, before);
+  EXPECT_EQ(during.at("tracks.ongoing.majority_pre_upper_secondary"), "1/2");
+  projection_.reset();
+}
+
+TEST_F(FollowUpTest, LookupsBuiltBeforeACatchUpAreNotPutInPlaceAfterIt) {
+  // The projection's thread builds the lookups of the checkpoint; before
+  // it puts them in place, a jobseeker takes track B and a report catches
+  // up (completing the lookups itself). The thread's are then stale: they
+  // miss that participation, so the jobseeker's second B would not be
+  // seen to share its pair with the first, and be counted as a second
+  // starter (2 of 3 pre-upper-secondary instead of 1 of 2).
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  absl::Notification waiting, release;
+  ReportProjection::TestHooks hooks;
+  hooks.before_adopting = [&] {
+    waiting.Notify();
+    release.WaitForNotification();
+  };
+  projection_ = *ReportProjection::Open(&env_.storage(), hooks);
+  ASSERT_TRUE(waiting.WaitForNotificationWithTimeout(absl::Seconds(60)));
+  const std::string jobseeker = TakeTrackBOnce();
+  Report(absl::CivilDay(2026, 11, 23));
+  release.Notify();
+  // Applied by the projection's thread, after its step with the lookups.
+  TakeTrackBAgain(jobseeker);
+  ASSERT_TRUE(projection_->AwaitSequence(env_.storage().LastSequence(),
+                                         absl::Now() + absl::Seconds(60)));
+  EXPECT_EQ(Report(absl::CivilDay(
+                2026, 11, 23))["tracks.ongoing.majority_pre_upper_secondary"],
+            "1/2");
+  projection_.reset();
 }
 
 TEST_F(FollowUpTest, TheProjectionFollowsCommitsBeforeAnyReportAsksIt) {

@@ -374,6 +374,13 @@ absl::Status Storage::Init() {
   // acknowledged writes that follow (RocksDB's default would).
   db_options.wal_recovery_mode =
       rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  // After a crash, start-up replays the WAL that was not flushed: with the
+  // memtables' budget alone that was about 45 MB at scale 100 (1.7 s of a
+  // 2.7-2.9 s start, against the 3 s goal). 16 MB bounds it; flushing the
+  // recovered memtables is left to the background as well, instead of
+  // writing them out before the server can serve.
+  db_options.max_total_wal_size = options_.max_wal_bytes;
+  db_options.avoid_flush_during_recovery = true;
   statistics_ = rocksdb::CreateDBStatistics();
   statistics_->set_stats_level(rocksdb::StatsLevel::kExceptTimers);
   db_options.statistics = statistics_;

@@ -85,6 +85,10 @@ struct Options {
   // The memtables of all columns together: past it, the largest is flushed.
   // With the block cache, this bounds what RocksDB holds in memory.
   size_t memtable_bytes = 64 << 20;
+  // The WAL not yet flushed: past it, the memtables it backs are flushed.
+  // It bounds what a start after a crash replays. 0: RocksDB's own limit
+  // (four times memtable_bytes), for bulk loads.
+  size_t max_wal_bytes = 16 << 20;
   // Request-id records older than this are dropped (at compaction) and are
   // ignored by lookups before that.
   absl::Duration request_ttl = absl::Hours(24 * 7);

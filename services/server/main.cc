@@ -100,6 +100,9 @@ ABSL_FLAG(int, request_ttl_hours, 24 * 7,
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache size");
 ABSL_FLAG(int, memtable_mb, 64,
           "RocksDB memtables, all columns together (flushed beyond)");
+ABSL_FLAG(int, max_wal_mb, 16,
+          "RocksDB WAL not yet flushed (flushed beyond): what a start "
+          "after a crash replays");
 ABSL_FLAG(int, write_threads, 64,
           "threads that answer writing calls (1-1024): as many durable "
           "commits can share one WAL sync");
@@ -320,7 +323,8 @@ int Run() {
 
   for (const auto& [flag, mb] :
        {std::pair{"block_cache_mb", absl::GetFlag(FLAGS_block_cache_mb)},
-        std::pair{"memtable_mb", absl::GetFlag(FLAGS_memtable_mb)}}) {
+        std::pair{"memtable_mb", absl::GetFlag(FLAGS_memtable_mb)},
+        std::pair{"max_wal_mb", absl::GetFlag(FLAGS_max_wal_mb)}}) {
     if (mb < 1 || mb > 1 << 20) {
       LogError("--", flag, " must be 1-1048576 (MiB), not ", mb);
       return 2;
@@ -335,6 +339,8 @@ int Run() {
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
   storage_options.memtable_bytes =
       static_cast<size_t>(absl::GetFlag(FLAGS_memtable_mb)) << 20;
+  storage_options.max_wal_bytes =
+      static_cast<size_t>(absl::GetFlag(FLAGS_max_wal_mb)) << 20;
   storage_options.request_ttl =
       absl::Hours(absl::GetFlag(FLAGS_request_ttl_hours));
   storage_options.now = [&clock] { return clock.Now(); };

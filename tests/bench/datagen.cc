@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
       static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
   // Loading writes far faster than jobtrackd serves: fewer, bigger flushes.
   options.memtable_bytes = size_t{512} << 20;
+  options.max_wal_bytes = 0;
   // As jobtrackd opens it: --compact_only brings an older dataset to this
   // build's schema, and compacts what the migration rewrote.
   options.migrations = SchemaMigrations();

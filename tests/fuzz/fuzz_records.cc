@@ -36,7 +36,11 @@
 namespace {
 
 jobtrack::testing::TestEnv& Env() {
-  static auto* env = new jobtrack::testing::TestEnv;
+  static auto* env = [] {
+    auto* env = new jobtrack::testing::TestEnv;
+    jobtrack::testing::RemoveAtExit(env->data_dir());
+    return env;
+  }();
   return *env;
 }
 
@@ -99,6 +103,7 @@ void FuzzProjectionCheckpoint(uint32_t version, const std::string& body) {
 jobtrack::testing::TestEnv& DemoEnv() {
   static auto* env = [] {
     auto* env = new jobtrack::testing::TestEnv;
+    jobtrack::testing::RemoveAtExit(env->data_dir());
     if (!jobtrack::SeedDemoDataIfEmpty(env->deps()).ok()) std::abort();
     return env;
   }();

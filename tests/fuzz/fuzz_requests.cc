@@ -70,7 +70,11 @@ struct Target {
 };
 
 Target& TheTarget() {
-  static Target* target = new Target;
+  static Target* target = [] {
+    auto* target = new Target;
+    jobtrack::testing::RemoveAtExit(target->env.data_dir());
+    return target;
+  }();
   return *target;
 }
 

@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "services/server/schema_migrations.h"
 #include "storage/keys.h"
 
@@ -24,6 +28,30 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+namespace {
+
+absl::Mutex exit_mu;
+std::vector<std::string>* to_remove ABSL_GUARDED_BY(exit_mu) = nullptr;
+
+void RemoveAll() {
+  absl::MutexLock lock(&exit_mu);
+  for (const std::string& path : *to_remove) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+}
+
+}  // namespace
+
+void RemoveAtExit(const std::string& path) {
+  absl::MutexLock lock(&exit_mu);
+  if (to_remove == nullptr) {
+    to_remove = new std::vector<std::string>;
+    std::atexit(RemoveAll);
+  }
+  to_remove->push_back(path);
 }
 
 absl::Time DefaultTestTime() {

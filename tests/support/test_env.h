@@ -29,6 +29,11 @@ class TempDir {
   std::string path_;
 };
 
+// For an environment deliberately never destroyed (a fuzz target's, which
+// libFuzzer ends with exit()): removes `path` with its content when the
+// process exits normally. Thread-safe.
+void RemoveAtExit(const std::string& path);
+
 // 2026-11-23 10:00 UTC, a Monday, unless the test sets the clock.
 absl::Time DefaultTestTime();
 

@@ -514,19 +514,21 @@ absl::Status ReportProjection::CatchUp() {
   // once the scan is done (an entry is rebuilt once however many events).
   absl::btree_set<std::string> touched;
   uint64_t last = applied_through_;
-  absl::Status s = ScanEvents(*reader, applied_through_, [&](v1::Event event) {
-    if (static_cast<uint64_t>(event.sequence()) > settled) return false;
-    last = static_cast<uint64_t>(event.sequence());
-    if (absl::StartsWith(event.resource(), "participations/")) {
-      touched.insert(event.resource());
-    } else if (event.has_participant()) {
-      Person& person = people_[PersonId(event.resource())];
-      person.gender = static_cast<uint8_t>(event.participant().gender());
-      person.education =
-          static_cast<uint8_t>(event.participant().education_level());
-    }
-    return true;
-  });
+  absl::Status s = ScanEvents(
+      *reader, applied_through_,
+      [&](v1::Event event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        if (static_cast<uint64_t>(event.sequence()) > settled) return false;
+        last = static_cast<uint64_t>(event.sequence());
+        if (absl::StartsWith(event.resource(), "participations/")) {
+          touched.insert(event.resource());
+        } else if (event.has_participant()) {
+          Person& person = people_[PersonId(event.resource())];
+          person.gender = static_cast<uint8_t>(event.participant().gender());
+          person.education =
+              static_cast<uint8_t>(event.participant().education_level());
+        }
+        return true;
+      });
   if (!s.ok()) return s;
   for (const std::string& name : touched) {
     if (absl::Status s = Rebuild(*reader, name, settled); !s.ok()) return s;

@@ -376,9 +376,10 @@ absl::Status Storage::Init() {
       rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   // After a crash, start-up replays the WAL that was not flushed: with the
   // memtables' budget alone that was about 45 MB at scale 100 (1.7 s of a
-  // 2.7-2.9 s start, against the 3 s goal). 16 MB bounds it; flushing the
-  // recovered memtables is left to the background as well, instead of
-  // writing them out before the server can serve.
+  // 2.7-2.9 s start, against the 3 s goal). max_wal_bytes (16 MiB unless
+  // set) bounds it; flushing the recovered memtables is left to the
+  // background as well, instead of writing them out before the server can
+  // serve.
   db_options.max_total_wal_size = options_.max_wal_bytes;
   db_options.avoid_flush_during_recovery = true;
   statistics_ = rocksdb::CreateDBStatistics();

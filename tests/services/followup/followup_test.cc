@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -241,6 +242,9 @@ class FollowUpTest : public ::testing::Test {
     Complete(first, absl::CivilDay(2026, 3, 2), v1::STUDIES);
     return jobseeker;
   }
+  void ExpectOlderFormatReadAndSavedAgain(
+      uint32_t version, const std::string& body, const Checkpoint& stored,
+      const absl::flat_hash_map<std::string, std::string>& before);
   void TakeTrackBAgain(const std::string& jobseeker) {
     Enroll(jobseeker, b_, b_intake_, absl::CivilDay(2026, 4, 1));
   }
@@ -330,24 +334,33 @@ std::string ToVersion2(absl::string_view body, size_t entries) {
   return std::string(body.substr(0, body.size() - entries));
 }
 
+// Stores `stored` again as `body` in format `version`, opens a projection on
+// it, and expects the report it gives to be `before` and the checkpoint it
+// saves (though nothing is new) to be `stored` again, in the current format.
+void FollowUpTest::ExpectOlderFormatReadAndSavedAgain(
+    uint32_t version, const std::string& body, const Checkpoint& stored,
+    const absl::flat_hash_map<std::string, std::string>& before) {
+  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "report_projection", version,
+                             stored.through, body)
+                  .ok());
+  projection_ = *ReportProjection::Open(&env_.storage());
+  EXPECT_EQ(projection_->checkpoint_sequence(), stored.through);
+  EXPECT_EQ(Report(absl::CivilDay(2026, 11, 23)), before);
+  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
+  auto saved = LoadCheckpoint(env_.storage(), "report_projection");
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_EQ((*saved)->version, 3u);
+  EXPECT_EQ((*saved)->body, stored.body);
+}
+
 TEST_F(FollowUpTest, ACheckpointInTheFirstFormatIsReadAndSavedAgainInTheNew) {
   const auto before = Report(absl::CivilDay(2026, 11, 23));
   ASSERT_TRUE(projection_->SaveCheckpoint().ok());
   auto stored = LoadCheckpoint(env_.storage(), "report_projection");
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->version, 3u);
-  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "report_projection", 1,
-                             (*stored)->through, ToVersion1((*stored)->body))
-                  .ok());
-  projection_ = *ReportProjection::Open(&env_.storage());
-  EXPECT_EQ(projection_->checkpoint_sequence(), (*stored)->through);
-  EXPECT_EQ(Report(absl::CivilDay(2026, 11, 23)), before);
-  // Saved again in the current format, though nothing is new.
-  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
-  auto again = LoadCheckpoint(env_.storage(), "report_projection");
-  ASSERT_TRUE(again.ok() && again->has_value());
-  EXPECT_EQ((*again)->version, 3u);
-  EXPECT_EQ((*again)->body, (*stored)->body);
+  ExpectOlderFormatReadAndSavedAgain(1, ToVersion1((*stored)->body), **stored,
+                                     before);
 }
 
 TEST_F(FollowUpTest, ACheckpointInTheSecondFormatIsReadAndSavedAgainInTheNew) {
@@ -366,18 +379,17 @@ TEST_F(FollowUpTest, ACheckpointInTheSecondFormatIsReadAndSavedAgainInTheNew) {
   ASSERT_EQ(projection_->size(), 8u);
   EXPECT_EQ(std::count(tail.begin(), tail.end(), '\1'), 2);
   EXPECT_EQ(std::count(tail.begin(), tail.end(), '\0'), 6);
-  ASSERT_TRUE(SaveCheckpoint(env_.storage(), "report_projection", 2,
-                             (*stored)->through,
-                             ToVersion2((*stored)->body, projection_->size()))
-                  .ok());
-  projection_ = *ReportProjection::Open(&env_.storage());
-  EXPECT_EQ(projection_->checkpoint_sequence(), (*stored)->through);
-  EXPECT_EQ(Report(absl::CivilDay(2026, 11, 23)), before);
-  ASSERT_TRUE(projection_->SaveCheckpoint().ok());
-  auto saved = LoadCheckpoint(env_.storage(), "report_projection");
-  ASSERT_TRUE(saved.ok() && saved->has_value());
-  EXPECT_EQ((*saved)->version, 3u);
-  EXPECT_EQ((*saved)->body, (*stored)->body);
+  ExpectOlderFormatReadAndSavedAgain(
+      2, ToVersion2((*stored)->body, projection_->size()), **stored, before);
+}
+
+// A test hook that says it is `reached` and waits for `release`.
+std::function<void()> PauseThere(absl::Notification& reached,
+                                 absl::Notification& release) {
+  return [&reached, &release] {
+    reached.Notify();
+    release.WaitForNotification();
+  };
 }
 
 TEST_F(FollowUpTest, AReportIsServedWhileTheProjectionBuildsItsLookups) {
@@ -389,10 +401,7 @@ TEST_F(FollowUpTest, AReportIsServedWhileTheProjectionBuildsItsLookups) {
   ASSERT_TRUE(projection_->SaveCheckpoint().ok());
   absl::Notification built, release, answered;
   ReportProjection::TestHooks hooks;
-  hooks.lookups_built = [&] {
-    built.Notify();
-    release.WaitForNotification();
-  };
+  hooks.lookups_built = PauseThere(built, release);
   projection_ = *ReportProjection::Open(&env_.storage(), hooks);
   ASSERT_TRUE(built.WaitForNotificationWithTimeout(absl::Seconds(60)));
   absl::flat_hash_map<std::string, std::string> during;
@@ -420,10 +429,7 @@ TEST_F(FollowUpTest, LookupsBuiltBeforeACatchUpAreNotPutInPlaceAfterIt) {
   ASSERT_TRUE(projection_->SaveCheckpoint().ok());
   absl::Notification waiting, release;
   ReportProjection::TestHooks hooks;
-  hooks.before_adopting = [&] {
-    waiting.Notify();
-    release.WaitForNotification();
-  };
+  hooks.before_adopting = PauseThere(waiting, release);
   projection_ = *ReportProjection::Open(&env_.storage(), hooks);
   ASSERT_TRUE(waiting.WaitForNotificationWithTimeout(absl::Seconds(60)));
   const std::string jobseeker = TakeTrackBOnce();

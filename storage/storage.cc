@@ -18,6 +18,7 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/transaction.h"
 #include "rocksdb/utilities/transaction_db.h"
+#include "rocksdb/write_batch.h"
 #include "rocksdb/write_buffer_manager.h"
 #include "storage/keys.h"
 #include "storage/records.pb.h"
@@ -218,17 +219,10 @@ void Transaction::AddEvent(std::string aggregate, std::string payload) {
 absl::Status Transaction::Commit() {
   if (done_) return absl::FailedPreconditionError("transaction already ended");
   done_ = true;
-  if (storage_->write_error_.load(std::memory_order_acquire)) {
-    if (absl::Status s = storage_->RecoverFromWriteError(); !s.ok()) return s;
-  }
-  if (absl::Status s = CommitWithEvents(); !s.ok()) {
-    // An I/O error (a full disk) leaves RocksDB refusing writes until it is
-    // resumed; the next commit tries that.
-    if (absl::IsUnavailable(s)) storage_->SetWriteFailure(s);
+  if (absl::Status s =
+          storage_->WriteTracked([this] { return CommitWithEvents(); });
+      !s.ok()) {
     return s;
-  }
-  if (storage_->write_error_.load(std::memory_order_acquire)) {
-    storage_->SetWriteFailure(absl::OkStatus());
   }
   if (!record_keys_.empty()) storage_->NotifyObservers(record_keys_);
   if (first_sequence_ != 0) storage_->FinishObserving(first_sequence_);
@@ -263,6 +257,47 @@ absl::Status Transaction::CommitWithEvents() {
     storage_->FinishObserving(first);
   }
   return s;
+}
+
+absl::Status Storage::WriteTracked(const std::function<absl::Status()>& write) {
+  if (write_error_.load(std::memory_order_acquire)) {
+    if (absl::Status s = RecoverFromWriteError(); !s.ok()) return s;
+  }
+  if (absl::Status s = write(); !s.ok()) {
+    // An I/O error (a full disk) leaves RocksDB refusing writes until it is
+    // resumed; the next write tries that.
+    if (absl::IsUnavailable(s)) SetWriteFailure(s);
+    return s;
+  }
+  if (write_error_.load(std::memory_order_acquire)) {
+    SetWriteFailure(absl::OkStatus());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Storage::Append(const std::vector<Put>& puts,
+                             Durability durability) {
+  rocksdb::WriteBatch batch;
+  for (const Put& put : puts) {
+    if (put.column == Column::kRecords) {
+      return absl::InvalidArgumentError(
+          "Append cannot write records: their observers would not be told");
+    }
+    if (absl::Status s = FromRocksDb(
+            batch.Put(Handle(put.column), Slice(put.key), Slice(put.value)));
+        !s.ok()) {
+      return s;
+    }
+  }
+  // The keys are the caller's alone, so the row locks of a transaction
+  // would guard nothing.
+  rocksdb::TransactionDBWriteOptimizations unlocked;
+  unlocked.skip_concurrency_control = true;
+  unlocked.skip_duplicate_key_check = true;
+  return WriteTracked([&] {
+    return FromRocksDb(
+        db_->Write(WriteOptionsFor(durability), unlocked, &batch));
+  });
 }
 
 absl::Status Storage::RecoverFromWriteError() {
@@ -468,9 +503,14 @@ rocksdb::ColumnFamilyHandle* Storage::Handle(Column column) const {
   return handles_[static_cast<size_t>(column)];
 }
 
-std::unique_ptr<Transaction> Storage::Begin(Durability durability) {
+rocksdb::WriteOptions Storage::WriteOptionsFor(Durability durability) const {
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync && durability == Durability::kConfigured;
+  return write_options;
+}
+
+std::unique_ptr<Transaction> Storage::Begin(Durability durability) {
+  const rocksdb::WriteOptions write_options = WriteOptionsFor(durability);
   rocksdb::TransactionOptions txn_options;
   txn_options.deadlock_detect = true;
   txn_options.lock_timeout = absl::ToInt64Milliseconds(options_.lock_timeout);

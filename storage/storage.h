@@ -46,6 +46,7 @@ class Snapshot;
 class Statistics;
 class Transaction;
 class TransactionDB;
+struct WriteOptions;
 }  // namespace rocksdb
 
 namespace jobtrack::storage {
@@ -204,6 +205,19 @@ class Storage {
   // A consistent read-only view as of now.
   std::unique_ptr<Reader> Snapshot();
 
+  // A key and value to write with Append.
+  struct Put {
+    Column column;
+    std::string key;
+    std::string value;
+  };
+  // Writes `puts` atomically, outside any transaction: no row locks, no
+  // events, no commit observers (so nothing in Column::kRecords). Only for
+  // keys that no other writer writes, such as a log's fresh unique keys;
+  // cheaper than a Transaction. Errors and durability as Commit.
+  absl::Status Append(const std::vector<Put>& puts,
+                      Durability durability = Durability::kConfigured);
+
   // The greatest key of `column`, or nullopt if it is empty.
   absl::StatusOr<std::optional<std::string>> LastKey(Column column);
 
@@ -288,6 +302,10 @@ class Storage {
   // error so that writes can go on (the attempt fails while the cause
   // remains). Thread-safe.
   absl::Status RecoverFromWriteError();
+  // Runs `write` (a RocksDB write) with the recovery from, and the record
+  // of, failed writes to the disk that every write shares.
+  absl::Status WriteTracked(const std::function<absl::Status()>& write);
+  rocksdb::WriteOptions WriteOptionsFor(Durability durability) const;
 
   Options options_;
   // Wraps options_.file_system, if set; outlives db_.

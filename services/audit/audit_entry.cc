@@ -1,10 +1,12 @@
 #include "services/audit/audit_entry.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 
 namespace jobtrack {
@@ -19,11 +21,15 @@ constexpr absl::string_view kAudited[] = {
 
 bool IsAuditedName(absl::string_view value) {
   if (value.size() > 300) return false;
-  bool audited = false;
-  for (absl::string_view prefix : kAudited) {
-    audited |= absl::StartsWith(value, prefix);
+  // Most strings of a response are neither names nor contain a slash (the
+  // explanations of proposals): one scan settles those.
+  const size_t slash = value.find('/');
+  if (slash == absl::string_view::npos) return false;
+  const absl::string_view collection = value.substr(0, slash + 1);
+  if (std::find(std::begin(kAudited), std::end(kAudited), collection) ==
+      std::end(kAudited)) {
+    return false;
   }
-  if (!audited) return false;
   for (char c : value) {
     if (!absl::ascii_isalnum(c) && c != '/' && c != '-' && c != '_') {
       return false;
@@ -42,12 +48,15 @@ class NameCollector {
     for (int i = 0; i < descriptor->field_count(); ++i) {
       const FieldDescriptor* field = descriptor->field(i);
       if (field->type() == FieldDescriptor::TYPE_STRING) {
+        // The references avoid a copy of every string: a response of ten
+        // explained proposals holds some two hundred.
         if (!field->is_repeated()) {
-          Add(reflection->GetString(message, field));
+          Add(reflection->GetStringReference(message, field, &scratch_));
           continue;
         }
         for (int j = 0; j < reflection->FieldSize(message, field); ++j) {
-          Add(reflection->GetRepeatedString(message, field, j));
+          Add(reflection->GetRepeatedStringReference(message, field, j,
+                                                     &scratch_));
         }
       } else if (field->type() == FieldDescriptor::TYPE_MESSAGE && depth < 2) {
         if (!field->is_repeated()) {
@@ -70,12 +79,15 @@ class NameCollector {
       entry_.set_resources_truncated(true);
       return;
     }
-    seen_.insert(value);
-    entry_.add_resources(value);
+    // A repeated field's strings stay where they are as it grows.
+    seen_.insert(*entry_.add_resources() = value);
   }
 
   v1::AuditEvent& entry_;
-  absl::flat_hash_set<std::string> seen_;
+  // Views of the names in entry_.
+  absl::flat_hash_set<absl::string_view> seen_;
+  // Where the reflection puts a string it does not hold as std::string.
+  std::string scratch_;
 };
 
 }  // namespace

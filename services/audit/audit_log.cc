@@ -93,25 +93,30 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(
   return std::unique_ptr<AuditLog>(new AuditLog(storage, clock, next));
 }
 
-absl::Status AuditLog::AddToCommit(storage::Transaction& txn,
-                                   v1::AuditEvent entry) const {
+std::vector<storage::Storage::Put> AuditLog::WritesOf(
+    v1::AuditEvent entry) const {
   const absl::Time now = clock_->Now();
-  const std::string key =
+  std::string key =
       storage::AuditKey(absl::ToUnixMicros(now), next_sequence_.fetch_add(1));
   const std::string id = absl::BytesToHexString(key);
   entry.set_name(absl::StrCat(kCollection, "/", id));
   *entry.mutable_time() = ToTimestamp(now);
-  if (absl::Status s =
-          txn.Put(storage::Column::kAudit, key, entry.SerializeAsString());
-      !s.ok()) {
-    return s;
-  }
+  std::vector<storage::Storage::Put> writes;
+  writes.push_back(
+      {storage::Column::kAudit, std::move(key), entry.SerializeAsString()});
   for (const std::string& resource : entry.resources()) {
     if (!IsIndexedResource(resource)) continue;
-    if (absl::Status s = txn.Put(
-            storage::Column::kIndex,
-            storage::IndexKey(kCollection, Term("resource", resource), id), "");
-        !s.ok()) {
+    writes.push_back(
+        {storage::Column::kIndex,
+         storage::IndexKey(kCollection, Term("resource", resource), id), ""});
+  }
+  return writes;
+}
+
+absl::Status AuditLog::AddToCommit(storage::Transaction& txn,
+                                   v1::AuditEvent entry) const {
+  for (const storage::Storage::Put& put : WritesOf(std::move(entry))) {
+    if (absl::Status s = txn.Put(put.column, put.key, put.value); !s.ok()) {
       return s;
     }
   }
@@ -119,10 +124,9 @@ absl::Status AuditLog::AddToCommit(storage::Transaction& txn,
 }
 
 absl::Status AuditLog::Append(v1::AuditEvent entry) const {
-  std::unique_ptr<storage::Transaction> txn =
-      storage_->Begin(storage::Durability::kBuffered);
-  if (absl::Status s = AddToCommit(*txn, std::move(entry)); !s.ok()) return s;
-  return txn->Commit();
+  // Its keys are new and its own: no transaction needs to lock them.
+  return storage_->Append(WritesOf(std::move(entry)),
+                          storage::Durability::kBuffered);
 }
 
 absl::StatusOr<v1::ListAuditEventsResponse> AuditLog::List(

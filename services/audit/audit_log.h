@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "jobtrack/v1/audit.pb.h"
@@ -56,6 +57,8 @@ class AuditLog {
  private:
   AuditLog(storage::Storage* storage, const Clock* clock,
            uint64_t next_sequence);
+  // The keys and values that record `entry`, its name and time set.
+  std::vector<storage::Storage::Put> WritesOf(v1::AuditEvent entry) const;
 
   storage::Storage* const storage_;
   const Clock* const clock_;

@@ -34,8 +34,9 @@ std::unique_ptr<Storage> OpenOrDie(Options options) {
   return storage.ok() ? *std::move(storage) : nullptr;
 }
 
-std::optional<std::string> Read(Storage& storage, absl::string_view key) {
-  auto value = storage.Snapshot()->Get(Column::kRecords, key);
+std::optional<std::string> Read(Storage& storage, absl::string_view key,
+                                Column column = Column::kRecords) {
+  auto value = storage.Snapshot()->Get(column, key);
   EXPECT_TRUE(value.ok()) << value.status();
   return value.ok() ? *value : std::nullopt;
 }
@@ -182,6 +183,31 @@ TEST(StorageFaultTest, FullDiskFailsTheCommitWithUnavailableAndLeavesNothing) {
                          })
                   .ok());
   EXPECT_EQ(events, 2);
+}
+
+TEST(StorageFaultTest, FullDiskFailsAnAppendWithUnavailableAndLeavesNothing) {
+  TempDir dir;
+  auto fs = std::make_shared<FaultFileSystem>();
+  auto storage = OpenOrDie(OptionsOn(dir, fs));
+  fs->SetDiskFull(true);
+  const absl::Status full = storage->Append({{Column::kAudit, "refused", "v"}},
+                                            Durability::kBuffered);
+  EXPECT_TRUE(absl::IsUnavailable(full)) << full;
+  EXPECT_THAT(storage->WriteFailure().message(), HasSubstr("No space left"));
+  EXPECT_EQ(Read(*storage, "refused", Column::kAudit), std::nullopt);
+  // Commits after it are refused clearly too, until the disk has room and
+  // the database is reopened.
+  EXPECT_TRUE(absl::IsUnavailable(WriteRecordWithEvent(*storage, "after")));
+  fs->SetDiskFull(false);
+  storage.reset();
+  storage = OpenOrDie(OptionsOn(dir, fs));
+  ASSERT_TRUE(
+      storage
+          ->Append({{Column::kAudit, "accepted", "v"}}, Durability::kBuffered)
+          .ok());
+  EXPECT_TRUE(storage->WriteFailure().ok());
+  EXPECT_EQ(Read(*storage, "accepted", Column::kAudit), "v");
+  EXPECT_EQ(Read(*storage, "refused", Column::kAudit), std::nullopt);
 }
 
 TEST(StorageFaultTest, CorruptCurrentFileAtStartUpIsAClearErrorNotACrash) {

@@ -47,6 +47,36 @@ TEST(StorageTest, CommittedWriteCanBeReadBack) {
   EXPECT_EQ(Read(*storage, Column::kIndex, "k"), std::nullopt);
 }
 
+TEST(StorageTest, AppendWritesItsKeysTogetherAndTellsNoObserver) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  int observed = 0;
+  storage->AddCommitObserver(
+      [&](const std::vector<std::string>&) { ++observed; });
+  ASSERT_TRUE(storage
+                  ->Append({{Column::kAudit, "entry", "what happened"},
+                            {Column::kIndex, "entry-by-term", ""}},
+                           Durability::kBuffered)
+                  .ok());
+  EXPECT_EQ(Read(*storage, Column::kAudit, "entry"), "what happened");
+  EXPECT_EQ(Read(*storage, Column::kIndex, "entry-by-term"), "");
+  EXPECT_EQ(observed, 0);
+  // A transaction may lock a key that an append wrote: appends hold none.
+  auto txn = storage->Begin();
+  ASSERT_TRUE(txn->GetForUpdate(Column::kAudit, "entry").ok());
+  ASSERT_TRUE(txn->Commit().ok());
+}
+
+TEST(StorageTest, AppendRefusesRecordsAndWritesNothingOfTheBatch) {
+  TempDir dir;
+  auto storage = OpenOrDie(OptionsFor(dir));
+  const absl::Status refused = storage->Append(
+      {{Column::kAudit, "entry", "v"}, {Column::kRecords, "record", "v"}});
+  EXPECT_TRUE(absl::IsInvalidArgument(refused)) << refused;
+  EXPECT_EQ(Read(*storage, Column::kAudit, "entry"), std::nullopt);
+  EXPECT_EQ(Read(*storage, Column::kRecords, "record"), std::nullopt);
+}
+
 TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));

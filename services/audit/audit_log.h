@@ -8,7 +8,8 @@
 //   nothing in the service.
 // - A write's entry is added to the write's own transaction (AddToCommit),
 //   so the data and its entry become durable together or not at all. Other
-//   entries are appended in a buffered write of their own (Append): on
+//   entries are appended in a buffered write of their own (Append, outside
+//   any transaction: their keys are new, so no row lock is taken): on
 //   disk when the next synced commit is, and never lost to a crash of the
 //   process alone.
 // - Entries name resources; they never hold the content of a request or a

@@ -259,7 +259,7 @@ absl::Status Transaction::CommitWithEvents() {
   return s;
 }
 
-absl::Status Storage::WriteTracked(const std::function<absl::Status()>& write) {
+absl::Status Storage::WriteTracked(absl::FunctionRef<absl::Status()> write) {
   if (write_error_.load(std::memory_order_acquire)) {
     if (absl::Status s = RecoverFromWriteError(); !s.ok()) return s;
   }
@@ -293,7 +293,6 @@ absl::Status Storage::Append(const std::vector<Put>& puts,
   // would guard nothing.
   rocksdb::TransactionDBWriteOptimizations unlocked;
   unlocked.skip_concurrency_control = true;
-  unlocked.skip_duplicate_key_check = true;
   return WriteTracked([&] {
     return FromRocksDb(
         db_->Write(WriteOptionsFor(durability), unlocked, &batch));

@@ -61,10 +61,6 @@ TEST(StorageTest, AppendWritesItsKeysTogetherAndTellsNoObserver) {
   EXPECT_EQ(Read(*storage, Column::kAudit, "entry"), "what happened");
   EXPECT_EQ(Read(*storage, Column::kIndex, "entry-by-term"), "");
   EXPECT_EQ(observed, 0);
-  // A transaction may lock a key that an append wrote: appends hold none.
-  auto txn = storage->Begin();
-  ASSERT_TRUE(txn->GetForUpdate(Column::kAudit, "entry").ok());
-  ASSERT_TRUE(txn->Commit().ok());
 }
 
 TEST(StorageTest, AppendRefusesRecordsAndWritesNothingOfTheBatch) {

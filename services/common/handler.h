@@ -31,6 +31,11 @@ namespace jobtrack {
 // returned, on another thread: it must capture by value (the request,
 // response and context pointers stay valid until the call is finished).
 //
+// A call may fill `response` in place and return absl::Status (for a
+// method whose messages live on an arena, see arena_messages.h); the
+// response is sent only if the status is OK, so a call that fails may leave
+// it partly filled.
+//
 // A call answered from memory may send its response as bytes: with
 // Response = grpc::ByteBuffer (a raw method), `call` returns a HeldWire and
 // its wire form is the answer. The audit reads the held message; for a role
@@ -67,52 +72,66 @@ grpc::ServerUnaryReactor* Serve(const Gatekeeper& gatekeeper,
                                    "the deadline passed before the call ran"));
       return;
     }
-    constexpr bool kWire = std::is_same_v<Response, grpc::ByteBuffer>;
-    using Result = std::conditional_t<kWire, HeldWire, Response>;
     absl::StatusOr<CallContext> admitted = gatekeeper.Admit(*context, request);
-    absl::StatusOr<Result> result = absl::UnknownError("not run");
-    if (!admitted.ok()) {
-      result = admitted.status();
-    } else if constexpr (std::is_invocable_v<Call, const CallContext&>) {
-      result = call(*admitted);
+    auto run = [&] {
+      if constexpr (std::is_invocable_v<Call, const CallContext&>) {
+        return call(*admitted);
+      } else {
+        return call();
+      }
+    };
+    if constexpr (std::is_same_v<decltype(run()), absl::Status>) {
+      absl::Status status = admitted.ok() ? run() : admitted.status();
+      if (admitted.ok()) {
+        if (status.ok() && admitted->who != nullptr) {
+          MinimizeForRole(admitted->who->role, response);
+        }
+        status = gatekeeper.Audit(*admitted, request,
+                                  status.ok() ? response : nullptr, status);
+      }
+      (void)permit;  // Held until answered.
+      reactor->Finish(ToGrpcStatus(status));
     } else {
-      result = call();
-    }
-    absl::Status status = result.status();
-    if (admitted.ok() && result.ok() && admitted->who != nullptr) {
-      if constexpr (kWire) {
-        if (HasMinimalFields(admitted->who->role)) {
-          std::shared_ptr<google::protobuf::Message> minimal(
-              result->message->New());
-          minimal->CopyFrom(*result->message);
-          MinimizeForRole(admitted->who->role, minimal.get());
-          result = WireCache::Serialize(std::move(minimal));
-        }
-      } else {
-        MinimizeForRole(admitted->who->role, &*result);
-      }
-    }
-    if (admitted.ok()) {
-      const google::protobuf::Message* answer = nullptr;
-      if (result.ok()) {
+      constexpr bool kWire = std::is_same_v<Response, grpc::ByteBuffer>;
+      using Result = std::conditional_t<kWire, HeldWire, Response>;
+      absl::StatusOr<Result> result =
+          admitted.ok() ? absl::StatusOr<Result>(run()) : admitted.status();
+      absl::Status status = result.status();
+      if (admitted.ok() && result.ok() && admitted->who != nullptr) {
         if constexpr (kWire) {
-          answer = result->message.get();
+          if (HasMinimalFields(admitted->who->role)) {
+            std::shared_ptr<google::protobuf::Message> minimal(
+                result->message->New());
+            minimal->CopyFrom(*result->message);
+            MinimizeForRole(admitted->who->role, minimal.get());
+            result = WireCache::Serialize(std::move(minimal));
+          }
         } else {
-          answer = &*result;
+          MinimizeForRole(admitted->who->role, &*result);
         }
       }
-      status = gatekeeper.Audit(*admitted, request, answer, status);
-    }
-    if (status.ok()) {
-      if constexpr (kWire) {
-        grpc::ByteBuffer wire(&result->wire, 1);
-        response->Swap(&wire);
-      } else {
-        *response = *std::move(result);
+      if (admitted.ok()) {
+        const google::protobuf::Message* answer = nullptr;
+        if (result.ok()) {
+          if constexpr (kWire) {
+            answer = result->message.get();
+          } else {
+            answer = &*result;
+          }
+        }
+        status = gatekeeper.Audit(*admitted, request, answer, status);
       }
+      if (status.ok()) {
+        if constexpr (kWire) {
+          grpc::ByteBuffer wire(&result->wire, 1);
+          response->Swap(&wire);
+        } else {
+          *response = *std::move(result);
+        }
+      }
+      (void)permit;  // Held until answered.
+      reactor->Finish(ToGrpcStatus(status));
     }
-    (void)permit;  // Held until answered.
-    reactor->Finish(ToGrpcStatus(status));
   };
   if (WorkerPool* writers = gatekeeper.WritersFor(request)) {
     writers->Run(std::move(answer));

@@ -300,8 +300,8 @@ absl::StatusOr<ParticipantFacts> Matching::Facts(
   return facts;
 }
 
-absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
-    const v1::ProposeTracksRequest& request) {
+absl::Status Matching::ProposeTracks(const v1::ProposeTracksRequest& request,
+                                     v1::ProposeTracksResponse* out) {
   if (absl::Status s = CheckResourceName(request.participant(), "participants",
                                          "participant");
       !s.ok()) {
@@ -333,7 +333,7 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
                      "; no new proposals until it ends"));
   }
 
-  v1::ProposeTracksResponse response;
+  v1::ProposeTracksResponse& response = *out;
   absl::Status s = index_->VisitTracksIn(
       participant->municipality_code(),
       [&](absl::Span<const MatchingIndex::LocalTrack> tracks) {
@@ -349,11 +349,17 @@ absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
         }
         RankAndLimit(scored, *limit);
         for (const Scored& c : scored) {
-          *response.add_proposals() =
-              Explain(weights_, *facts, OptionOf(*c.track, c.choice), c.values);
+          Explain(weights_, *facts, OptionOf(*c.track, c.choice), c.values,
+                  response.add_proposals());
         }
       });
-  if (!s.ok()) return s;
+  return s;
+}
+
+absl::StatusOr<v1::ProposeTracksResponse> Matching::ProposeTracks(
+    const v1::ProposeTracksRequest& request) {
+  v1::ProposeTracksResponse response;
+  if (absl::Status s = ProposeTracks(request, &response); !s.ok()) return s;
   return response;
 }
 
@@ -427,8 +433,8 @@ absl::StatusOr<v1::ProposeCandidatesResponse> Matching::ProposeCandidates(
   RankAndLimit(scored, *limit);
   v1::ProposeCandidatesResponse response;
   for (const Scored& c : scored) {
-    *response.add_proposals() =
-        Explain(weights_, facts[c.facts], option, c.values);
+    Explain(weights_, facts[c.facts], option, c.values,
+            response.add_proposals());
   }
   return response;
 }

@@ -30,6 +30,11 @@ class Matching {
   // `index` must follow `deps.storage` and outlive this object.
   Matching(Deps deps, MatchingWeights weights, MatchingIndex* index);
 
+  // Fills `response`, which must be empty; it may live on an arena, as the
+  // service's does. On an error it may be partly filled: discard it.
+  absl::Status ProposeTracks(const v1::ProposeTracksRequest& request,
+                             v1::ProposeTracksResponse* response);
+  // The same in a response of its own.
   absl::StatusOr<v1::ProposeTracksResponse> ProposeTracks(
       const v1::ProposeTracksRequest& request);
   // Candidates among the residents of the track's municipalities — of

@@ -8,8 +8,9 @@ grpc::ServerUnaryReactor* MatchingService::ProposeTracks(
     grpc::CallbackServerContext* context,
     const v1::ProposeTracksRequest* request,
     v1::ProposeTracksResponse* response) {
-  return Serve(*gatekeeper_, context, *request, response,
-               [=, this] { return matching_.ProposeTracks(*request); });
+  return Serve(*gatekeeper_, context, *request, response, [=, this] {
+    return matching_.ProposeTracks(*request, response);
+  });
 }
 
 grpc::ServerUnaryReactor* MatchingService::ProposeCandidates(

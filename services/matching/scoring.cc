@@ -303,11 +303,12 @@ double TotalScore(const MatchingWeights& w, const FactorValues& v) {
   return score;
 }
 
-v1::Proposal Explain(const MatchingWeights& w, const ParticipantFacts& facts,
-                     const TrackOption& option, const FactorValues& v) {
+void Explain(const MatchingWeights& w, const ParticipantFacts& facts,
+             const TrackOption& option, const FactorValues& v,
+             v1::Proposal* out) {
   const v1::Participant& p = *facts.participant;
   const v1::Track& t = *option.track;
-  v1::Proposal proposal;
+  v1::Proposal& proposal = *out;
   proposal.set_track(t.name());
   proposal.set_intake(option.intake->name());
   proposal.set_participant(p.name());
@@ -349,12 +350,13 @@ v1::Proposal Explain(const MatchingWeights& w, const ParticipantFacts& facts,
           ? "completed a track in this industry without being hired"
           : "no earlier track in this industry");
   proposal.set_score(TotalScore(w, v));
-  return proposal;
 }
 
 v1::Proposal Score(const MatchingWeights& w, const ParticipantFacts& facts,
                    const TrackOption& option, absl::CivilDay today) {
-  return Explain(w, facts, option, Evaluate(w, facts, option, today));
+  v1::Proposal proposal;
+  Explain(w, facts, option, Evaluate(w, facts, option, today), &proposal);
+  return proposal;
 }
 
 }  // namespace jobtrack

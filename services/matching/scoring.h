@@ -143,11 +143,11 @@ FactorValues Evaluate(const MatchingWeights& weights,
 // The weighted sum of `values`; Explain's score is exactly this number.
 double TotalScore(const MatchingWeights& weights, const FactorValues& values);
 
-// The proposal for `option` with every factor's weight, value,
-// contribution and reason.
-v1::Proposal Explain(const MatchingWeights& weights,
-                     const ParticipantFacts& facts, const TrackOption& option,
-                     const FactorValues& values);
+// Fills `proposal` (empty; it may live on an arena) with the proposal for
+// `option`: every factor's weight, value, contribution and reason.
+void Explain(const MatchingWeights& weights, const ParticipantFacts& facts,
+             const TrackOption& option, const FactorValues& values,
+             v1::Proposal* proposal);
 
 // Evaluate, then Explain.
 v1::Proposal Score(const MatchingWeights& weights,

@@ -2,6 +2,7 @@
 // hand below (DESIGN 9.7), on a real RocksDB. Today is 2026-11-23.
 #include "services/matching/matching.h"
 
+#include <google/protobuf/arena.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -453,6 +454,23 @@ TEST_F(MatchingTest, AnEnrolledParticipantGetsNoProposals) {
 
 TEST_F(MatchingTest, SameDataGivesTheSameRanking) {
   EXPECT_EQ(Propose(participant_, true).SerializeAsString(),
+            Propose(participant_, true).SerializeAsString());
+}
+
+// The service fills its answer in place, on the arena of gRPC's messages
+// (ArenaMessages): there it is the answer built on the heap, near misses
+// included, and every message of it is on that arena.
+TEST_F(MatchingTest, AnAnswerFilledOnAnArenaIsTheAnswerBuiltApart) {
+  v1::ProposeTracksRequest request;
+  request.set_participant(participant_);
+  request.set_include_near_misses(true);
+  google::protobuf::Arena arena;
+  auto* in_place =
+      google::protobuf::Arena::CreateMessage<v1::ProposeTracksResponse>(&arena);
+  ASSERT_TRUE(matching_.ProposeTracks(request, in_place).ok());
+  ASSERT_EQ(in_place->proposals_size(), 3);
+  EXPECT_EQ(in_place->proposals(2).factors(7).GetArena(), &arena);
+  EXPECT_EQ(in_place->SerializeAsString(),
             Propose(participant_, true).SerializeAsString());
 }
 

@@ -10,8 +10,10 @@
 # When AFTER stores a newer schema than BEFORE can open, --after_data is
 # the same dataset already migrated by AFTER (started on a copy once), so
 # that no run measures a migration.
-# Each pair starts BEFORE, then AFTER, each on a fresh copy of DIR, and runs
-# every workload once with the load driver. For each run it prints the QPS,
+# Each pair starts both binaries, each on a fresh copy of DIR, and runs
+# every workload once with the load driver: BEFORE first in odd pairs,
+# AFTER first in even ones, so that neither always runs into what the
+# run before it left (the page cache, the host's load). For each run it prints the QPS,
 # the p99 and the server's CPU per call: the CPU time jobtrackd used during
 # the workload (user and system, from /proc) divided by the calls the driver
 # counted.
@@ -107,6 +109,11 @@ run_one() {  # label binary dataset
 }
 
 for ((i = 1; i <= pairs; i++)); do
-  run_one "pair $i before" "$before" "$data"
-  run_one "pair $i after " "$after" "$after_data"
+  if ((i % 2)); then
+    run_one "pair $i before" "$before" "$data"
+    run_one "pair $i after " "$after" "$after_data"
+  else
+    run_one "pair $i after " "$after" "$after_data"
+    run_one "pair $i before" "$before" "$data"
+  fi
 done

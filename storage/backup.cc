@@ -47,6 +47,8 @@ absl::StatusOr<BackupInfo> Backups::CreateBackup(Storage& storage) {
   absl::StatusOr<std::unique_ptr<rocksdb::BackupEngine>> engine =
       OpenEngine(directory_);
   if (!engine.ok()) return engine.status();
+  // The backup flushes the memtables first, which writes to the WAL.
+  if (!storage.WriteFailure().ok()) return storage.RefuseWrites();
   // Read before the backup starts: a lower bound of what it holds.
   const uint64_t sequence = storage.LastSequence();
   rocksdb::CreateBackupOptions options;

@@ -260,19 +260,12 @@ absl::Status Transaction::CommitWithEvents() {
 }
 
 absl::Status Storage::WriteTracked(absl::FunctionRef<absl::Status()> write) {
-  if (write_error_.load(std::memory_order_acquire)) {
-    if (absl::Status s = RecoverFromWriteError(); !s.ok()) return s;
-  }
-  if (absl::Status s = write(); !s.ok()) {
-    // An I/O error (a full disk) leaves RocksDB refusing writes until it is
-    // resumed; the next write tries that.
-    if (absl::IsUnavailable(s)) SetWriteFailure(s);
-    return s;
-  }
-  if (write_error_.load(std::memory_order_acquire)) {
-    SetWriteFailure(absl::OkStatus());
-  }
-  return absl::OkStatus();
+  if (write_error_.load(std::memory_order_acquire)) return RefuseWrites();
+  absl::Status s = write();
+  // An I/O error (a full disk): no write may reach RocksDB again before it
+  // is reopened (see the contract in storage.h).
+  if (absl::IsUnavailable(s)) SetWriteFailure(s);
+  return s;
 }
 
 absl::Status Storage::Append(const std::vector<Put>& puts,
@@ -299,27 +292,22 @@ absl::Status Storage::Append(const std::vector<Put>& puts,
   });
 }
 
-absl::Status Storage::RecoverFromWriteError() {
-  absl::MutexLock lock(&recovery_mu_);
-  if (!write_error_.load(std::memory_order_acquire)) return absl::OkStatus();
-  // TransactionDB (a StackableDB) does not pass Resume on; the root does.
-  const rocksdb::Status s = db_->GetRootDB()->Resume();
-  if (!s.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "storage refuses writes since a write to the disk failed: ",
-        write_failure_.message(), " (recovery: ", s.ToString(), ")"));
-  }
-  return absl::OkStatus();
+absl::Status Storage::RefuseWrites() const {
+  return absl::UnavailableError(
+      absl::StrCat("storage refuses writes since a write to the disk failed: ",
+                   WriteFailure().message(),
+                   "; writes resume once the database is reopened"));
 }
 
 void Storage::SetWriteFailure(absl::Status failure) {
-  absl::MutexLock lock(&recovery_mu_);
-  write_error_.store(!failure.ok(), std::memory_order_release);
+  absl::MutexLock lock(&failure_mu_);
+  if (write_error_.load(std::memory_order_relaxed)) return;  // The first.
   write_failure_ = std::move(failure);
+  write_error_.store(true, std::memory_order_release);
 }
 
 absl::Status Storage::WriteFailure() const {
-  absl::MutexLock lock(&recovery_mu_);
+  absl::MutexLock lock(&failure_mu_);
   return write_failure_;
 }
 
@@ -361,11 +349,15 @@ Storage::Storage(Options options) : options_(std::move(options)) {}
 
 Storage::~Storage() {
   if (db_ == nullptr) return;
-  // After a write error the WAL writer is unusable until recovered (this
-  // RocksDB build asserts on writing to it again); nothing is buffered in
-  // it that a sync could save.
+  // After a write error the WAL's writer is unusable (this RocksDB build
+  // asserts on writing to it again); nothing is buffered in it that a sync
+  // could save, and flushing the memtables at close would write to it too.
+  // What they hold is in the WAL already, replayed at the next open.
   if (!write_error_.load()) {
     db_->FlushWAL(/*sync=*/true).PermitUncheckedError();
+  } else {
+    db_->SetDBOptions({{"avoid_flush_during_shutdown", "true"}})
+        .PermitUncheckedError();
   }
   for (auto* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
@@ -703,6 +695,8 @@ absl::Status Storage::PurgeExpiredRequests() {
 }
 
 absl::Status Storage::Flush() {
+  // A flush switches to a new WAL, writing to the old one's writer first.
+  if (write_error_.load(std::memory_order_acquire)) return RefuseWrites();
   return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), handles_));
 }
 

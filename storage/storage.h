@@ -14,10 +14,14 @@
 //   transaction's own writes.
 // - Errors: every call returns absl::Status (see status.h for the mapping).
 //   A failed write to the disk (full, I/O error) fails that commit with
-//   UNAVAILABLE and leaves nothing of it behind; RocksDB then refuses
-//   writes (reads go on) until it has recovered. The next commit attempts
-//   that, which clears failures of RocksDB's own background writes; a
-//   failed write to the WAL only reopening clears (WriteFailure()).
+//   UNAVAILABLE and leaves nothing of it behind. From then on every write
+//   (commits, appends, flushes, backups) is refused with UNAVAILABLE, and
+//   reads go on, until the database is reopened (WriteFailure()). RocksDB
+//   7.8 cannot be trusted to recover in place: after a failed WAL write,
+//   its own recovery may succeed without replacing the WAL's writer (when
+//   no memtable holds data), and the next write to that writer aborts the
+//   process (a debug assertion that Debian's build keeps; later RocksDB
+//   releases fixed both).
 #ifndef JOBTRACK_STORAGE_STORAGE_H_
 #define JOBTRACK_STORAGE_STORAGE_H_
 
@@ -271,10 +275,10 @@ class Storage {
   };
   std::vector<Figure> Figures() const;
 
-  // Why RocksDB refuses writes since a write to the disk failed (UNAVAILABLE
-  // with RocksDB's message: "No space left on device"), or OK. Cleared by a
-  // commit that succeeds; a failure of the WAL lasts until the database is
-  // reopened (jobtrackd restarts itself once the disk has space again).
+  // Why writes are refused since a write to the disk failed (UNAVAILABLE
+  // with RocksDB's message: "No space left on device"), or OK. Lasts until
+  // the database is reopened (jobtrackd restarts itself once the disk has
+  // space again).
   absl::Status WriteFailure() const;
 
   // The schema version of the stored data.
@@ -299,13 +303,11 @@ class Storage {
   absl::Status CheckSchema();
   rocksdb::ColumnFamilyHandle* Handle(Column column) const;
 
-  // After a commit failed on a write error: clears RocksDB's background
-  // error so that writes can go on (the attempt fails while the cause
-  // remains). Thread-safe.
-  absl::Status RecoverFromWriteError();
-  // Runs `write` (a RocksDB write) with the recovery from, and the record
-  // of, failed writes to the disk that every write shares. A FunctionRef:
-  // on the path of every commit, it allocates nothing.
+  // What every write gets once one has failed on the disk.
+  absl::Status RefuseWrites() const;
+  // Runs `write` (a RocksDB write) unless a write has failed on the disk
+  // before, and records its own failure. A FunctionRef: on the path of
+  // every commit, it allocates nothing.
   absl::Status WriteTracked(absl::FunctionRef<absl::Status()> write);
   rocksdb::WriteOptions WriteOptionsFor(Durability durability) const;
 
@@ -313,10 +315,10 @@ class Storage {
   // Wraps options_.file_system, if set; outlives db_.
   std::unique_ptr<rocksdb::Env> env_;
   rocksdb::TransactionDB* db_ = nullptr;
-  mutable absl::Mutex recovery_mu_;
-  // Set when a commit failed on a write error, until one succeeds.
+  mutable absl::Mutex failure_mu_;
+  // Set, for good, when a write failed on the disk.
   std::atomic<bool> write_error_{false};
-  absl::Status write_failure_ ABSL_GUARDED_BY(recovery_mu_);
+  absl::Status write_failure_ ABSL_GUARDED_BY(failure_mu_);
   void SetWriteFailure(absl::Status failure);
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // Numbers the events of a commit (which must call ReleaseSequences with

@@ -516,11 +516,12 @@ int Run() {
     }
   });
 
-  // A full disk: RocksDB refuses writes (each answered UNAVAILABLE, nothing
-  // half-written) and keeps serving reads, but a failed WAL write is only
-  // cleared by reopening. So once the data directory has room again,
-  // restart in place (SIGUSR1 to the loop below: a clean shutdown, then
-  // exec of the same command line), and writes resume.
+  // A full disk: storage refuses writes (each answered UNAVAILABLE, nothing
+  // half-written) and keeps serving reads, until it is reopened (RocksDB
+  // cannot resume in place safely, see storage.h). So once the data
+  // directory has room again, restart in place (SIGUSR1 to the loop below:
+  // a clean shutdown, then exec of the same command line), and writes
+  // resume.
   std::thread disk_watch([&] {
     bool reported = false;
     while (!stopping.WaitForNotificationWithTimeout(absl::Seconds(1))) {

@@ -687,17 +687,20 @@ absl::Status Storage::PurgeExpiredRequests() {
   rocksdb::CompactRangeOptions compact_options;
   compact_options.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForce;
-  absl::Status s = FromRocksDb(
-      db_->Flush(rocksdb::FlushOptions(), Handle(Column::kRequests)));
-  if (!s.ok()) return s;
+  if (absl::Status s = FlushColumns({Handle(Column::kRequests)}); !s.ok()) {
+    return s;
+  }
   return FromRocksDb(db_->CompactRange(
       compact_options, Handle(Column::kRequests), nullptr, nullptr));
 }
 
-absl::Status Storage::Flush() {
+absl::Status Storage::Flush() { return FlushColumns(handles_); }
+
+absl::Status Storage::FlushColumns(
+    const std::vector<rocksdb::ColumnFamilyHandle*>& columns) {
   // A flush switches to a new WAL, writing to the old one's writer first.
   if (write_error_.load(std::memory_order_acquire)) return RefuseWrites();
-  return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), handles_));
+  return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), columns));
 }
 
 absl::Status Storage::CompactAll() {

@@ -305,6 +305,10 @@ class Storage {
 
   // What every write gets once one has failed on the disk.
   absl::Status RefuseWrites() const;
+  // Flushes the memtables of `columns`; refused as a write once one failed
+  // on the disk. Every flush goes through it.
+  absl::Status FlushColumns(
+      const std::vector<rocksdb::ColumnFamilyHandle*>& columns);
   // Runs `write` (a RocksDB write) unless a write has failed on the disk
   // before, and records its own failure. A FunctionRef: on the path of
   // every commit, it allocates nothing.

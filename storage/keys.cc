@@ -93,6 +93,17 @@ std::string AggregateEventPrefix(absl::string_view aggregate) {
   return IndexPrefix("events", aggregate);
 }
 
+std::string SeatKey(absl::string_view intake,
+                    absl::string_view participation_id) {
+  return IndexKey("seats", intake, participation_id);
+}
+
+std::string SeatPrefix(absl::string_view intake) {
+  return IndexPrefix("seats", intake);
+}
+
+std::string SeatLedgerPrefix() { return RecordPrefix("seats"); }
+
 std::string AuditKey(int64_t unix_micros, uint64_t sequence) {
   return absl::StrCat(EventKey(unix_micros < 0 ? 0 : unix_micros),
                       EventKey(sequence));

@@ -17,6 +17,10 @@
 //   index     "events" 0x00 <aggregate> 0x00 <sequence: 8 bytes BE> -> ""
 //   audit     <time: 8 bytes BE µs> <sequence: 8 bytes BE> -> v1.AuditEvent
 //   index     "auditEvents" 0x00 "resource=" <name> 0x00 <hex audit key> -> ""
+//   index     "seats" 0x00 <intake> 0x00 <participation id>
+//                                                   -> first and last day of
+//             the seat (see services/participations/seats.h); since schema
+//             version 3
 //
 // The audit column family was added after schema version 1 without a
 // version change: it is created empty when missing, and nothing else
@@ -76,6 +80,14 @@ uint64_t EventKeySequence(absl::string_view key);
 // Index entry tying an event to its aggregate (e.g. a participation's name).
 std::string AggregateEventKey(absl::string_view aggregate, uint64_t sequence);
 std::string AggregateEventPrefix(absl::string_view aggregate);
+
+// Seat ledger entry: participation `participation_id` holds a seat in
+// `intake` (a resource name).
+std::string SeatKey(absl::string_view intake,
+                    absl::string_view participation_id);
+std::string SeatPrefix(absl::string_view intake);
+// Prefix of the whole ledger.
+std::string SeatLedgerPrefix();
 
 // An audit entry's key: recorded time (µs since the epoch; earlier times
 // count as 0) and sequence, both 8 bytes big-endian, so keys sort by time.

@@ -70,7 +70,8 @@ enum class Durability {
 
 // The schema version this build writes. Bump it, and add a Migration, when
 // the stored layout changes. 2: participations carry latest_event_date.
-inline constexpr int kSchemaVersion = 2;
+// 3: intakes' seats are kept in a ledger (storage/keys.h).
+inline constexpr int kSchemaVersion = 3;
 
 class Backups;
 class Storage;

@@ -120,12 +120,39 @@ class Checker {
     return absl::OkStatus();
   }
 
-  // For every participant holding a seat: with everyone else's seats, the
-  // busiest day from their start still fits the intake.
+  // The seat ledger holds the seats the participations hold, no more and
+  // no fewer; and for every participant holding a seat, with everyone
+  // else's seats, the busiest day from their start still fits the intake.
+  // The seats counted are the participations' own, so that a wrong ledger
+  // is reported as that and not as an intake over its seats.
   absl::Status CheckSeats() {
+    absl::StatusOr<SeatLedger> ledger = ReadSeatLedger(reader_);
+    if (!ledger.ok()) return ledger.status();
     const RecordTable<v1::Intake> intakes(nullptr);
     for (const auto& [intake_name, holders] : seated_) {
       ++report_.intakes;
+      std::vector<SeatInterval> seats;
+      for (const v1::Participation& holder : holders) {
+        seats.push_back(*SeatOf(holder));
+        std::optional<SeatInterval> listed;
+        if (auto entries = ledger->find(intake_name);
+            entries != ledger->end()) {
+          if (auto entry = entries->second.find(holder.name());
+              entry != entries->second.end()) {
+            listed = entry->second;
+            entries->second.erase(entry);
+          }
+        }
+        if (!listed) {
+          report_.problems.push_back(
+              absl::StrCat(holder.name(), " holds a seat in ", intake_name,
+                           " that the seat ledger lacks"));
+        } else if (!(*listed == seats.back())) {
+          report_.problems.push_back(absl::StrCat(
+              "the seat ledger has other days for ", holder.name(),
+              "'s seat in ", intake_name, " than the participation"));
+        }
+      }
       absl::StatusOr<v1::Intake> intake = intakes.Get(reader_, intake_name);
       if (!intake.ok()) {
         report_.problems.push_back(absl::StrCat(
@@ -133,17 +160,23 @@ class Checker {
             ", which cannot be read: ", intake.status().message()));
         continue;
       }
-      for (const v1::Participation& holder : holders) {
-        absl::StatusOr<std::vector<SeatInterval>> others =
-            HeldSeats(reader_, *intake, holder.name());
-        if (!others.ok()) return others.status();
-        const SeatPeak peak =
-            PeakFrom(*intake, *others, SeatOf(holder)->start());
+      for (size_t i = 0; i < seats.size(); ++i) {
+        std::vector<SeatInterval> others = seats;
+        others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
+        const SeatPeak peak = PeakFrom(*intake, others, seats[i].start());
         if (peak.taken + 1 > intake->seats()) {
           report_.problems.push_back(absl::StrCat(
               intake_name, " holds ", peak.taken + 1, " participants (with ",
-              holder.name(), ") but has ", intake->seats(), " seats"));
+              holders[i].name(), ") but has ", intake->seats(), " seats"));
         }
+      }
+    }
+    // What is left in the ledger belongs to no participation's seat.
+    for (const auto& [intake_name, entries] : *ledger) {
+      for (const auto& entry : entries) {
+        report_.problems.push_back(absl::StrCat(
+            "the seat ledger has a seat in ", intake_name, " for ",
+            entry.first, ", which holds none there"));
       }
     }
     return absl::OkStatus();

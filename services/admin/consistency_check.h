@@ -7,7 +7,8 @@
 //   participants, participations, suppliers, agreements, modules) has its
 //   index entries and unique terms, and every entry belongs to a record;
 // - every participation's stored state equals the replay of its events;
-// - no intake holds more participants than its seats, on any day;
+// - no intake holds more participants than its seats, on any day, and the
+//   seat ledger holds exactly the seats the participations hold;
 // - every event in the log is indexed under its resource and every index
 //   entry of the log points at an event; sequences strictly increase.
 //

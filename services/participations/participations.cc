@@ -115,6 +115,8 @@ absl::StatusOr<v1::Participation> Participations::Commit(
   absl::Status s = old != nullptr ? table_.Replace(txn, *old, *projection)
                                   : table_.Insert(txn, *projection);
   if (!s.ok()) return s;
+  s = KeepSeatLedger(txn, old, *projection);
+  if (!s.ok()) return s;
   AppendEvent(txn, context, effective, now, std::move(event));
   return projection;
 }

@@ -1,10 +1,16 @@
 #include "services/participations/seats.h"
 
 #include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 #include "services/common/record_table.h"
-#include "services/common/terms.h"
 #include "services/common/validation.h"
+#include "storage/keys.h"
 
 namespace jobtrack {
 
@@ -25,19 +31,145 @@ std::optional<SeatInterval> SeatOf(const v1::Participation& p) {
   return SeatInterval(*start, end);
 }
 
+namespace {
+
+constexpr absl::string_view kParticipations = "participations";
+
+// A ledger entry's value: the seat's first and last day numbers, four bytes
+// each, big-endian (kOpen for an open end).
+std::string EncodeSeat(const SeatInterval& seat) {
+  std::string bytes(8, '\0');
+  const uint32_t days[2] = {static_cast<uint32_t>(seat.start_day()),
+                            static_cast<uint32_t>(seat.end_day())};
+  for (int i = 0; i < 8; ++i) {
+    bytes[i] = static_cast<char>((days[i / 4] >> (8 * (3 - i % 4))) & 0xff);
+  }
+  return bytes;
+}
+
+std::optional<SeatInterval> DecodeSeat(absl::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  uint32_t days[2] = {0, 0};
+  for (int i = 0; i < 8; ++i) {
+    days[i / 4] = (days[i / 4] << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  const int32_t start = static_cast<int32_t>(days[0]);
+  const int32_t end = static_cast<int32_t>(days[1]);
+  if (end < start) return std::nullopt;
+  return SeatInterval::FromDayNumbers(start, end);
+}
+
+// The ledger entry (key, value) of `p`, if it holds a seat in an intake.
+std::optional<std::pair<std::string, std::string>> LedgerEntry(
+    const v1::Participation& p) {
+  if (p.intake().empty()) return std::nullopt;
+  const std::optional<SeatInterval> seat = SeatOf(p);
+  if (!seat) return std::nullopt;
+  absl::string_view collection, id;
+  if (!storage::SplitName(p.name(), &collection, &id)) return std::nullopt;
+  return std::make_pair(storage::SeatKey(p.intake(), id), EncodeSeat(*seat));
+}
+
+absl::Status UnreadableEntry(absl::string_view key) {
+  return absl::DataLossError(
+      absl::StrCat("unreadable seat ledger entry ", absl::CHexEscape(key)));
+}
+
+}  // namespace
+
+absl::Status KeepSeatLedger(storage::Transaction& txn,
+                            const v1::Participation* old,
+                            const v1::Participation& updated) {
+  const auto before = old != nullptr ? LedgerEntry(*old) : std::nullopt;
+  const auto after = LedgerEntry(updated);
+  if (before && (!after || after->first != before->first)) {
+    if (absl::Status s = txn.Delete(storage::Column::kIndex, before->first);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (after && before != after) {
+    return txn.Put(storage::Column::kIndex, after->first, after->second);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<SeatInterval>> HeldSeats(storage::Reader& reader,
                                                     const v1::Intake& intake,
                                                     absl::string_view exclude) {
-  const RecordTable<v1::Participation> table(nullptr);
-  absl::StatusOr<std::vector<v1::Participation>> participations =
-      table.WithTerm(reader, "participations", Term("intake", intake.name()));
-  if (!participations.ok()) return participations.status();
-  std::vector<SeatInterval> held;
-  for (const v1::Participation& p : *participations) {
-    if (p.name() == exclude) continue;
-    if (std::optional<SeatInterval> seat = SeatOf(p)) held.push_back(*seat);
+  absl::string_view collection, exclude_id;
+  if (!storage::SplitName(exclude, &collection, &exclude_id) ||
+      collection != kParticipations) {
+    exclude_id = {};
   }
+  std::vector<SeatInterval> held;
+  absl::Status inner;
+  const std::string prefix = storage::SeatPrefix(intake.name());
+  absl::Status s = reader.Scan(
+      storage::Column::kIndex, prefix, "",
+      [&](absl::string_view key, absl::string_view value) {
+        if (!exclude_id.empty() && key.substr(prefix.size()) == exclude_id) {
+          return true;
+        }
+        const std::optional<SeatInterval> seat = DecodeSeat(value);
+        if (!seat) {
+          inner = UnreadableEntry(key);
+          return false;
+        }
+        held.push_back(*seat);
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
   return held;
+}
+
+absl::StatusOr<SeatLedger> ReadSeatLedger(storage::Reader& reader) {
+  SeatLedger ledger;
+  absl::Status inner;
+  const std::string prefix = storage::SeatLedgerPrefix();
+  absl::Status s = reader.Scan(
+      storage::Column::kIndex, prefix, "",
+      [&](absl::string_view key, absl::string_view value) {
+        const absl::string_view rest = key.substr(prefix.size());
+        const size_t sep = rest.rfind('\0');
+        const std::optional<SeatInterval> seat = DecodeSeat(value);
+        if (sep == absl::string_view::npos || sep == 0 ||
+            sep + 1 == rest.size() || !seat) {
+          inner = UnreadableEntry(key);
+          return false;
+        }
+        ledger[std::string(rest.substr(0, sep))][absl::StrCat(
+            kParticipations, "/", rest.substr(sep + 1))] = *seat;
+        return true;
+      });
+  if (!s.ok()) return s;
+  if (!inner.ok()) return inner;
+  return ledger;
+}
+
+absl::Status EnterSeatsInLedger(storage::Storage& storage) {
+  const RecordTable<v1::Participation> table(nullptr);
+  ListQuery query;
+  query.page_size = 1000;
+  bool more = true;
+  while (more) {
+    std::unique_ptr<storage::Transaction> txn = storage.Begin();
+    std::string next;
+    absl::StatusOr<std::vector<v1::Participation>> page =
+        table.List(*txn, kParticipations, query, &next);
+    if (!page.ok()) return page.status();
+    for (const v1::Participation& p : *page) {
+      if (absl::Status s = KeepSeatLedger(*txn, nullptr, p); !s.ok()) return s;
+    }
+    if (absl::Status s = txn->Commit(); !s.ok()) return s;
+    more = !next.empty();
+    if (more) {
+      query.start_after = std::string(absl::StripPrefix(
+          page->back().name(), absl::StrCat(kParticipations, "/")));
+    }
+  }
+  return absl::OkStatus();
 }
 
 SeatPeak PeakFrom(const v1::Intake& intake,

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -70,10 +72,34 @@ bool HasStarted(v1::Participation::State state);
 // start to its end; others hold none.
 std::optional<SeatInterval> SeatOf(const v1::Participation& p);
 
-// The seats held in `intake` by its participations other than `exclude`.
+// The seat ledger. For every participation that holds a seat in an
+// intake, an entry under the intake (storage::SeatKey) holds the seat's
+// days, so that counting an intake's seats reads small entries of its own:
+// reading every participation the intake ever had made each enrolment cost
+// in proportion to the intake's history.
+
+// Brings the ledger in line with `updated`, written in `txn` in place of
+// `old` (nullptr for a new participation). Every write of a participation
+// calls it in the same transaction.
+absl::Status KeepSeatLedger(storage::Transaction& txn,
+                            const v1::Participation* old,
+                            const v1::Participation& updated);
+
+// The seats held in `intake` by its participations other than `exclude` (a
+// participation's name), from the ledger. DATA_LOSS for an unreadable entry.
 absl::StatusOr<std::vector<SeatInterval>> HeldSeats(storage::Reader& reader,
                                                     const v1::Intake& intake,
                                                     absl::string_view exclude);
+
+// Every entry of the ledger: intake name -> participation name -> seat.
+// For the consistency check. DATA_LOSS for an unreadable entry.
+using SeatLedger =
+    std::map<std::string, std::map<std::string, SeatInterval>>;
+absl::StatusOr<SeatLedger> ReadSeatLedger(storage::Reader& reader);
+
+// Schema migration 3: enters the seat of every stored participation in the
+// ledger. Idempotent; commits a page of participations at a time.
+absl::Status EnterSeatsInLedger(storage::Storage& storage);
 
 // The busiest day for one more participant starting on `start`, and how
 // many seats are taken then. A COMMON intake's seats are taken by every

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "services/common/log.h"
 #include "services/participations/participations.h"
+#include "services/participations/seats.h"
 
 namespace jobtrack {
 namespace {
@@ -37,6 +38,7 @@ std::vector<storage::Migration> SchemaMigrations() {
   return {
       Logged(2, "participations carry latest_event_date",
              StampLatestEventDates),
+      Logged(3, "intakes' seats are kept in a ledger", EnterSeatsInLedger),
   };
 }
 

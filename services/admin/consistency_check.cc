@@ -1,5 +1,6 @@
 #include "services/admin/consistency_check.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "services/agreements/agreements.h"
 #include "services/common/events.h"
+#include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
@@ -121,10 +123,9 @@ class Checker {
   }
 
   // The seat ledger holds the seats the participations hold, no more and
-  // no fewer; and for every participant holding a seat, with everyone
-  // else's seats, the busiest day from their start still fits the intake.
-  // The seats counted are the participations' own, so that a wrong ledger
-  // is reported as that and not as an intake over its seats.
+  // no fewer; and no intake holds more participants than its seats on any
+  // day. The seats counted are the participations' own, so that a wrong
+  // ledger is reported as that and not as an intake over its seats.
   absl::Status CheckSeats() {
     absl::StatusOr<SeatLedger> ledger = ReadSeatLedger(reader_);
     if (!ledger.ok()) return ledger.status();
@@ -160,15 +161,23 @@ class Checker {
             ", which cannot be read: ", intake.status().message()));
         continue;
       }
-      for (size_t i = 0; i < seats.size(); ++i) {
-        std::vector<SeatInterval> others = seats;
-        others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
-        const SeatPeak peak = PeakFrom(*intake, others, seats[i].start());
-        if (peak.taken + 1 > intake->seats()) {
-          report_.problems.push_back(absl::StrCat(
-              intake_name, " holds ", peak.taken + 1, " participants (with ",
-              holders[i].name(), ") but has ", intake->seats(), " seats"));
-        }
+      // The busiest day from the first start on. (Asking, for each
+      // holder, whether one more from their start would fit counted days
+      // after a finished holder had left against them.)
+      const absl::CivilDay first =
+          std::min_element(seats.begin(), seats.end(),
+                           [](const SeatInterval& a, const SeatInterval& b) {
+                             return a.start_day() < b.start_day();
+                           })
+              ->start();
+      const SeatPeak peak = PeakFrom(*intake, seats, first);
+      if (peak.taken > intake->seats()) {
+        report_.problems.push_back(absl::StrCat(
+            intake_name, " holds ", peak.taken, " participants",
+            intake->start_type() == v1::Intake::ROLLING
+                ? absl::StrCat(" on ", FormatDate(peak.day))
+                : std::string(),
+            " but has ", intake->seats(), " seats"));
       }
     }
     // What is left in the ledger belongs to no participation's seat.

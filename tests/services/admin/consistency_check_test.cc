@@ -113,6 +113,50 @@ TEST_F(ConsistencyCheckTest, FindsAnIntakeOverItsSeats) {
   EXPECT_THAT(Problems(), HasSubstr("but has 0 seats"));
 }
 
+TEST_F(ConsistencyCheckTest, FindsASeatTheLedgerLacks) {
+  const v1::Participation p = Seated();
+  const std::string id = p.name().substr(p.name().find('/') + 1);
+  Delete(storage::Column::kIndex, storage::SeatKey(p.intake(), id));
+  EXPECT_THAT(Problems(), HasSubstr(p.name() + " holds a seat in " +
+                                    p.intake() +
+                                    " that the seat ledger lacks"));
+}
+
+TEST_F(ConsistencyCheckTest, FindsALedgerSeatOfOtherDays) {
+  const v1::Participation p = Seated();
+  const std::string id = p.name().substr(p.name().find('/') + 1);
+  auto reader = env_.storage().Snapshot();
+  auto stored = reader->Get(storage::Column::kIndex,
+                            storage::SeatKey(p.intake(), id));
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  std::string other = **stored;
+  other[3] = static_cast<char>(other[3] ^ 1);  // The first day, by one.
+  Put(storage::Column::kIndex, storage::SeatKey(p.intake(), id), other);
+  EXPECT_THAT(Problems(), HasSubstr("the seat ledger has other days for " +
+                                    p.name()));
+}
+
+TEST_F(ConsistencyCheckTest, FindsALedgerSeatThatNoParticipationHolds) {
+  const v1::Participation p = Seated();
+  auto reader = env_.storage().Snapshot();
+  const std::string id = p.name().substr(p.name().find('/') + 1);
+  auto stored = reader->Get(storage::Column::kIndex,
+                            storage::SeatKey(p.intake(), id));
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  Put(storage::Column::kIndex, storage::SeatKey(p.intake(), "nosuch"),
+      **stored);
+  EXPECT_THAT(Problems(),
+              HasSubstr("the seat ledger has a seat in " + p.intake() +
+                        " for participations/nosuch, which holds none"));
+}
+
+TEST_F(ConsistencyCheckTest, ReportsAnUnreadableLedgerEntryAsDataLoss) {
+  const v1::Participation p = Seated();
+  Put(storage::Column::kIndex, storage::SeatKey(p.intake(), "short"), "123");
+  absl::StatusOr<ConsistencyReport> report = CheckConsistency(env_.deps());
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kDataLoss);
+}
+
 TEST_F(ConsistencyCheckTest, FindsAnEventWithoutItsIndexEntry) {
   const v1::Participation p = Seated();
   auto reader = env_.storage().Snapshot();

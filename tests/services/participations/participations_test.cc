@@ -13,10 +13,13 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
 #include "services/admin/consistency_check.h"
+#include "services/common/record_table.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
+#include "services/participations/seats.h"
 #include "services/participants/participants.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
@@ -625,6 +628,97 @@ TEST_F(ParticipationsTest, ProjectionEqualsReplayOnRandomizedHistories) {
       EXPECT_LE(n, 1) << person << " on " << FormatDate(d);
     }
   }
+  // The seat ledger, which the seat counts read, followed every change.
+  JT_ASSERT_OK_AND_ASSIGN(ConsistencyReport report,
+                          CheckConsistency(env_.deps()));
+  EXPECT_TRUE(report.ok()) << absl::StrJoin(report.problems, "\n");
+}
+
+TEST_F(ParticipationsTest, TheSeatLedgerHoldsTheSeatEachParticipationHolds) {
+  const std::string a = Selected(NewParticipant(1));
+  const std::string b = Selected(NewParticipant(2));
+  const std::string waiting = Selected(NewParticipant(3));
+  ASSERT_TRUE(Enroll(a, common_, Day(2024, 1, 20)).ok());
+  ASSERT_TRUE(Enroll(b, rolling_, Day(2024, 1, 20), Day(2024, 2, 5)).ok());
+  auto ledger = [&] {
+    auto reader = env_.storage().Snapshot();
+    absl::StatusOr<SeatLedger> read = ReadSeatLedger(*reader);
+    EXPECT_TRUE(read.ok()) << read.status();
+    return read.ok() ? *read : SeatLedger();
+  };
+  const int32_t feb1 = SeatInterval::DayNumber(absl::CivilDay(2024, 2, 1));
+  const int32_t feb5 = SeatInterval::DayNumber(absl::CivilDay(2024, 2, 5));
+  const int32_t mar31 = SeatInterval::DayNumber(absl::CivilDay(2024, 3, 31));
+  EXPECT_EQ(ledger(),
+            (SeatLedger{
+                {common_,
+                 {{a, SeatInterval::FromDayNumbers(feb1, SeatInterval::kOpen)}}},
+                {rolling_,
+                 {{b, SeatInterval::FromDayNumbers(
+                          feb5, SeatInterval::kOpen)}}}}));
+  ASSERT_TRUE(Complete(b, Day(2024, 3, 31)).ok());
+  EXPECT_EQ(ledger()[rolling_][b], SeatInterval::FromDayNumbers(feb5, mar31));
+  EXPECT_FALSE(ledger()[common_].contains(waiting));
+
+  auto reader = env_.storage().Snapshot();
+  auto rolling = RecordTable<v1::Intake>(nullptr).Get(*reader, rolling_);
+  ASSERT_TRUE(rolling.ok());
+  EXPECT_EQ(HeldSeats(*reader, *rolling, "")->size(), 1u);
+  EXPECT_TRUE(HeldSeats(*reader, *rolling, b)->empty()) << "b left out";
+}
+
+// Data written before schema version 3 has no seat ledger. Opening it
+// enters every seat, and the seat counts that read the ledger hold: the
+// full ROLLING intake refuses a third participant.
+TEST_F(ParticipationsTest, OpeningSchemaTwoDataEntersEverySeatInTheLedger) {
+  const std::string a = Selected(NewParticipant(1));
+  const std::string b = Selected(NewParticipant(2));
+  const std::string c = Selected(NewParticipant(3));
+  ASSERT_TRUE(Enroll(a, rolling_, Day(2024, 1, 20), Day(2024, 2, 1)).ok());
+  ASSERT_TRUE(Enroll(b, rolling_, Day(2024, 1, 20), Day(2024, 2, 1)).ok());
+  ASSERT_TRUE(Complete(b, Day(2024, 6, 30)).ok());
+  SeatLedger before;
+  {
+    auto reader = env_.storage().Snapshot();
+    JT_ASSERT_OK_AND_ASSIGN(before, ReadSeatLedger(*reader));
+  }
+  ASSERT_EQ(before[rolling_].size(), 2u);
+  {
+    // As schema version 2 left it: no ledger.
+    std::unique_ptr<storage::Transaction> txn = env_.storage().Begin();
+    for (const auto& [intake, seats] : before) {
+      for (const auto& [name, seat] : seats) {
+        ASSERT_TRUE(txn->Delete(storage::Column::kIndex,
+                                storage::SeatKey(intake, name.substr(
+                                                             name.find('/') +
+                                                             1)))
+                        .ok());
+      }
+    }
+    ASSERT_TRUE(
+        txn->Put(storage::Column::kMeta, storage::kSchemaVersionKey, "2").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  env_.Reopen();
+  EXPECT_EQ(*env_.storage().SchemaVersion(), storage::kSchemaVersion);
+  {
+    auto reader = env_.storage().Snapshot();
+    JT_ASSERT_OK_AND_ASSIGN(SeatLedger after, ReadSeatLedger(*reader));
+    EXPECT_EQ(after, before);
+  }
+  Participations participations(env_.deps());
+  v1::EnrollParticipationRequest enroll;
+  enroll.set_name(c);
+  enroll.set_intake(rolling_);
+  *enroll.mutable_effective_date() = Day(2024, 1, 25);
+  *enroll.mutable_start_date() = Day(2024, 3, 1);
+  EXPECT_EQ(participations.Enroll(kContext, enroll).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Running it again changes nothing.
+  ASSERT_TRUE(EnterSeatsInLedger(env_.storage()).ok());
+  JT_ASSERT_OK_AND_ASSIGN(ConsistencyReport report,
+                          CheckConsistency(env_.deps()));
+  EXPECT_TRUE(report.ok()) << absl::StrJoin(report.problems, "\n");
 }
 
 // Data written before schema version 2 has no latest_event_date. Opening it

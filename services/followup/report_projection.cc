@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -21,6 +22,9 @@ namespace {
 // The follower saves a checkpoint when its first catch-up applied this
 // many events.
 constexpr uint64_t kCheckpointAfterEvents = 100000;
+// A catch-up holds the new events of participations for Advance up to this
+// many (a few MB); past it, every participation it touches is rebuilt.
+constexpr size_t kMaxKeptEvents = 16384;
 
 }  // namespace
 
@@ -510,9 +514,11 @@ absl::Status ReportProjection::CatchUp() {
   const uint64_t settled = storage_->LastSequence();
   if (settled > applied_through_) CompleteLookups();
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
-  // Participations touched since the last catch-up, rebuilt in name order
-  // once the scan is done (an entry is rebuilt once however many events).
-  absl::btree_set<std::string> touched;
+  // Participations touched since the last catch-up, each with its new
+  // events while they are few (for Advance), taken in name order once the
+  // scan is done (an entry is rebuilt once however many events).
+  absl::btree_map<std::string, std::vector<v1::Event>> touched;
+  size_t kept = 0;
   uint64_t last = applied_through_;
   absl::Status s = ScanEvents(
       *reader, applied_through_,
@@ -520,7 +526,15 @@ absl::Status ReportProjection::CatchUp() {
         if (static_cast<uint64_t>(event.sequence()) > settled) return false;
         last = static_cast<uint64_t>(event.sequence());
         if (absl::StartsWith(event.resource(), "participations/")) {
-          touched.insert(event.resource());
+          std::vector<v1::Event>& fresh = touched[event.resource()];
+          if (kept < kMaxKeptEvents) {
+            fresh.push_back(std::move(event));
+          } else if (kept == kMaxKeptEvents) {
+            // A long catch-up (a start without a checkpoint) rebuilds
+            // every participation instead of holding the log in memory.
+            for (auto& [name, events] : touched) events.clear();
+          }
+          ++kept;
         } else if (event.has_participant()) {
           Person& person = people_[PersonId(event.resource())];
           person.gender = static_cast<uint8_t>(event.participant().gender());
@@ -530,8 +544,18 @@ absl::Status ReportProjection::CatchUp() {
         return true;
       });
   if (!s.ok()) return s;
-  for (const std::string& name : touched) {
+  for (auto& [name, fresh] : touched) {
+    if (!fresh.empty()) {
+      absl::StatusOr<bool> advanced =
+          Advance(*reader, name, std::move(fresh), settled);
+      if (!advanced.ok()) return advanced.status();
+      if (*advanced) {
+        if (hooks_.participation_applied) hooks_.participation_applied(true);
+        continue;
+      }
+    }
     if (absl::Status s = Rebuild(*reader, name, settled); !s.ok()) return s;
+    if (hooks_.participation_applied) hooks_.participation_applied(false);
   }
   applied_through_ = last;
   size_ = participant_.size();
@@ -547,12 +571,42 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
   std::erase_if(*events, [settled](const v1::Event& e) {
     return static_cast<uint64_t>(e.sequence()) > settled;
   });
+  return Project(name, *events);
+}
+
+ReportProjection::Transition ReportProjection::TransitionInto(
+    const v1::Participation& p, absl::CivilDay date) {
+  Transition t;
+  t.from = ToReportDay(date);
+  t.state = static_cast<uint8_t>(p.state());
+  if (HasDate(p.start_date())) {
+    t.start = ToReportDay(*ToCivilDay(p.start_date()));
+  }
+  if (HasDate(p.end_date())) t.end = ToReportDay(*ToCivilDay(p.end_date()));
+  t.outcome_class = static_cast<int8_t>(OutcomeClass(p));
+  auto [municipality, added] = municipality_ids_.try_emplace(
+      p.home_municipality_code(),
+      static_cast<uint16_t>(municipalities_.size()));
+  if (added) municipalities_.push_back(p.home_municipality_code());
+  t.municipality = municipality->second;
+  return t;
+}
+
+bool ReportProjection::ChangesForReports(const Transition& before,
+                                         const Transition& t) {
+  return before.state != t.state || before.start != t.start ||
+         before.end != t.end || before.outcome_class != t.outcome_class ||
+         before.municipality != t.municipality;
+}
+
+absl::Status ReportProjection::Project(const std::string& name,
+                                       const std::vector<v1::Event>& events) {
   // Replay(as_of = D) changes only where an event takes effect, so one
   // replay per distinct effective date gives every state the
   // participation has had.
   absl::btree_set<absl::CivilDay> dates;
   Entry entry;
-  for (const v1::Event& e : *events) {
+  for (const v1::Event& e : events) {
     std::optional<absl::CivilDay> effective = ToCivilDay(e.effective_date());
     if (!effective) {
       return absl::DataLossError(absl::StrCat("event ", e.sequence(), " of ",
@@ -567,7 +621,7 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
   bool identified = false;
   for (absl::CivilDay date : dates) {
     replay.as_of = date;
-    absl::StatusOr<v1::Participation> p = Replay(name, *events, replay);
+    absl::StatusOr<v1::Participation> p = Replay(name, events, replay);
     if (!p.ok()) return p.status();
     if (p->state() == v1::Participation::STATE_UNSPECIFIED) continue;
     if (!identified) {
@@ -578,25 +632,10 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
       entry.track = track->second;
       identified = true;
     }
-    Transition t;
-    t.from = ToReportDay(date);
-    t.state = static_cast<uint8_t>(p->state());
-    if (HasDate(p->start_date()))
-      t.start = ToReportDay(*ToCivilDay(p->start_date()));
-    if (HasDate(p->end_date())) t.end = ToReportDay(*ToCivilDay(p->end_date()));
-    t.outcome_class = static_cast<int8_t>(OutcomeClass(*p));
-    auto [municipality, added] = municipality_ids_.try_emplace(
-        p->home_municipality_code(),
-        static_cast<uint16_t>(municipalities_.size()));
-    if (added) municipalities_.push_back(p->home_municipality_code());
-    t.municipality = municipality->second;
-    if (!entry.transitions.empty()) {
-      const Transition& before = entry.transitions.back();
-      if (before.state == t.state && before.start == t.start &&
-          before.end == t.end && before.outcome_class == t.outcome_class &&
-          before.municipality == t.municipality) {
-        continue;  // Nothing changed that a report reads.
-      }
+    const Transition t = TransitionInto(*p, date);
+    if (!entry.transitions.empty() &&
+        !ChangesForReports(entry.transitions.back(), t)) {
+      continue;
     }
     entry.transitions.push_back(t);
   }
@@ -607,6 +646,77 @@ absl::Status ReportProjection::Rebuild(storage::Reader& reader,
   Place(id, std::move(entry));
   if (identifies) NotePair(id);
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
+                                               const std::string& name,
+                                               std::vector<v1::Event> fresh,
+                                               uint64_t settled) {
+  const std::optional<uint32_t> id = entry_ids_.Find(name);
+  if (!id) {
+    // No event of it was applied before (every one applied has an entry):
+    // `fresh` holds them all.
+    if (absl::Status s = Project(name, fresh); !s.ok()) return s;
+    return true;
+  }
+  const uint32_t index = *id;
+  const uint32_t count = transition_count_[index];
+  if (count == 0) return false;
+  std::optional<absl::CivilDay> day;
+  for (const v1::Event& e : fresh) {
+    const std::optional<absl::CivilDay> effective =
+        ToCivilDay(e.effective_date());
+    if (e.corrects() != 0 || e.has_proposed() || !effective ||
+        (day && *effective != *day)) {
+      return false;
+    }
+    day = effective;
+  }
+  // The stored participation is the replay of every event it has in the
+  // snapshot; its latest_event_date is `day` if no older event is dated
+  // after it. It is the state on `day` only without events after
+  // `settled`, which a commit may have added to the snapshot already.
+  absl::string_view collection, record_id;
+  if (!storage::SplitName(name, &collection, &record_id)) return false;
+  absl::StatusOr<std::optional<std::string>> bytes = reader.Get(
+      storage::Column::kRecords, storage::RecordKey(collection, record_id));
+  if (!bytes.ok()) return bytes.status();
+  v1::Participation p;
+  if (!bytes->has_value() || !p.ParseFromString(**bytes) ||
+      !HasDate(p.latest_event_date()) ||
+      ToCivilDay(p.latest_event_date()) != day) {
+    return false;
+  }
+  bool later = false;
+  absl::Status s = reader.Scan(
+      storage::Column::kIndex, storage::AggregateEventPrefix(name),
+      storage::AggregateEventKey(name, settled),
+      [&](absl::string_view, absl::string_view) {
+        later = true;
+        return false;
+      });
+  if (!s.ok()) return s;
+  if (later) return false;
+  Entry entry;
+  entry.participant = participant_[index];
+  entry.track = track_[index];
+  entry.proposed = proposed_[index];
+  const Day from = ToReportDay(*day);
+  const Transition* old = &transitions_[first_transition_[index]];
+  for (uint32_t i = 0; i < count && old[i].from < from; ++i) {
+    entry.transitions.push_back(old[i]);
+  }
+  if (p.state() != v1::Participation::STATE_UNSPECIFIED) {
+    const Transition t = TransitionInto(p, *day);
+    if (entry.transitions.empty() ||
+        ChangesForReports(entry.transitions.back(), t)) {
+      entry.transitions.push_back(t);
+    }
+  }
+  const bool identifies = !entry.transitions.empty();
+  Place(index, std::move(entry));
+  if (identifies) NotePair(index);
+  return true;
 }
 
 void ReportProjection::Place(uint32_t index, Entry entry) {

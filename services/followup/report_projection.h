@@ -80,6 +80,9 @@ class ReportProjection {
   struct TestHooks {
     std::function<void()> lookups_built;
     std::function<void()> before_adopting;
+    // For each participation a catch-up applies: whether it took the new
+    // events alone (true) or read all of them again (false).
+    std::function<void(bool took_new_events_alone)> participation_applied;
   };
   static absl::StatusOr<std::unique_ptr<ReportProjection>> Open(
       storage::Storage* storage, TestHooks hooks);
@@ -198,6 +201,31 @@ class ReportProjection {
   // sequence `settled`.
   absl::Status Rebuild(storage::Reader& reader, const std::string& name,
                        uint64_t settled) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The same from `events`, every event of `name` up to the settled
+  // sequence.
+  absl::Status Project(const std::string& name,
+                       const std::vector<v1::Event>& events)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Takes `fresh`, every event of `name` after applied_through_ up to
+  // `settled` (in commit order), into the projection without reading the
+  // older ones, where that gives what Rebuild gives: for a participation
+  // that had no event before, and for one whose new events share one day,
+  // on or after every older event's, and correct none (the life cycle's
+  // common case). The state on that day is then the stored participation
+  // in `reader`, if it is the replay of exactly the events up to
+  // `settled`, and the transitions before that day stay. false if it
+  // cannot, for Rebuild to do it.
+  absl::StatusOr<bool> Advance(storage::Reader& reader,
+                               const std::string& name,
+                               std::vector<v1::Event> fresh, uint64_t settled)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether a report reads anything different after `t` than after
+  // `before`.
+  static bool ChangesForReports(const Transition& before,
+                                const Transition& t);
+  // The transition into participation `p`'s state on `date`.
+  Transition TransitionInto(const v1::Participation& p, absl::CivilDay date)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t PersonId(absl::string_view name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Records entry `index`'s (participant, track) pair, flagging it and the
   // pair's first entry if they share it. Idempotent. Only for entries

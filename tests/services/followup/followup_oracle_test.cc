@@ -6,6 +6,8 @@
 // in followup_test.cc stay the primary check; this adds coverage.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <optional>
 #include <random>
@@ -15,6 +17,7 @@
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/followup/followup.h"
+#include "services/followup/report_projection.h"
 #include "services/modules/modules.h"
 #include "services/participants/participants.h"
 #include "services/participations/participation_steps.h"
@@ -340,6 +343,185 @@ TEST_P(FollowUpOracleTest, RandomHistoriesGiveTheFiguresABruteForceCountGives) {
     rebuilt_anyway->clear_compute_time();
     EXPECT_EQ(rebuilt_anyway->SerializeAsString(), report->SerializeAsString())
         << day;
+  }
+}
+
+// A projection that catches up after every call, taking most calls'
+// events alone (ReportProjection::Advance), gives the reports that one
+// built from the whole log gives, on histories with several events on a
+// day, backdated ones and corrections (which need all of a
+// participation's events again).
+TEST_P(FollowUpOracleTest,
+       AProjectionCaughtUpAfterEveryCallAgreesWithOneBuiltFromTheLog) {
+  std::mt19937 random(GetParam());
+  auto uniform = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(random);
+  };
+  std::atomic<int> alone = 0, reread = 0;
+  ReportProjection::TestHooks hooks;
+  hooks.participation_applied = [&](bool took_new_events_alone) {
+    ++(took_new_events_alone ? alone : reread);
+  };
+  std::unique_ptr<ReportProjection> following =
+      *ReportProjection::Open(&env_.storage(), hooks);
+  auto catch_up = [&] {
+    ASSERT_TRUE(following->Visit([](auto, auto, auto) {}).ok());
+  };
+  int accepted = 0;
+  for (int i = 0; i < 30; ++i) {
+    v1::Participant person;
+    person.set_external_reference(absl::StrCat("follow-", i));
+    person.set_birth_year(1985);
+    person.set_gender(i % 2 ? v1::FEMALE : v1::MALE);
+    person.set_municipality_code(i % 3 ? "0180" : "1480");
+    const std::string participant =
+        participants_.Create(kContext, person, "", person, "")->name();
+    const TrackInfo& track = tracks_by_kind_[uniform(0, 2)];
+    absl::CivilDay day = absl::CivilDay(2025, 1, 1) + uniform(0, 300);
+    v1::ProposeParticipationRequest propose;
+    propose.set_participant(participant);
+    propose.set_track(track.track);
+    *propose.mutable_effective_date() = ToDate(day);
+    auto proposed = participations_.Propose(kContext, propose);
+    ASSERT_TRUE(proposed.ok()) << proposed.status();
+    const std::string name = proposed->name();
+    catch_up();
+    for (int step = 0; step < 8; ++step) {
+      // Mostly later or the same day; one call in five backdated.
+      const int shift = uniform(0, 4) == 0 ? -uniform(1, 40) : uniform(0, 30);
+      const absl::CivilDay when = day + shift;
+      v1::GetParticipationRequest get;
+      get.set_name(name);
+      const v1::Participation::State state =
+          participations_.Get(get)->state();
+      absl::Status status;
+      if (uniform(0, 6) == 0) {
+        // A correction of an earlier event, moved by a few days.
+        auto events = participations_.Events(name);
+        ASSERT_TRUE(events.ok());
+        const v1::Event& original =
+            (*events)[uniform(0, static_cast<int>(events->size()) - 1)];
+        v1::CorrectParticipationEventRequest correct;
+        correct.set_name(name);
+        correct.set_event_sequence(original.sequence());
+        *correct.mutable_replacement() = original;
+        *correct.mutable_replacement()->mutable_effective_date() =
+            ToDate(*ToCivilDay(original.effective_date()) + uniform(-5, 5));
+        status = participations_.Correct(kContext, correct).status();
+      } else if (state != v1::Participation::PROPOSED &&
+                 state != v1::Participation::SELECTED && uniform(0, 2) == 0) {
+        // Progress on the plan, often dated before a later event: it
+        // changes nothing a report reads, but its day is not the last.
+        v1::ReportStepProgressRequest progress;
+        progress.set_name(name);
+        progress.set_step_id("1");
+        progress.set_status(uniform(0, 1) ? v1::STEP_STARTED : v1::STEP_DONE);
+        *progress.mutable_effective_date() = ToDate(day - uniform(0, 20));
+        status = participations_.ReportStepProgress(kContext, progress).status();
+      } else if (state == v1::Participation::PROPOSED) {
+        v1::SelectParticipationRequest select;
+        select.set_name(name);
+        *select.mutable_effective_date() = ToDate(when);
+        status = participations_.Select(kContext, select).status();
+      } else if (state == v1::Participation::SELECTED) {
+        v1::EnrollParticipationRequest enroll;
+        enroll.set_name(name);
+        enroll.set_intake(track.intake);
+        *enroll.mutable_effective_date() = ToDate(when);
+        *enroll.mutable_start_date() = ToDate(when + uniform(0, 10));
+        status = participations_.Enroll(kContext, enroll).status();
+      } else if (state == v1::Participation::ENROLLED && uniform(0, 1)) {
+        v1::CompleteParticipationRequest complete;
+        complete.set_name(name);
+        *complete.mutable_end_date() = ToDate(when);
+        status = participations_.Complete(kContext, complete).status();
+      } else if (state == v1::Participation::ENROLLED) {
+        v1::InterruptParticipationRequest interrupt;
+        interrupt.set_name(name);
+        interrupt.set_reason(v1::MOVED);
+        *interrupt.mutable_end_date() = ToDate(when);
+        status = participations_.Interrupt(kContext, interrupt).status();
+      } else {
+        v1::RecordOutcomeRequest record;
+        record.set_name(name);
+        record.set_point(uniform(0, 1) ? v1::AT_END : v1::AFTER_90_DAYS);
+        record.set_kind(kOutcomeKinds[uniform(0, 3)]);
+        if (record.kind() == v1::WORK_SUBSIDIZED) {
+          record.set_subsidy(v1::LONEBIDRAG);
+        }
+        *record.mutable_effective_date() = ToDate(when);
+        status = participations_.RecordOutcome(kContext, record).status();
+      }
+      if (status.ok()) {
+        ++accepted;
+        day = std::max(day, when);
+      } else {
+        // Calls that do not fit the history are refused, nothing else.
+        EXPECT_TRUE(status.code() == absl::StatusCode::kFailedPrecondition ||
+                    status.code() == absl::StatusCode::kInvalidArgument)
+            << status;
+      }
+      catch_up();
+    }
+  }
+  EXPECT_GT(accepted, 80);
+  // Both ways were taken, each often enough to mean something.
+  EXPECT_GT(alone.load(), 60);
+  EXPECT_GT(reread.load(), 10);
+  std::cerr << accepted << " calls accepted; the projection took "
+            << alone.load() << " participations' new events alone and read "
+            << reread.load() << " again\n";
+
+  std::unique_ptr<ReportProjection> from_log =
+      *ReportProjection::Open(&env_.storage());
+  // Every day's facts, as one sorted list of what a report reads (ids
+  // resolved to names: the two number them in a different order).
+  auto facts_by_day = [](ReportProjection& projection) {
+    std::vector<std::vector<std::string>> days;
+    EXPECT_TRUE(projection
+                    .Visit([&](uint64_t, const FactNames& names,
+                               ReportProjection::FactsOnDay facts) {
+                      for (absl::CivilDay day(2025, 1, 1);
+                           day < absl::CivilDay(2026, 6, 1); ++day) {
+                        std::vector<std::string>& rows = days.emplace_back();
+                        facts(day, [&](const ParticipationFacts& f) {
+                          rows.push_back(absl::StrCat(
+                              names.tracks[f.track], " ",
+                              names.municipalities[f.municipality], " ",
+                              f.state, " ", f.gender, " ", f.education, " ",
+                              f.proposed, " ", f.start, " ", f.end, " ",
+                              f.outcome_class, " ", f.shares_pair));
+                        });
+                        std::sort(rows.begin(), rows.end());
+                      }
+                    })
+                    .ok());
+    return days;
+  };
+  const auto followed_facts = facts_by_day(*following);
+  const auto built_facts = facts_by_day(*from_log);
+  ASSERT_EQ(followed_facts.size(), built_facts.size());
+  for (size_t i = 0; i < built_facts.size(); ++i) {
+    EXPECT_EQ(followed_facts[i], built_facts[i])
+        << absl::CivilDay(2025, 1, 1) + static_cast<int>(i) << ", seed "
+        << GetParam();
+  }
+
+  FollowUpConfig config;
+  config.suppress_small_cells = false;
+  FollowUp followed(env_.deps(), config, following.get());
+  FollowUp built(env_.deps(), config, from_log.get());
+  for (absl::CivilDay day = absl::CivilDay(2025, 1, 15);
+       day < absl::CivilDay(2026, 6, 1); day += 25) {
+    v1::GetReportRequest request;
+    *request.mutable_as_of() = ToDate(day);
+    auto got = followed.GetReport(CallContext{}, request);
+    auto expected = built.GetReport(CallContext{}, request);
+    ASSERT_TRUE(got.ok() && expected.ok());
+    got->clear_compute_time();
+    expected->clear_compute_time();
+    EXPECT_EQ(got->SerializeAsString(), expected->SerializeAsString())
+        << day << ", seed " << GetParam();
   }
 }
 

@@ -172,20 +172,20 @@ class Checker {
               ->start();
       const SeatPeak peak = PeakFrom(*intake, seats, first);
       if (peak.taken > intake->seats()) {
-        report_.problems.push_back(absl::StrCat(
-            intake_name, " holds ", peak.taken, " participants",
-            intake->start_type() == v1::Intake::ROLLING
-                ? absl::StrCat(" on ", FormatDate(peak.day))
-                : std::string(),
-            " but has ", intake->seats(), " seats"));
+        report_.problems.push_back(
+            absl::StrCat(intake_name, " holds ", peak.taken, " participants",
+                         intake->start_type() == v1::Intake::ROLLING
+                             ? absl::StrCat(" on ", FormatDate(peak.day))
+                             : std::string(),
+                         " but has ", intake->seats(), " seats"));
       }
     }
     // What is left in the ledger belongs to no participation's seat.
     for (const auto& [intake_name, entries] : *ledger) {
       for (const auto& entry : entries) {
-        report_.problems.push_back(absl::StrCat(
-            "the seat ledger has a seat in ", intake_name, " for ",
-            entry.first, ", which holds none there"));
+        report_.problems.push_back(
+            absl::StrCat("the seat ledger has a seat in ", intake_name, " for ",
+                         entry.first, ", which holds none there"));
       }
     }
     return absl::OkStatus();

@@ -519,11 +519,17 @@ absl::Status ReportProjection::CatchUp() {
   // scan is done (an entry is rebuilt once however many events).
   absl::btree_map<std::string, std::vector<v1::Event>> touched;
   size_t kept = 0;
+  // Whether the snapshot holds events after `settled` (of commits that
+  // finished before earlier ones): the scan meets the first if so.
+  bool later_in_snapshot = false;
   uint64_t last = applied_through_;
   absl::Status s = ScanEvents(
       *reader, applied_through_,
       [&](v1::Event event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        if (static_cast<uint64_t>(event.sequence()) > settled) return false;
+        if (static_cast<uint64_t>(event.sequence()) > settled) {
+          later_in_snapshot = true;
+          return false;
+        }
         last = static_cast<uint64_t>(event.sequence());
         if (absl::StartsWith(event.resource(), "participations/")) {
           std::vector<v1::Event>& fresh = touched[event.resource()];
@@ -547,7 +553,7 @@ absl::Status ReportProjection::CatchUp() {
   for (auto& [name, fresh] : touched) {
     if (!fresh.empty()) {
       absl::StatusOr<bool> advanced =
-          Advance(*reader, name, std::move(fresh), settled);
+          Advance(*reader, name, std::move(fresh), later_in_snapshot);
       if (!advanced.ok()) return advanced.status();
       if (*advanced) {
         if (hooks_.participation_applied) hooks_.participation_applied(true);
@@ -651,7 +657,7 @@ absl::Status ReportProjection::Project(const std::string& name,
 absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
                                                const std::string& name,
                                                std::vector<v1::Event> fresh,
-                                               uint64_t settled) {
+                                               bool later_in_snapshot) {
   const std::optional<uint32_t> id = entry_ids_.Find(name);
   if (!id) {
     // No event of it was applied before (every one applied has an entry):
@@ -675,7 +681,9 @@ absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
   // The stored participation is the replay of every event it has in the
   // snapshot; its latest_event_date is `day` if no older event is dated
   // after it. It is the state on `day` only without events after
-  // `settled`, which a commit may have added to the snapshot already.
+  // `settled`, which a commit that finished before an earlier one may
+  // have added to the snapshot (rare; Rebuild leaves them out).
+  if (later_in_snapshot) return false;
   absl::string_view collection, record_id;
   if (!storage::SplitName(name, &collection, &record_id)) return false;
   absl::StatusOr<std::optional<std::string>> bytes = reader.Get(
@@ -687,16 +695,6 @@ absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
       ToCivilDay(p.latest_event_date()) != day) {
     return false;
   }
-  bool later = false;
-  absl::Status s = reader.Scan(
-      storage::Column::kIndex, storage::AggregateEventPrefix(name),
-      storage::AggregateEventKey(name, settled),
-      [&](absl::string_view, absl::string_view) {
-        later = true;
-        return false;
-      });
-  if (!s.ok()) return s;
-  if (later) return false;
   Entry entry;
   entry.participant = participant_[index];
   entry.track = track_[index];

@@ -206,23 +206,23 @@ class ReportProjection {
   absl::Status Project(const std::string& name,
                        const std::vector<v1::Event>& events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Takes `fresh`, every event of `name` after applied_through_ up to
-  // `settled` (in commit order), into the projection without reading the
-  // older ones, where that gives what Rebuild gives: for a participation
-  // that had no event before, and for one whose new events share one day,
-  // on or after every older event's, and correct none (the life cycle's
-  // common case). The state on that day is then the stored participation
-  // in `reader`, if it is the replay of exactly the events up to
-  // `settled`, and the transitions before that day stay. false if it
-  // cannot, for Rebuild to do it.
-  absl::StatusOr<bool> Advance(storage::Reader& reader,
-                               const std::string& name,
-                               std::vector<v1::Event> fresh, uint64_t settled)
+  // Takes `fresh`, every event of `name` after applied_through_ up to the
+  // settled sequence (in commit order), into the projection without
+  // reading the older ones, where that gives what Rebuild gives: for a
+  // participation that had no event before, and for one whose new events
+  // share one day, on or after every older event's, and correct none (the
+  // life cycle's common case). The state on that day is then the stored
+  // participation in `reader`, and the transitions before that day stay.
+  // false if it cannot, for Rebuild to do it; also when
+  // `later_in_snapshot`, that is when `reader` holds events after the
+  // settled sequence (the stored participation may then be ahead).
+  absl::StatusOr<bool> Advance(storage::Reader& reader, const std::string& name,
+                               std::vector<v1::Event> fresh,
+                               bool later_in_snapshot)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether a report reads anything different after `t` than after
   // `before`.
-  static bool ChangesForReports(const Transition& before,
-                                const Transition& t);
+  static bool ChangesForReports(const Transition& before, const Transition& t);
   // The transition into participation `p`'s state on `date`.
   Transition TransitionInto(const v1::Participation& p, absl::CivilDay date)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

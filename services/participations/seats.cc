@@ -7,7 +7,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-
 #include "services/common/record_table.h"
 #include "services/common/validation.h"
 #include "storage/keys.h"
@@ -128,21 +127,21 @@ absl::StatusOr<SeatLedger> ReadSeatLedger(storage::Reader& reader) {
   SeatLedger ledger;
   absl::Status inner;
   const std::string prefix = storage::SeatLedgerPrefix();
-  absl::Status s = reader.Scan(
-      storage::Column::kIndex, prefix, "",
-      [&](absl::string_view key, absl::string_view value) {
-        const absl::string_view rest = key.substr(prefix.size());
-        const size_t sep = rest.rfind('\0');
-        const std::optional<SeatInterval> seat = DecodeSeat(value);
-        if (sep == absl::string_view::npos || sep == 0 ||
-            sep + 1 == rest.size() || !seat) {
-          inner = UnreadableEntry(key);
-          return false;
-        }
-        ledger[std::string(rest.substr(0, sep))][absl::StrCat(
-            kParticipations, "/", rest.substr(sep + 1))] = *seat;
-        return true;
-      });
+  absl::Status s =
+      reader.Scan(storage::Column::kIndex, prefix, "",
+                  [&](absl::string_view key, absl::string_view value) {
+                    const absl::string_view rest = key.substr(prefix.size());
+                    const size_t sep = rest.rfind('\0');
+                    const std::optional<SeatInterval> seat = DecodeSeat(value);
+                    if (sep == absl::string_view::npos || sep == 0 ||
+                        sep + 1 == rest.size() || !seat) {
+                      inner = UnreadableEntry(key);
+                      return false;
+                    }
+                    ledger[std::string(rest.substr(0, sep))][absl::StrCat(
+                        kParticipations, "/", rest.substr(sep + 1))] = *seat;
+                    return true;
+                  });
   if (!s.ok()) return s;
   if (!inner.ok()) return inner;
   return ledger;

@@ -93,8 +93,7 @@ absl::StatusOr<std::vector<SeatInterval>> HeldSeats(storage::Reader& reader,
 
 // Every entry of the ledger: intake name -> participation name -> seat.
 // For the consistency check. DATA_LOSS for an unreadable entry.
-using SeatLedger =
-    std::map<std::string, std::map<std::string, SeatInterval>>;
+using SeatLedger = std::map<std::string, std::map<std::string, SeatInterval>>;
 absl::StatusOr<SeatLedger> ReadSeatLedger(storage::Reader& reader);
 
 // Schema migration 3: enters the seat of every stored participation in the

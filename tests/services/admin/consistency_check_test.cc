@@ -117,31 +117,31 @@ TEST_F(ConsistencyCheckTest, FindsASeatTheLedgerLacks) {
   const v1::Participation p = Seated();
   const std::string id = p.name().substr(p.name().find('/') + 1);
   Delete(storage::Column::kIndex, storage::SeatKey(p.intake(), id));
-  EXPECT_THAT(Problems(), HasSubstr(p.name() + " holds a seat in " +
-                                    p.intake() +
-                                    " that the seat ledger lacks"));
+  EXPECT_THAT(Problems(),
+              HasSubstr(p.name() + " holds a seat in " + p.intake() +
+                        " that the seat ledger lacks"));
 }
 
 TEST_F(ConsistencyCheckTest, FindsALedgerSeatOfOtherDays) {
   const v1::Participation p = Seated();
   const std::string id = p.name().substr(p.name().find('/') + 1);
   auto reader = env_.storage().Snapshot();
-  auto stored = reader->Get(storage::Column::kIndex,
-                            storage::SeatKey(p.intake(), id));
+  auto stored =
+      reader->Get(storage::Column::kIndex, storage::SeatKey(p.intake(), id));
   ASSERT_TRUE(stored.ok() && stored->has_value());
   std::string other = **stored;
   other[3] = static_cast<char>(other[3] ^ 1);  // The first day, by one.
   Put(storage::Column::kIndex, storage::SeatKey(p.intake(), id), other);
-  EXPECT_THAT(Problems(), HasSubstr("the seat ledger has other days for " +
-                                    p.name()));
+  EXPECT_THAT(Problems(),
+              HasSubstr("the seat ledger has other days for " + p.name()));
 }
 
 TEST_F(ConsistencyCheckTest, FindsALedgerSeatThatNoParticipationHolds) {
   const v1::Participation p = Seated();
   auto reader = env_.storage().Snapshot();
   const std::string id = p.name().substr(p.name().find('/') + 1);
-  auto stored = reader->Get(storage::Column::kIndex,
-                            storage::SeatKey(p.intake(), id));
+  auto stored =
+      reader->Get(storage::Column::kIndex, storage::SeatKey(p.intake(), id));
   ASSERT_TRUE(stored.ok() && stored->has_value());
   Put(storage::Column::kIndex, storage::SeatKey(p.intake(), "nosuch"),
       **stored);

@@ -392,8 +392,7 @@ TEST_P(FollowUpOracleTest,
       const absl::CivilDay when = day + shift;
       v1::GetParticipationRequest get;
       get.set_name(name);
-      const v1::Participation::State state =
-          participations_.Get(get)->state();
+      const v1::Participation::State state = participations_.Get(get)->state();
       absl::Status status;
       if (uniform(0, 6) == 0) {
         // A correction of an earlier event, moved by a few days.
@@ -417,7 +416,8 @@ TEST_P(FollowUpOracleTest,
         progress.set_step_id("1");
         progress.set_status(uniform(0, 1) ? v1::STEP_STARTED : v1::STEP_DONE);
         *progress.mutable_effective_date() = ToDate(day - uniform(0, 20));
-        status = participations_.ReportStepProgress(kContext, progress).status();
+        status =
+            participations_.ReportStepProgress(kContext, progress).status();
       } else if (state == v1::Participation::PROPOSED) {
         v1::SelectParticipationRequest select;
         select.set_name(name);

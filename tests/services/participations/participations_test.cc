@@ -19,8 +19,8 @@
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
 #include "services/modules/modules.h"
-#include "services/participations/seats.h"
 #include "services/participants/participants.h"
+#include "services/participations/seats.h"
 #include "services/tracks/intakes.h"
 #include "services/tracks/tracks.h"
 #include "storage/keys.h"
@@ -649,13 +649,13 @@ TEST_F(ParticipationsTest, TheSeatLedgerHoldsTheSeatEachParticipationHolds) {
   const int32_t feb1 = SeatInterval::DayNumber(absl::CivilDay(2024, 2, 1));
   const int32_t feb5 = SeatInterval::DayNumber(absl::CivilDay(2024, 2, 5));
   const int32_t mar31 = SeatInterval::DayNumber(absl::CivilDay(2024, 3, 31));
-  EXPECT_EQ(ledger(),
-            (SeatLedger{
-                {common_,
-                 {{a, SeatInterval::FromDayNumbers(feb1, SeatInterval::kOpen)}}},
-                {rolling_,
-                 {{b, SeatInterval::FromDayNumbers(
-                          feb5, SeatInterval::kOpen)}}}}));
+  EXPECT_EQ(
+      ledger(),
+      (SeatLedger{
+          {common_,
+           {{a, SeatInterval::FromDayNumbers(feb1, SeatInterval::kOpen)}}},
+          {rolling_,
+           {{b, SeatInterval::FromDayNumbers(feb5, SeatInterval::kOpen)}}}}));
   ASSERT_TRUE(Complete(b, Day(2024, 3, 31)).ok());
   EXPECT_EQ(ledger()[rolling_][b], SeatInterval::FromDayNumbers(feb5, mar31));
   EXPECT_FALSE(ledger()[common_].contains(waiting));
@@ -689,9 +689,8 @@ TEST_F(ParticipationsTest, OpeningSchemaTwoDataEntersEverySeatInTheLedger) {
     for (const auto& [intake, seats] : before) {
       for (const auto& [name, seat] : seats) {
         ASSERT_TRUE(txn->Delete(storage::Column::kIndex,
-                                storage::SeatKey(intake, name.substr(
-                                                             name.find('/') +
-                                                             1)))
+                                storage::SeatKey(
+                                    intake, name.substr(name.find('/') + 1)))
                         .ok());
       }
     }

@@ -7,6 +7,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/checkpoint.h"
@@ -519,16 +520,18 @@ absl::Status ReportProjection::CatchUp() {
   // scan is done (an entry is rebuilt once however many events).
   absl::btree_map<std::string, std::vector<v1::Event>> touched;
   size_t kept = 0;
-  // Whether the snapshot holds events after `settled` (of commits that
-  // finished before earlier ones): the scan meets the first if so.
-  bool later_in_snapshot = false;
+  // The participations with events after `settled` in the snapshot, of
+  // commits that finished before earlier ones (with many concurrent
+  // writers, most catch-ups meet a few): the scan goes on to the end of
+  // the log to find them, without applying them.
+  absl::flat_hash_set<std::string> ahead;
   uint64_t last = applied_through_;
   absl::Status s = ScanEvents(
       *reader, applied_through_,
       [&](v1::Event event) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         if (static_cast<uint64_t>(event.sequence()) > settled) {
-          later_in_snapshot = true;
-          return false;
+          ahead.insert(event.resource());
+          return true;
         }
         last = static_cast<uint64_t>(event.sequence());
         if (absl::StartsWith(event.resource(), "participations/")) {
@@ -553,7 +556,7 @@ absl::Status ReportProjection::CatchUp() {
   for (auto& [name, fresh] : touched) {
     if (!fresh.empty()) {
       absl::StatusOr<bool> advanced =
-          Advance(*reader, name, std::move(fresh), later_in_snapshot);
+          Advance(*reader, name, std::move(fresh), ahead.contains(name));
       if (!advanced.ok()) return advanced.status();
       if (*advanced) {
         if (hooks_.participation_applied) hooks_.participation_applied(true);
@@ -657,7 +660,7 @@ absl::Status ReportProjection::Project(const std::string& name,
 absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
                                                const std::string& name,
                                                std::vector<v1::Event> fresh,
-                                               bool later_in_snapshot) {
+                                               bool ahead) {
   const std::optional<uint32_t> id = entry_ids_.Find(name);
   if (!id) {
     // No event of it was applied before (every one applied has an entry):
@@ -680,10 +683,8 @@ absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
   }
   // The stored participation is the replay of every event it has in the
   // snapshot; its latest_event_date is `day` if no older event is dated
-  // after it. It is the state on `day` only without events after
-  // `settled`, which a commit that finished before an earlier one may
-  // have added to the snapshot (rare; Rebuild leaves them out).
-  if (later_in_snapshot) return false;
+  // after it. It is the state on `day` unless it is `ahead`.
+  if (ahead) return false;
   absl::string_view collection, record_id;
   if (!storage::SplitName(name, &collection, &record_id)) return false;
   absl::StatusOr<std::optional<std::string>> bytes = reader.Get(

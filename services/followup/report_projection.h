@@ -213,12 +213,11 @@ class ReportProjection {
   // share one day, on or after every older event's, and correct none (the
   // life cycle's common case). The state on that day is then the stored
   // participation in `reader`, and the transitions before that day stay.
-  // false if it cannot, for Rebuild to do it; also when
-  // `later_in_snapshot`, that is when `reader` holds events after the
-  // settled sequence (the stored participation may then be ahead).
+  // false if it cannot, for Rebuild to do it; also when `ahead`, that is
+  // when `reader` holds events of `name` after the settled sequence (the
+  // stored participation is then ahead of them).
   absl::StatusOr<bool> Advance(storage::Reader& reader, const std::string& name,
-                               std::vector<v1::Event> fresh,
-                               bool later_in_snapshot)
+                               std::vector<v1::Event> fresh, bool ahead)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether a report reads anything different after `t` than after
   // `before`.

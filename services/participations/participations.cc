@@ -4,10 +4,10 @@
 #include <limits>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "jobtrack/v1/participant.pb.h"
 #include "jobtrack/v1/track.pb.h"
 #include "services/common/events.h"
+#include "services/common/record_pages.h"
 #include "services/common/terms.h"
 #include "services/common/validation.h"
 #include "services/modules/modules.h"
@@ -764,38 +764,24 @@ absl::Status ErasePersonalText(storage::Transaction& txn,
 
 absl::Status StampLatestEventDates(storage::Storage& storage) {
   const RecordTable<v1::Participation> table(IndexTerms);
-  ListQuery query;
-  query.page_size = 1000;
-  bool more = true;
-  while (more) {
-    std::unique_ptr<storage::Transaction> txn = storage.Begin();
-    std::string next;
-    absl::StatusOr<std::vector<v1::Participation>> page =
-        table.List(*txn, kCollection, query, &next);
-    if (!page.ok()) return page.status();
-    for (const v1::Participation& stored : *page) {
-      if (HasDate(stored.latest_event_date())) continue;
-      absl::StatusOr<std::vector<v1::Event>> events =
-          LoadAggregateEvents(*txn, stored.name());
-      if (!events.ok()) return events.status();
-      absl::StatusOr<v1::Participation> replayed =
-          Replay(stored.name(), *std::move(events));
-      if (!replayed.ok() || !HasDate(replayed->latest_event_date())) continue;
-      v1::Participation stamped = stored;
-      *stamped.mutable_latest_event_date() = replayed->latest_event_date();
-      StampEtag(&stamped);
-      if (absl::Status s = table.Replace(*txn, stored, stamped); !s.ok()) {
-        return s;
-      }
-    }
-    if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    more = !next.empty();
-    if (more) {
-      query.start_after = std::string(absl::StripPrefix(
-          page->back().name(), absl::StrCat(kCollection, "/")));
-    }
-  }
-  return absl::OkStatus();
+  return ChangeEveryRecord<v1::Participation>(
+      storage, table, kCollection,
+      [&table](storage::Transaction& txn,
+               const v1::Participation& stored) -> absl::Status {
+        if (HasDate(stored.latest_event_date())) return absl::OkStatus();
+        absl::StatusOr<std::vector<v1::Event>> events =
+            LoadAggregateEvents(txn, stored.name());
+        if (!events.ok()) return events.status();
+        absl::StatusOr<v1::Participation> replayed =
+            Replay(stored.name(), *std::move(events));
+        if (!replayed.ok() || !HasDate(replayed->latest_event_date())) {
+          return absl::OkStatus();
+        }
+        v1::Participation stamped = stored;
+        *stamped.mutable_latest_event_date() = replayed->latest_event_date();
+        StampEtag(&stamped);
+        return table.Replace(txn, stored, stamped);
+      });
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>

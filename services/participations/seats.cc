@@ -1,12 +1,11 @@
 #include "services/participations/seats.h"
 
 #include <algorithm>
-#include <memory>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
+#include "services/common/record_pages.h"
 #include "services/common/record_table.h"
 #include "services/common/validation.h"
 #include "storage/keys.h"
@@ -148,27 +147,11 @@ absl::StatusOr<SeatLedger> ReadSeatLedger(storage::Reader& reader) {
 }
 
 absl::Status EnterSeatsInLedger(storage::Storage& storage) {
-  const RecordTable<v1::Participation> table(nullptr);
-  ListQuery query;
-  query.page_size = 1000;
-  bool more = true;
-  while (more) {
-    std::unique_ptr<storage::Transaction> txn = storage.Begin();
-    std::string next;
-    absl::StatusOr<std::vector<v1::Participation>> page =
-        table.List(*txn, kParticipations, query, &next);
-    if (!page.ok()) return page.status();
-    for (const v1::Participation& p : *page) {
-      if (absl::Status s = KeepSeatLedger(*txn, nullptr, p); !s.ok()) return s;
-    }
-    if (absl::Status s = txn->Commit(); !s.ok()) return s;
-    more = !next.empty();
-    if (more) {
-      query.start_after = std::string(absl::StripPrefix(
-          page->back().name(), absl::StrCat(kParticipations, "/")));
-    }
-  }
-  return absl::OkStatus();
+  return ChangeEveryRecord<v1::Participation>(
+      storage, RecordTable<v1::Participation>(nullptr), kParticipations,
+      [](storage::Transaction& txn, const v1::Participation& p) {
+        return KeepSeatLedger(txn, nullptr, p);
+      });
 }
 
 SeatPeak PeakFrom(const v1::Intake& intake,

@@ -148,7 +148,7 @@ class Checker {
           report_.problems.push_back(
               absl::StrCat(holder.name(), " holds a seat in ", intake_name,
                            " that the seat ledger lacks"));
-        } else if (!(*listed == seats.back())) {
+        } else if (*listed != seats.back()) {
           report_.problems.push_back(absl::StrCat(
               "the seat ledger has other days for ", holder.name(),
               "'s seat in ", intake_name, " than the participation"));

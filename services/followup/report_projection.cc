@@ -13,6 +13,7 @@
 #include "services/common/checkpoint.h"
 #include "services/common/events.h"
 #include "services/common/log.h"
+#include "services/common/record_table.h"
 #include "services/common/validation.h"
 #include "services/participations/lifecycle.h"
 #include "storage/keys.h"
@@ -685,17 +686,13 @@ absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
   // snapshot; its latest_event_date is `day` if no older event is dated
   // after it. It is the state on `day` unless it is `ahead`.
   if (ahead) return false;
-  absl::string_view collection, record_id;
-  if (!storage::SplitName(name, &collection, &record_id)) return false;
-  absl::StatusOr<std::optional<std::string>> bytes = reader.Get(
-      storage::Column::kRecords, storage::RecordKey(collection, record_id));
-  if (!bytes.ok()) return bytes.status();
-  v1::Participation p;
-  if (!bytes->has_value() || !p.ParseFromString(**bytes) ||
-      !HasDate(p.latest_event_date()) ||
-      ToCivilDay(p.latest_event_date()) != day) {
-    return false;
+  const absl::StatusOr<v1::Participation> stored =
+      RecordTable<v1::Participation>(nullptr).Get(reader, name);
+  if (!stored.ok() || !HasDate(stored->latest_event_date()) ||
+      ToCivilDay(stored->latest_event_date()) != day) {
+    return false;  // Rebuild reads it from its events, or fails as it would.
   }
+  const v1::Participation& p = *stored;
   Entry entry;
   entry.participant = participant_[index];
   entry.track = track_[index];

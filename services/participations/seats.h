@@ -79,8 +79,10 @@ std::optional<SeatInterval> SeatOf(const v1::Participation& p);
 // in proportion to the intake's history.
 
 // Brings the ledger in line with `updated`, written in `txn` in place of
-// `old` (nullptr for a new participation). Every write of a participation
-// calls it in the same transaction.
+// `old` (nullptr for a new participation). Every write that may change a
+// participation's seat or intake (Participations::Commit: its events)
+// calls it in the same transaction; erasure and the latest_event_date
+// stamp change neither.
 absl::Status KeepSeatLedger(storage::Transaction& txn,
                             const v1::Participation* old,
                             const v1::Participation& updated);

@@ -205,6 +205,29 @@ class FollowUpOracleTest : public ::testing::TestWithParam<int> {
     v1::Track::Kind kind;
   };
 
+  // The national reports of `got` and `expected` (small cells shown) are
+  // equal on every `step`-th day from `from` to before `to`.
+  void ExpectSameReports(ReportProjection& got, ReportProjection& expected,
+                         absl::CivilDay from, absl::CivilDay to, int step) {
+    FollowUpConfig config;
+    config.suppress_small_cells = false;
+    FollowUp got_follow_up(env_.deps(), config, &got);
+    FollowUp expected_follow_up(env_.deps(), config, &expected);
+    for (absl::CivilDay day = from; day < to; day += step) {
+      v1::GetReportRequest request;
+      *request.mutable_as_of() = ToDate(day);
+      auto got_report = got_follow_up.GetReport(CallContext{}, request);
+      auto expected_report =
+          expected_follow_up.GetReport(CallContext{}, request);
+      ASSERT_TRUE(got_report.ok() && expected_report.ok());
+      got_report->clear_compute_time();
+      expected_report->clear_compute_time();
+      EXPECT_EQ(got_report->SerializeAsString(),
+                expected_report->SerializeAsString())
+          << day << ", seed " << GetParam();
+    }
+  }
+
   testing::TestEnv env_;
   Employers employers_;
   Modules modules_;
@@ -508,22 +531,8 @@ TEST_P(FollowUpOracleTest,
         << GetParam();
   }
 
-  FollowUpConfig config;
-  config.suppress_small_cells = false;
-  FollowUp followed(env_.deps(), config, following.get());
-  FollowUp built(env_.deps(), config, from_log.get());
-  for (absl::CivilDay day = absl::CivilDay(2025, 1, 15);
-       day < absl::CivilDay(2026, 6, 1); day += 25) {
-    v1::GetReportRequest request;
-    *request.mutable_as_of() = ToDate(day);
-    auto got = followed.GetReport(CallContext{}, request);
-    auto expected = built.GetReport(CallContext{}, request);
-    ASSERT_TRUE(got.ok() && expected.ok());
-    got->clear_compute_time();
-    expected->clear_compute_time();
-    EXPECT_EQ(got->SerializeAsString(), expected->SerializeAsString())
-        << day << ", seed " << GetParam();
-  }
+  ExpectSameReports(*following, *from_log, absl::CivilDay(2025, 1, 15),
+                    absl::CivilDay(2026, 6, 1), 25);
 }
 
 // The same with writers on many threads while the projection's own thread
@@ -586,22 +595,8 @@ TEST_P(FollowUpOracleTest,
 
   std::unique_ptr<ReportProjection> from_log =
       *ReportProjection::Open(&env_.storage());
-  FollowUpConfig config;
-  config.suppress_small_cells = false;
-  FollowUp followed(env_.deps(), config, following.get());
-  FollowUp built(env_.deps(), config, from_log.get());
-  for (absl::CivilDay day = absl::CivilDay(2025, 3, 1);
-       day < absl::CivilDay(2026, 3, 1); day += 9) {
-    v1::GetReportRequest request;
-    *request.mutable_as_of() = ToDate(day);
-    auto got = followed.GetReport(CallContext{}, request);
-    auto expected = built.GetReport(CallContext{}, request);
-    ASSERT_TRUE(got.ok() && expected.ok());
-    got->clear_compute_time();
-    expected->clear_compute_time();
-    EXPECT_EQ(got->SerializeAsString(), expected->SerializeAsString())
-        << day << ", seed " << GetParam();
-  }
+  ExpectSameReports(*following, *from_log, absl::CivilDay(2025, 3, 1),
+                    absl::CivilDay(2026, 3, 1), 9);
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, FollowUpOracleTest,

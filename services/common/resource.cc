@@ -1,7 +1,5 @@
 #include "services/common/resource.h"
 
-#include <openssl/sha.h>
-
 #include <memory>
 
 #include "absl/strings/escaping.h"
@@ -9,39 +7,62 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/common/errors.h"
+#include "services/common/sha256.h"
 
 namespace jobtrack {
 
 using google::protobuf::Message;
 
-std::string DeterministicDigest(const Message& message,
-                                absl::string_view skip_field) {
-  std::unique_ptr<Message> copy(message.New());
-  copy->CopyFrom(message);
-  const auto* field =
-      copy->GetDescriptor()->FindFieldByName(std::string(skip_field));
-  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
+namespace {
+
+std::string SerializeDeterministically(const Message& message) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    copy->SerializeToCodedStream(&coded);
+    message.SerializeToCodedStream(&coded);
   }
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-         digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+  return bytes;
 }
 
+}  // namespace
+
+std::string DeterministicDigest(const Message& message,
+                                absl::string_view skip_field) {
+  const auto* field =
+      message.GetDescriptor()->FindFieldByName(std::string(skip_field));
+  // Copied only when there is something to clear: a reflective copy costs
+  // more than the digest.
+  if (field == nullptr || !message.GetReflection()->HasField(message, field)) {
+    return Sha256(SerializeDeterministically(message));
+  }
+  std::unique_ptr<Message> copy(message.New());
+  copy->CopyFrom(message);
+  copy->GetReflection()->ClearField(copy.get(), field);
+  return Sha256(SerializeDeterministically(*copy));
+}
+
+namespace {
+
+std::string EtagOf(absl::string_view digest) {
+  return absl::BytesToHexString(digest.substr(0, 8));
+}
+
+}  // namespace
+
 std::string ComputeEtag(const Message& record) {
-  return absl::BytesToHexString(
-      DeterministicDigest(record, "etag").substr(0, 8));
+  return EtagOf(DeterministicDigest(record, "etag"));
 }
 
 void StampEtag(Message* record) {
   const auto* field = record->GetDescriptor()->FindFieldByName("etag");
-  record->GetReflection()->SetString(record, field, ComputeEtag(*record));
+  const auto* reflection = record->GetReflection();
+  // Cleared in place rather than in a copy (DeterministicDigest): the
+  // record is the caller's to change, and gets its new etag next.
+  reflection->ClearField(record, field);
+  reflection->SetString(
+      record, field, EtagOf(Sha256(SerializeDeterministically(*record))));
 }
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {

@@ -1,7 +1,6 @@
 #include "services/security/principal_registry.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 
@@ -14,6 +13,7 @@
 #include "google/protobuf/text_format.h"
 #include "services/common/reference_data.h"
 #include "services/common/secret_file.h"
+#include "services/common/sha256.h"
 
 namespace jobtrack {
 namespace {
@@ -51,11 +51,7 @@ PrincipalRegistry::PrincipalRegistry(std::string path, const Clock* clock)
     : path_(std::move(path)), clock_(clock) {}
 
 std::string PrincipalRegistry::HashToken(absl::string_view token) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(),
-         digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return absl::BytesToHexString(Sha256(token));
 }
 
 absl::StatusOr<std::string> PrincipalRegistry::NewToken() {

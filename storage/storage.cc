@@ -201,14 +201,18 @@ absl::Status Transaction::Put(Column column, absl::string_view key,
                               absl::string_view value) {
   absl::Status s = FromRocksDb(
       txn_->Put(storage_->Handle(column), Slice(key), Slice(value)));
-  if (s.ok() && column == Column::kRecords) record_keys_.emplace_back(key);
+  if (s.ok() && column == Column::kRecords) {
+    committed_.records.push_back({std::string(key), std::string(value)});
+  }
   return s;
 }
 
 absl::Status Transaction::Delete(Column column, absl::string_view key) {
   absl::Status s =
       FromRocksDb(txn_->Delete(storage_->Handle(column), Slice(key)));
-  if (s.ok() && column == Column::kRecords) record_keys_.emplace_back(key);
+  if (s.ok() && column == Column::kRecords) {
+    committed_.records.push_back({std::string(key), std::nullopt});
+  }
   return s;
 }
 
@@ -224,7 +228,10 @@ absl::Status Transaction::Commit() {
       !s.ok()) {
     return s;
   }
-  if (!record_keys_.empty()) storage_->NotifyObservers(record_keys_);
+  if (!committed_.records.empty()) {
+    committed_.first_sequence = first_sequence_;
+    storage_->NotifyObservers(committed_);
+  }
   if (first_sequence_ != 0) storage_->FinishObserving(first_sequence_);
   return absl::OkStatus();
 }
@@ -339,10 +346,12 @@ void Storage::RemoveCommitObserver(int id) {
   std::erase_if(observers_, [id](const auto& o) { return o.first == id; });
 }
 
-void Storage::NotifyObservers(
-    const std::vector<std::string>& record_keys) const {
+void Storage::NotifyObservers(const CommittedRecords& committed) const {
+  if (options_.before_observers) {
+    options_.before_observers(committed.first_sequence);
+  }
   absl::ReaderMutexLock lock(&observers_mu_);
-  for (const auto& [id, observer] : observers_) observer(record_keys);
+  for (const auto& [id, observer] : observers_) observer(committed);
 }
 
 Storage::Storage(Options options) : options_(std::move(options)) {}
@@ -589,6 +598,11 @@ uint64_t Storage::LastObservedSequence() const {
   // A commit leaves in_flight_ before unobserved_, so this is never past
   // last_sequence_.
   return unobserved_.empty() ? reserved_through_ : *unobserved_.begin() - 1;
+}
+
+uint64_t Storage::LastReservedSequence() const {
+  absl::MutexLock lock(&sequence_mu_);
+  return reserved_through_;
 }
 
 uint64_t Storage::WriteSequence() const {

@@ -110,12 +110,30 @@ struct Options {
   // put a fault-injecting wrapper here (a full disk, a crash that loses
   // unsynced writes).
   std::shared_ptr<rocksdb::FileSystem> file_system;
+  // Tests only: called with a commit's first sequence (0 without events)
+  // on the committing thread, once the commit is written and its locks
+  // released, before its observers. A test that blocks here makes commits
+  // reach their observers in another order than they were written.
+  std::function<void(uint64_t first_sequence)> before_observers;
 };
 
-// Told the keys of Column::kRecords that a commit wrote or deleted (in the
-// order written, possibly repeated).
-using CommitObserver =
-    std::function<void(const std::vector<std::string>& record_keys)>;
+// What a commit wrote in Column::kRecords, as told to commit observers.
+struct CommittedRecords {
+  struct Record {
+    std::string key;
+    // The value written, or nullopt if the commit deleted the key.
+    std::optional<std::string> value;
+  };
+  // In the order written, possibly repeated: the last write of a key is
+  // the one that stays.
+  std::vector<Record> records;
+  // The sequence of the commit's first event, or 0 if it added none. Of
+  // two commits with events that wrote one key, the later has the greater
+  // (Transaction::Commit).
+  uint64_t first_sequence = 0;
+};
+
+using CommitObserver = std::function<void(const CommittedRecords& committed)>;
 
 // Visits one key and value; return false to stop.
 using ScanVisitor =
@@ -189,8 +207,8 @@ class Transaction : public Reader {
   Storage* storage_;
   std::unique_ptr<rocksdb::Transaction> txn_;
   std::vector<std::pair<std::string, std::string>> events_;
-  // Keys written or deleted in Column::kRecords, for the commit observers.
-  std::vector<std::string> record_keys_;
+  // What was written in Column::kRecords, for the commit observers.
+  CommittedRecords committed_;
   uint64_t first_sequence_ = 0;
   bool done_ = false;
 };
@@ -237,6 +255,9 @@ class Storage {
   // event up to it, whatever commits are in progress. Thread-safe; used to
   // save such a view while serving.
   uint64_t LastObservedSequence() const;
+  // The last sequence handed to a commit. A snapshot taken before this call
+  // holds no commit whose first sequence is greater. Thread-safe.
+  uint64_t LastReservedSequence() const;
   // RocksDB's count of writes: every Put or Delete that reaches the
   // database, in any column, advances it by one, and reopening keeps it.
   // A view of the data saved together with the value this will have once
@@ -254,9 +275,10 @@ class Storage {
   // returns, so a caller that sees its commit acknowledged also sees every
   // view derived by observers. Observers may read (Snapshot) but must not
   // commit. Commits on different threads may call an observer
-  // concurrently and in any order: an observer re-reads what changed rather
-  // than trusting the order of calls. Returns an id for
-  // RemoveCommitObserver.
+  // concurrently and in any order: an observer that keeps a view of the
+  // records either re-reads what changed or orders the values it is told
+  // by first_sequence (with LastObservedSequence, no call of a commit below
+  // it is still to come). Returns an id for RemoveCommitObserver.
   int AddCommitObserver(CommitObserver observer);
   // Unregisters; waits for calls of that observer in progress to return.
   void RemoveCommitObserver(int id);
@@ -344,7 +366,7 @@ class Storage {
   absl::btree_set<uint64_t> unobserved_ ABSL_GUARDED_BY(sequence_mu_);
   // What LastSequence() answers: below the first commit in progress.
   uint64_t last_sequence_ ABSL_GUARDED_BY(sequence_mu_) = 0;
-  void NotifyObservers(const std::vector<std::string>& record_keys) const;
+  void NotifyObservers(const CommittedRecords& committed) const;
   // Shared while notifying, exclusive to add or remove.
   mutable absl::Mutex observers_mu_;
   std::vector<std::pair<int, CommitObserver>> observers_

@@ -49,6 +49,17 @@ class RecordTable {
     return Decode(name, reader.Get(storage::Column::kRecords, key));
   }
 
+  // Record `name` from its stored bytes (a commit observer's value);
+  // DATA_LOSS if they do not parse.
+  static absl::StatusOr<T> Parse(absl::string_view name,
+                                 absl::string_view bytes) {
+    T record;
+    if (!record.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat("unreadable record ", name));
+    }
+    return record;
+  }
+
   // As Get, and locks the record until the transaction ends.
   absl::StatusOr<T> GetForUpdate(storage::Transaction& txn,
                                  absl::string_view name) const {
@@ -322,11 +333,7 @@ class RecordTable {
       absl::StatusOr<std::optional<std::string>> bytes) {
     if (!bytes.ok()) return bytes.status();
     if (!bytes->has_value()) return ResourceNotFound(name);
-    T record;
-    if (!record.ParseFromString(**bytes)) {
-      return absl::DataLossError(absl::StrCat("unreadable record ", name));
-    }
-    return record;
+    return Parse(name, **bytes);
   }
 
   absl::Status Write(storage::Transaction& txn, const T* old,

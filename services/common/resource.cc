@@ -61,8 +61,8 @@ void StampEtag(Message* record) {
   // Cleared in place rather than in a copy (DeterministicDigest): the
   // record is the caller's to change, and gets its new etag next.
   reflection->ClearField(record, field);
-  reflection->SetString(
-      record, field, EtagOf(Sha256(SerializeDeterministically(*record))));
+  reflection->SetString(record, field,
+                        EtagOf(Sha256(SerializeDeterministically(*record))));
 }
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {

@@ -13,15 +13,17 @@ namespace jobtrack {
 
 ReportRecords::ReportRecords(storage::Storage* storage) : storage_(storage) {
   observer_ = storage_->AddCommitObserver(
-      [this](const std::vector<std::string>& keys) { OnCommit(keys); });
+      [this](const storage::CommittedRecords& committed) {
+        OnCommit(committed);
+      });
 }
 
 ReportRecords::~ReportRecords() { storage_->RemoveCommitObserver(observer_); }
 
-void ReportRecords::OnCommit(const std::vector<std::string>& record_keys) {
+void ReportRecords::OnCommit(const storage::CommittedRecords& committed) {
   std::vector<std::string> names;
-  for (const std::string& key : record_keys) {
-    std::string name = storage::RecordKeyName(key);
+  for (const storage::CommittedRecords::Record& record : committed.records) {
+    std::string name = storage::RecordKeyName(record.key);
     absl::string_view collection, id;
     if (!storage::SplitName(name, &collection, &id)) continue;
     if (collection == "tracks" || collection == "employers") {

@@ -84,7 +84,7 @@ class ReportRecords {
   int64_t updates() const { return updates_.load(std::memory_order_relaxed); }
 
  private:
-  void OnCommit(const std::vector<std::string>& record_keys);
+  void OnCommit(const storage::CommittedRecords& committed);
   static absl::StatusOr<ReportRecordSet> ReadAll(storage::Reader& reader);
   // `records` with `names` (tracks and employers) read again from
   // `reader`: a new set sharing the records of the others.

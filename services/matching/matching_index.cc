@@ -188,7 +188,9 @@ absl::StatusOr<std::unique_ptr<MatchingIndex>> MatchingIndex::Open(
   // its tracks after the load (refreshes are serialized), never before.
   MatchingIndex* self = index.get();
   index->observer_ = storage->AddCommitObserver(
-      [self](const std::vector<std::string>& keys) { self->OnCommit(keys); });
+      [self](const storage::CommittedRecords& committed) {
+        self->OnCommit(committed);
+      });
   if (absl::Status s = index->LoadAll(); !s.ok()) return s;
   return index;
 }
@@ -206,7 +208,7 @@ absl::Status MatchingIndex::LoadAll() {
     LogWarning("matching index: checkpoint ignored: ",
                checkpoint.status().ToString());
   }
-  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  std::unique_ptr<storage::Reader> reader = SnapshotForViews();
   // Every track without its participations, then one pass over all
   // participations in key order: a sequential read, where loading track by
   // track would look each participation up at random.
@@ -736,7 +738,7 @@ MatchingIndex::LocalTrack MatchingIndex::LocalTrackOf(
 
 absl::Status MatchingIndex::Refresh(
     const absl::flat_hash_set<std::string>& names) {
-  std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  std::unique_ptr<storage::Reader> reader = SnapshotForViews();
   absl::Status first_error;
   for (const std::string& name : names) {
     Contributions contributions;
@@ -765,13 +767,14 @@ absl::Status MatchingIndex::Refresh(
   return first_error;
 }
 
-void MatchingIndex::OnCommit(const std::vector<std::string>& record_keys) {
+void MatchingIndex::OnCommit(const storage::CommittedRecords& committed) {
   absl::flat_hash_set<std::string> names;
-  std::vector<std::string> participations;
+  // Each participation with the value the commit wrote last.
+  absl::flat_hash_map<std::string, const std::optional<std::string>*> written;
   {
     absl::MutexLock lock(&mu_);
-    for (const std::string& key : record_keys) {
-      const std::string name = storage::RecordKeyName(key);
+    for (const storage::CommittedRecords::Record& record : committed.records) {
+      std::string name = storage::RecordKeyName(record.key);
       if (std::string track = TrackOf(name); !track.empty()) {
         names.insert(std::move(track));
       } else if (absl::StartsWith(name, "employers/")) {
@@ -780,27 +783,59 @@ void MatchingIndex::OnCommit(const std::vector<std::string>& record_keys) {
           names.insert(it->second.begin(), it->second.end());
         }
       } else if (absl::StartsWith(name, "participations/")) {
-        participations.push_back(name);
+        written[std::move(name)] = &record.value;
       }
     }
   }
-  if (names.empty() && participations.empty()) return;
+  if (names.empty() && written.empty()) return;
   absl::MutexLock refresh(&refresh_mu_);
-  ApplyParticipations(participations, names);
+  ApplyParticipations(written, committed.first_sequence, names);
   if (!names.empty()) Refresh(names).IgnoreError();  // Logged; stays stale.
 }
 
-void MatchingIndex::ApplyParticipations(
-    const std::vector<std::string>& names,
-    absl::flat_hash_set<std::string>& reload) {
-  if (names.empty()) return;
-  // Read under refresh_mu_, after the commit: whatever order commits call
-  // in, the last to apply a participation applies its newest state.
+std::unique_ptr<storage::Reader> MatchingIndex::SnapshotForViews() {
   std::unique_ptr<storage::Reader> reader = storage_->Snapshot();
+  // Read after the snapshot: every commit in it reserved its sequences
+  // before.
+  snapshot_through_ =
+      std::max(snapshot_through_, storage_->LastReservedSequence());
+  return reader;
+}
+
+void MatchingIndex::ApplyParticipations(
+    const absl::flat_hash_map<std::string, const std::optional<std::string>*>&
+        written,
+    uint64_t first_sequence, absl::flat_hash_set<std::string>& reload) {
+  if (written.empty()) return;
+  if (applied_.size() >= prune_applied_at_) {
+    const uint64_t observed = storage_->LastObservedSequence();
+    absl::erase_if(applied_,
+                   [observed](const auto& a) { return a.second <= observed; });
+    prune_applied_at_ = std::max<size_t>(64, 2 * applied_.size());
+  }
+  std::unique_ptr<storage::Reader> reader;
   const RecordTable<v1::Participation> table(nullptr);
   absl::flat_hash_map<std::string, std::vector<v1::Participation>> by_track;
-  for (const std::string& name : names) {
-    absl::StatusOr<v1::Participation> p = table.Get(*reader, name);
+  for (const auto& [name, value] : written) {
+    absl::StatusOr<v1::Participation> p;
+    auto applied = applied_.find(name);
+    if (first_sequence != 0 && applied != applied_.end() &&
+        applied->second > first_sequence) {
+      continue;  // A later commit's value is applied already.
+    }
+    if (first_sequence > snapshot_through_ && value->has_value()) {
+      // Newer than every snapshot the views were read from, and than any
+      // value applied: the commit's own value is the newest state.
+      p = RecordTable<v1::Participation>::Parse(name, **value);
+      if (p.ok()) applied_[name] = first_sequence;
+    } else {
+      // Without a sequence to order it by, or perhaps older than what a
+      // snapshot gave: read what is stored now, under refresh_mu_ and after
+      // the commit, so whatever order commits call in, the last to apply a
+      // participation applies its newest state.
+      if (reader == nullptr) reader = SnapshotForViews();
+      p = table.Get(*reader, name);
+    }
     if (p.ok()) {
       by_track[p->track()].push_back(*std::move(p));
     } else if (!absl::IsNotFound(p.status())) {

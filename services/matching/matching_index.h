@@ -8,7 +8,8 @@
 //
 // Contract:
 // - Consistency: it follows Storage's commit observer, so when a commit
-//   returns, the index reflects it (read-your-writes through the API). A
+//   returns, the index reflects it (read-your-writes through the API),
+//   whatever order concurrent commits reach the observer in. A
 //   track whose refresh failed (a storage error) is marked stale; Fresh()
 //   retries and reports the error, and matching refuses to answer from a
 //   stale view rather than answer wrongly.
@@ -251,14 +252,21 @@ class MatchingIndex {
   static void Apply(TrackView& view, Contributions& contributions,
                     const v1::Participation& p);
 
-  // Re-reads the tracks that the committed record keys touch; for a
-  // committed participation, applies it to its track's view.
-  void OnCommit(const std::vector<std::string>& record_keys);
-  // Applies the participations `names` as stored now to their tracks'
-  // views; tracks without a view, or whose participation cannot be read,
-  // join `reload`.
-  void ApplyParticipations(const std::vector<std::string>& names,
-                           absl::flat_hash_set<std::string>& reload)
+  // Re-reads the tracks that the committed records touch; for a committed
+  // participation, applies it to its track's view.
+  void OnCommit(const storage::CommittedRecords& committed);
+  // Applies the participations a commit wrote (`written`: name → the value
+  // it wrote last, nullopt if deleted; `first_sequence` as in
+  // storage::CommittedRecords) to their tracks' views: the value itself
+  // when it is the newest state (see applied_), else as stored now. Tracks
+  // without a view, or whose participation cannot be read, join `reload`.
+  void ApplyParticipations(
+      const absl::flat_hash_map<std::string, const std::optional<std::string>*>&
+          written,
+      uint64_t first_sequence, absl::flat_hash_set<std::string>& reload)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // A snapshot to read the views from; raises snapshot_through_.
+  std::unique_ptr<storage::Reader> SnapshotForViews()
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   // Re-reads `names` from a fresh snapshot and swaps the results in; marks
   // those that fail stale.
@@ -289,6 +297,20 @@ class MatchingIndex {
   absl::Mutex refresh_mu_;
   // The sequence the last SaveCheckpointWhileServing covered.
   uint64_t saved_through_ ABSL_GUARDED_BY(refresh_mu_) = 0;
+  // A commit's participation values are applied as told (reading each one
+  // again cost about 2 % of the CPU of a durable write), but commits call
+  // in any order, and an older value must not overwrite a newer state.
+  // A value is applied only if its commit's first sequence is above
+  // snapshot_through_ (no snapshot the views were read from holds a commit
+  // above it) and above the participation's entry in applied_ (the commit
+  // whose value was applied last). applied_ keeps only sequences above
+  // Storage::LastObservedSequence(): no older commit's call is still to
+  // come. Anything else (a commit without events, a stale order) reads
+  // the participation as stored now.
+  uint64_t snapshot_through_ ABSL_GUARDED_BY(refresh_mu_) = 0;
+  absl::flat_hash_map<std::string, uint64_t> applied_
+      ABSL_GUARDED_BY(refresh_mu_);
+  size_t prune_applied_at_ ABSL_GUARDED_BY(refresh_mu_) = 64;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const TrackView>> tracks_
       ABSL_GUARDED_BY(mu_);

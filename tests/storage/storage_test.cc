@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -51,8 +52,7 @@ TEST(StorageTest, AppendWritesItsKeysTogetherAndTellsNoObserver) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));
   int observed = 0;
-  storage->AddCommitObserver(
-      [&](const std::vector<std::string>&) { ++observed; });
+  storage->AddCommitObserver([&](const CommittedRecords&) { ++observed; });
   ASSERT_TRUE(storage
                   ->Append({{Column::kAudit, "entry", "what happened"},
                             {Column::kIndex, "entry-by-term", ""}},
@@ -73,18 +73,22 @@ TEST(StorageTest, AppendRefusesRecordsAndWritesNothingOfTheBatch) {
   EXPECT_EQ(Read(*storage, Column::kRecords, "record"), std::nullopt);
 }
 
-TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
+TEST(StorageTest, CommitObserversSeeTheRecordsOfSuccessfulCommitsOnly) {
   TempDir dir;
   auto storage = OpenOrDie(OptionsFor(dir));
-  std::vector<std::vector<std::string>> seen;
+  std::vector<CommittedRecords> seen;
   const int id =
-      storage->AddCommitObserver([&](const std::vector<std::string>& keys) {
-        // The commit is visible to the observer.
-        for (const auto& key : keys) {
-          EXPECT_EQ(Read(*storage, Column::kRecords, key).has_value(),
-                    key != "gone");
+      storage->AddCommitObserver([&](const CommittedRecords& committed) {
+        // The commit is visible to the observer: each key holds its last
+        // write.
+        std::map<std::string, std::optional<std::string>> last;
+        for (const auto& record : committed.records) {
+          last[record.key] = record.value;
         }
-        seen.push_back(keys);
+        for (const auto& [key, value] : last) {
+          EXPECT_EQ(Read(*storage, Column::kRecords, key), value);
+        }
+        seen.push_back(committed);
       });
   {
     auto txn = storage->Begin();
@@ -92,6 +96,7 @@ TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
     ASSERT_TRUE(txn->Put(Column::kIndex, "not-a-record", "").ok());
     ASSERT_TRUE(txn->Delete(Column::kRecords, "gone").ok());
     txn->AddEvent("a", "event");
+    txn->AddEvent("a", "another event");
     ASSERT_TRUE(txn->Commit().ok());
   }
   {
@@ -103,14 +108,75 @@ TEST(StorageTest, CommitObserversSeeTheRecordKeysOfSuccessfulCommitsOnly) {
     ASSERT_TRUE(txn->Put(Column::kIndex, "index-only", "").ok());
     ASSERT_TRUE(txn->Commit().ok());
   }
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0], (std::vector<std::string>{"a", "gone"}));
+  {  // Without events: no sequence; the last write of a key comes last.
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "a", "2").ok());
+    ASSERT_TRUE(txn->Put(Column::kRecords, "a", "3").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->Put(Column::kRecords, "a", "4").ok());
+    txn->AddEvent("a", "event");
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  ASSERT_EQ(seen.size(), 3u);
+  ASSERT_EQ(seen[0].records.size(), 2u);
+  EXPECT_EQ(seen[0].records[0].key, "a");
+  EXPECT_EQ(seen[0].records[0].value, "1");
+  EXPECT_EQ(seen[0].records[1].key, "gone");
+  EXPECT_EQ(seen[0].records[1].value, std::nullopt);
+  EXPECT_EQ(seen[0].first_sequence, 1u);
+  ASSERT_EQ(seen[1].records.size(), 2u);
+  EXPECT_EQ(seen[1].records[1].value, "3");
+  EXPECT_EQ(seen[1].first_sequence, 0u);
+  EXPECT_EQ(seen[2].first_sequence, 3u);  // After the two of the first.
 
   storage->RemoveCommitObserver(id);
   auto txn = storage->Begin();
   ASSERT_TRUE(txn->Put(Column::kRecords, "b", "1").ok());
   ASSERT_TRUE(txn->Commit().ok());
-  EXPECT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen.size(), 3u);
+}
+
+TEST(StorageTest,
+     AHookBeforeTheObserversCanHoldACommitBackWhileALaterOneIsObserved) {
+  TempDir dir;
+  Options options = OptionsFor(dir);
+  absl::Notification first_waiting, release_first;
+  options.before_observers = [&](uint64_t first_sequence) {
+    if (first_sequence != 1) return;
+    first_waiting.Notify();
+    release_first.WaitForNotification();
+  };
+  auto storage = OpenOrDie(std::move(options));
+  std::vector<uint64_t> order;
+  absl::Mutex order_mu;
+  const int id =
+      storage->AddCommitObserver([&](const CommittedRecords& committed) {
+        absl::MutexLock lock(&order_mu);
+        order.push_back(committed.first_sequence);
+      });
+  auto write = [&](const std::string& value) {
+    auto txn = storage->Begin();
+    ASSERT_TRUE(txn->GetForUpdate(Column::kRecords, "k").ok());
+    ASSERT_TRUE(txn->Put(Column::kRecords, "k", value).ok());
+    txn->AddEvent("k", value);
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+  std::thread first([&] { write("first"); });
+  first_waiting.WaitForNotification();
+  // The first commit is written and its lock released: the second writes
+  // the same key and is observed before it.
+  write("second");
+  EXPECT_EQ(storage->LastObservedSequence(), 0u);
+  release_first.Notify();
+  first.join();
+  EXPECT_EQ(order, (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(storage->LastObservedSequence(), 2u);
+  EXPECT_EQ(storage->LastReservedSequence(), 2u);
+  EXPECT_EQ(Read(*storage, Column::kRecords, "k"), "second");
+  storage->RemoveCommitObserver(id);
 }
 
 TEST(StorageTest, TheObservedSequenceStaysBelowACommitStillNotifying) {

@@ -73,6 +73,9 @@ void TestEnv::Reopen() {
   options.now = [this] { return clock_.Now(); };
   options.lock_timeout = absl::Seconds(10);
   options.migrations = SchemaMigrations();  // As jobtrackd opens it.
+  options.before_observers = [this](uint64_t first_sequence) {
+    if (before_observers_) before_observers_(first_sequence);
+  };
   absl::StatusOr<std::unique_ptr<storage::Storage>> opened =
       storage::Storage::Open(options);
   if (!opened.ok()) {

@@ -4,6 +4,7 @@
 #define JOBTRACK_TESTS_SUPPORT_TEST_ENV_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -56,12 +57,18 @@ class TestEnv {
   ManualClock& clock() { return clock_; }
   const std::string& data_dir() const { return dir_.path(); }
   const PiiHasher& hasher() const { return hasher_; }
+  // Called with each commit's first sequence before its observers
+  // (storage::Options::before_observers). Set it while no commit runs.
+  void set_before_observers(std::function<void(uint64_t)> hook) {
+    before_observers_ = std::move(hook);
+  }
 
  private:
   TempDir dir_;
   ManualClock clock_;
   RandomIdGenerator ids_;
   PiiHasher hasher_;
+  std::function<void(uint64_t)> before_observers_;
   std::unique_ptr<storage::Storage> storage_;
   // Reopened with the storage. In-process servers serve every call as the
   // local developer (ADMIN), audited; security tests start servers with

@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <random>
 #include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "services/common/checkpoint.h"
 #include "services/common/validation.h"
 #include "services/employers/employers.h"
@@ -298,7 +301,70 @@ class MatchingTest : public ::testing::Test {
     return 0;
   }
 
+  // A write whose commit reaches the commit observers only once released:
+  // commits after it, even of the same records, are observed before it.
+  struct HeldWrite {
+    uint64_t sequence = 0;
+    absl::Notification waiting, released;
+    std::thread thread;
+  };
+  // Runs `write` on its own thread and returns once its commit (the next
+  // with events) is written and waits before its observers.
+  HeldWrite& Hold(std::function<void()> write) {
+    if (held_.empty()) {
+      env_.set_before_observers([this](uint64_t sequence) {
+        HeldWrite* held = nullptr;
+        {
+          absl::MutexLock lock(&held_mu_);
+          for (HeldWrite& h : held_) {
+            if (h.sequence == sequence) held = &h;
+          }
+        }
+        if (held == nullptr) return;
+        held->waiting.Notify();
+        held->released.WaitForNotification();
+      });
+    }
+    HeldWrite* held;
+    {
+      absl::MutexLock lock(&held_mu_);
+      held = &held_.emplace_back();
+      held->sequence = env_.storage().LastReservedSequence() + 1;
+    }
+    held->thread = std::thread(std::move(write));
+    held->waiting.WaitForNotification();
+    return *held;
+  }
+  static void Release(HeldWrite& held) {
+    held.released.Notify();
+    held.thread.join();
+  }
+  // Completes `participation` (working: none yet); records work at its end.
+  void Complete(const std::string& participation) {
+    v1::CompleteParticipationRequest complete;
+    complete.set_name(participation);
+    *complete.mutable_end_date() = ToDate(kToday - 10);
+    auto completed = participations_.Complete(kContext, complete);
+    EXPECT_TRUE(completed.ok()) << completed.status();
+  }
+  void RecordWork(const std::string& participation) {
+    v1::RecordOutcomeRequest outcome;
+    outcome.set_name(participation);
+    outcome.set_point(v1::AT_END);
+    outcome.set_kind(v1::WORK_UNSUBSIDIZED);
+    auto recorded = participations_.RecordOutcome(kContext, outcome);
+    EXPECT_TRUE(recorded.ok()) << recorded.status();
+  }
+  std::pair<int, int> CompletedAndWorkingIn(const std::string& track) {
+    auto view = index_->Find(track);
+    EXPECT_TRUE(view.ok()) << view.status();
+    return view.ok() ? std::make_pair((*view)->completed, (*view)->working)
+                     : std::make_pair(-1, -1);
+  }
+
   testing::TestEnv env_;
+  absl::Mutex held_mu_;
+  std::deque<HeldWrite> held_;  // Pointers into it stay valid.
   Employers employers_;
   Modules modules_;
   Tracks tracks_;
@@ -683,6 +749,55 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
     EXPECT_EQ(Seats((*followed)->intakes[i]), Seats((*read)->intakes[i]))
         << "intake " << i;
   }
+}
+
+TEST_F(MatchingTest, AnOlderCommitObservedAfterANewerOneDoesNotUndoIt) {
+  const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
+  const std::string p = EnrollIn(Participant("p5", v1::MALE, 1985, {}), b_,
+                                 b_intake, kToday - 60);
+  // Completed, and before the index hears of it, work recorded: the
+  // completion's call comes last, with the participation as it was.
+  HeldWrite& completion = Hold([&] { Complete(p); });
+  RecordWork(p);
+  EXPECT_EQ(CompletedAndWorkingIn(b_), std::make_pair(1, 1));
+  // Enough other participations for the index to forget what it applied
+  // of commits that can no longer be overtaken: not of this one.
+  for (int i = 0; i < 100; ++i) {
+    v1::ProposeParticipationRequest propose;
+    propose.set_participant(
+        Participant(absl::StrCat("other", i).c_str(), v1::FEMALE, 1990, {}));
+    propose.set_track(c_);
+    *propose.mutable_effective_date() = ToDate(kToday);
+    ASSERT_TRUE(participations_.Propose(kContext, propose).ok());
+  }
+  Release(completion);
+  EXPECT_EQ(CompletedAndWorkingIn(b_), std::make_pair(1, 1));
+  env_.set_before_observers(nullptr);
+  ExpectSameAsReadWhole(*index_);
+}
+
+TEST_F(MatchingTest,
+       AnOlderCommitObservedAfterATrackWasReadAgainDoesNotUndoIt) {
+  const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
+  const std::string p = EnrollIn(Participant("p5", v1::MALE, 1985, {}), b_,
+                                 b_intake, kToday - 60);
+  // Both participation writes wait; meanwhile an employer of B moves, and
+  // B is read again whole, with the work recorded.
+  HeldWrite& completion = Hold([&] { Complete(p); });
+  HeldWrite& work = Hold([&] { RecordWork(p); });
+  v1::Employer patch;
+  patch.set_name(solna_employer_);
+  patch.set_municipality_code("0180");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("municipality_code");
+  ASSERT_TRUE(employers_.Update(kContext, patch, patch, mask, "").ok());
+  EXPECT_EQ(CompletedAndWorkingIn(b_), std::make_pair(1, 1));
+  Release(completion);
+  EXPECT_EQ(CompletedAndWorkingIn(b_), std::make_pair(1, 1));
+  Release(work);
+  EXPECT_EQ(CompletedAndWorkingIn(b_), std::make_pair(1, 1));
+  env_.set_before_observers(nullptr);
+  ExpectSameAsReadWhole(*index_);
 }
 
 TEST_F(MatchingTest, AnIndexOpenedFromItsCheckpointAgreesWithOneReadWhole) {

@@ -240,15 +240,8 @@ class MatchingTest : public ::testing::Test {
     const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
     const std::string done = EnrollIn(Participant("p5", v1::MALE, 1985, {}), b_,
                                       b_intake, kToday - 60);
-    v1::CompleteParticipationRequest complete;
-    complete.set_name(done);
-    *complete.mutable_end_date() = ToDate(kToday - 10);
-    EXPECT_TRUE(participations_.Complete(kContext, complete).ok());
-    v1::RecordOutcomeRequest outcome;
-    outcome.set_name(done);
-    outcome.set_point(v1::AT_END);
-    outcome.set_kind(v1::WORK_UNSUBSIDIZED);
-    EXPECT_TRUE(participations_.RecordOutcome(kContext, outcome).ok());
+    Complete(done);
+    RecordWork(done);
     const std::string moved = EnrollIn(Participant("p6", v1::FEMALE, 1990, {}),
                                        b_, b_intake, kToday - 20);
     v1::InterruptParticipationRequest interrupt;
@@ -339,7 +332,7 @@ class MatchingTest : public ::testing::Test {
     held.released.Notify();
     held.thread.join();
   }
-  // Completes `participation` (working: none yet); records work at its end.
+  // Completes `participation` ten days ago (no work recorded yet).
   void Complete(const std::string& participation) {
     v1::CompleteParticipationRequest complete;
     complete.set_name(participation);
@@ -347,6 +340,7 @@ class MatchingTest : public ::testing::Test {
     auto completed = participations_.Complete(kContext, complete);
     EXPECT_TRUE(completed.ok()) << completed.status();
   }
+  // Records unsubsidized work at the end of `participation`.
   void RecordWork(const std::string& participation) {
     v1::RecordOutcomeRequest outcome;
     outcome.set_name(participation);
@@ -355,6 +349,7 @@ class MatchingTest : public ::testing::Test {
     auto recorded = participations_.RecordOutcome(kContext, outcome);
     EXPECT_TRUE(recorded.ok()) << recorded.status();
   }
+  // The index's count of completions in `track`, and of work after them.
   std::pair<int, int> CompletedAndWorkingIn(const std::string& track) {
     auto view = index_->Find(track);
     EXPECT_TRUE(view.ok()) << view.status();
@@ -692,22 +687,14 @@ TEST_F(MatchingTest, ATracksRecordFollowsCompletionsAndOutcomesAsTheyCommit) {
   const std::string b_intake = intakes_.List(b_, 10, "", "")->first[0].name();
   const std::string done = Participant("p5", v1::MALE, 1985, {});
   const std::string participation = EnrollIn(done, b_, b_intake, kToday - 60);
-  v1::CompleteParticipationRequest complete;
-  complete.set_name(participation);
-  *complete.mutable_end_date() = ToDate(kToday - 10);
-  ASSERT_TRUE(participations_.Complete(kContext, complete).ok());
+  Complete(participation);
   v1::ProposeTracksResponse r = Propose(participant_);
   const v1::Proposal* b = Find(r, b_);
   ASSERT_NE(b, nullptr);
   // One completed, none working: (0 + 10·0.5)/(1 + 10) × 1.5.
   EXPECT_DOUBLE_EQ(Factor(*b, "outcome"), 1.5 * 5.0 / 11.0);
 
-  v1::RecordOutcomeRequest outcome;
-  outcome.set_name(participation);
-  outcome.set_point(v1::AT_END);
-  outcome.set_kind(v1::WORK_UNSUBSIDIZED);
-  auto recorded = participations_.RecordOutcome(kContext, outcome);
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  RecordWork(participation);
   r = Propose(participant_);
   b = Find(r, b_);
   ASSERT_NE(b, nullptr);

@@ -69,20 +69,26 @@ std::string RequestKeyOf(absl::string_view by_resource_key) {
   return absl::HexStringToBytes(by_resource_key.substr(sep + 1));
 }
 
-std::string EventKey(uint64_t sequence) {
-  std::string key(8, '\0');
+std::string BigEndian64(uint64_t value) {
+  std::string bytes(8, '\0');
   for (int i = 7; i >= 0; --i) {
-    key[i] = static_cast<char>(sequence & 0xff);
-    sequence >>= 8;
+    bytes[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
   }
-  return key;
+  return bytes;
 }
 
+uint64_t FromBigEndian64(absl::string_view bytes) {
+  if (bytes.size() != 8) return 0;
+  uint64_t value = 0;
+  for (char c : bytes) value = (value << 8) | static_cast<unsigned char>(c);
+  return value;
+}
+
+std::string EventKey(uint64_t sequence) { return BigEndian64(sequence); }
+
 uint64_t EventKeySequence(absl::string_view key) {
-  if (key.size() != 8) return 0;
-  uint64_t sequence = 0;
-  for (char c : key) sequence = (sequence << 8) | static_cast<unsigned char>(c);
-  return sequence;
+  return FromBigEndian64(key);
 }
 
 std::string AggregateEventKey(absl::string_view aggregate, uint64_t sequence) {

@@ -79,6 +79,11 @@ std::string EventKey(uint64_t sequence);
 uint64_t EventKeySequence(absl::string_view key);
 // Index entry tying an event to its aggregate (e.g. a participation's name).
 std::string AggregateEventKey(absl::string_view aggregate, uint64_t sequence);
+
+// `value` as 8 bytes big-endian, which sort as the numbers do (EventKey),
+// and back; FromBigEndian64 gives 0 unless `bytes` is 8 bytes long.
+std::string BigEndian64(uint64_t value);
+uint64_t FromBigEndian64(absl::string_view bytes);
 std::string AggregateEventPrefix(absl::string_view aggregate);
 
 // Seat ledger entry: participation `participation_id` holds a seat in

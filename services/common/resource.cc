@@ -26,6 +26,10 @@ std::string SerializeDeterministically(const Message& message) {
   return bytes;
 }
 
+std::string EtagOf(absl::string_view digest) {
+  return absl::BytesToHexString(digest.substr(0, 8));
+}
+
 }  // namespace
 
 std::string DeterministicDigest(const Message& message,
@@ -43,14 +47,6 @@ std::string DeterministicDigest(const Message& message,
   return Sha256(SerializeDeterministically(*copy));
 }
 
-namespace {
-
-std::string EtagOf(absl::string_view digest) {
-  return absl::BytesToHexString(digest.substr(0, 8));
-}
-
-}  // namespace
-
 std::string ComputeEtag(const Message& record) {
   return EtagOf(DeterministicDigest(record, "etag"));
 }
@@ -58,11 +54,10 @@ std::string ComputeEtag(const Message& record) {
 void StampEtag(Message* record) {
   const auto* field = record->GetDescriptor()->FindFieldByName("etag");
   const auto* reflection = record->GetReflection();
-  // Cleared in place rather than in a copy (DeterministicDigest): the
+  // Cleared first, so that ComputeEtag has nothing to clear in a copy: the
   // record is the caller's to change, and gets its new etag next.
   reflection->ClearField(record, field);
-  reflection->SetString(record, field,
-                        EtagOf(Sha256(SerializeDeterministically(*record))));
+  reflection->SetString(record, field, ComputeEtag(*record));
 }
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {

@@ -671,7 +671,9 @@ absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
   }
   const uint32_t index = *id;
   const uint32_t count = transition_count_[index];
-  if (count == 0) return false;
+  // The stored participation is the replay of every event it has in the
+  // snapshot: of no use when that is `ahead` of the settled sequence.
+  if (count == 0 || ahead) return false;
   std::optional<absl::CivilDay> day;
   for (const v1::Event& e : fresh) {
     const std::optional<absl::CivilDay> effective =
@@ -682,10 +684,8 @@ absl::StatusOr<bool> ReportProjection::Advance(storage::Reader& reader,
     }
     day = effective;
   }
-  // The stored participation is the replay of every event it has in the
-  // snapshot; its latest_event_date is `day` if no older event is dated
-  // after it. It is the state on `day` unless it is `ahead`.
-  if (ahead) return false;
+  // Its latest_event_date is `day` if no older event is dated after it; it
+  // is then the state on `day`.
   const absl::StatusOr<v1::Participation> stored =
       RecordTable<v1::Participation>(nullptr).Get(reader, name);
   if (!stored.ok() || !HasDate(stored->latest_event_date()) ||

@@ -36,23 +36,16 @@ constexpr absl::string_view kParticipations = "participations";
 // A ledger entry's value: the seat's first and last day numbers, four bytes
 // each, big-endian (kOpen for an open end).
 std::string EncodeSeat(const SeatInterval& seat) {
-  std::string bytes(8, '\0');
-  const uint32_t days[2] = {static_cast<uint32_t>(seat.start_day()),
-                            static_cast<uint32_t>(seat.end_day())};
-  for (int i = 0; i < 8; ++i) {
-    bytes[i] = static_cast<char>((days[i / 4] >> (8 * (3 - i % 4))) & 0xff);
-  }
-  return bytes;
+  return storage::BigEndian64(
+      (uint64_t{static_cast<uint32_t>(seat.start_day())} << 32) |
+      static_cast<uint32_t>(seat.end_day()));
 }
 
 std::optional<SeatInterval> DecodeSeat(absl::string_view bytes) {
   if (bytes.size() != 8) return std::nullopt;
-  uint32_t days[2] = {0, 0};
-  for (int i = 0; i < 8; ++i) {
-    days[i / 4] = (days[i / 4] << 8) | static_cast<unsigned char>(bytes[i]);
-  }
-  const int32_t start = static_cast<int32_t>(days[0]);
-  const int32_t end = static_cast<int32_t>(days[1]);
+  const uint64_t days = storage::FromBigEndian64(bytes);
+  const int32_t start = static_cast<int32_t>(days >> 32);
+  const int32_t end = static_cast<int32_t>(days & 0xffffffff);
   if (end < start) return std::nullopt;
   return SeatInterval::FromDayNumbers(start, end);
 }

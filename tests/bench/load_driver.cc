@@ -19,7 +19,14 @@
 // after one synced commit of one 1 KB record, through jobtrack's own storage
 // layer on a fresh database and a pool of 64 writer threads as jobtrackd runs
 // its writes — the limit of this machine for an acknowledged durable write,
-// printed beside lifecycle.
+// printed beside lifecycle. held_proposals: ProposeTracks answered at once
+// with the bytes of an answer the real server gave (ten explained
+// proposals), held and sent as they are — the limit of this machine for a
+// call that must move that answer, printed beside the empty handler.
+// held_write: RecordOutcome answered with a held participation once a
+// commit of a life-cycle write's shape (a locked read, eight keys, about 1
+// KB) is synced, on the same storage layer and writer pool — the limit of
+// this machine for such a write, printed beside the durable empty handler.
 #include <google/protobuf/empty.pb.h>
 #include <grpcpp/grpcpp.h>
 #include <sys/wait.h>
@@ -64,8 +71,8 @@
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(std::string, workload, "all",
           "get_track, list_tracks, propose_tracks, lifecycle, get_report, "
-          "frozen_report, empty, empty_durable, or all (comma-separated for "
-          "several)");
+          "frozen_report, empty, empty_durable, held_proposals, held_write, "
+          "or all (comma-separated for several)");
 ABSL_FLAG(int, concurrency, 16, "calls in flight");
 ABSL_FLAG(double, seconds, 10, "how long each workload runs");
 ABSL_FLAG(std::string, token_file, "", "bearer token (or $JOBTRACK_TOKEN)");
@@ -306,6 +313,10 @@ absl::StatusOr<WriteSetup> PrepareWrites(client::Client& client, int intakes) {
 // runs its writes (so that concurrent calls share one sync).
 constexpr size_t kDurablePayloadBytes = 1024;
 constexpr int kBaselineWriteThreads = 64;  // jobtrackd's --write_threads.
+// In the baseline server's directory: the answers HeldProposals and
+// HeldWrites send.
+constexpr char kHeldProposalsFile[] = "proposals.pb";
+constexpr char kHeldRecordFile[] = "participation.pb";
 
 class BaselineTracks final : public v1::TrackService::CallbackService {
  public:
@@ -343,6 +354,105 @@ class BaselineTracks final : public v1::TrackService::CallbackService {
   const std::string payload_;
 };
 
+// ProposeTracks: answered at once with the held bytes of a real answer,
+// read from `file` (empty if the file is missing). The request is not
+// parsed: the least any server of this answer could do.
+class HeldProposals final
+    : public v1::MatchingService::WithRawCallbackMethod_ProposeTracks<
+          v1::MatchingService::Service> {
+ public:
+  using WithRawCallbackMethod_ProposeTracks::ProposeTracks;  // The sync one.
+
+  explicit HeldProposals(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    const std::string held = bytes.str();
+    grpc::Slice slice(held);
+    held_ = grpc::ByteBuffer(&slice, 1);
+  }
+
+  grpc::ServerUnaryReactor* ProposeTracks(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer*,
+                                          grpc::ByteBuffer* response) override {
+    *response = held_;  // Shares the slice: no copy of the bytes.
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+ private:
+  grpc::ByteBuffer held_;
+};
+
+// RecordOutcome: answered with the held bytes of a real participation,
+// read from `file`, once a commit of a life-cycle write's shape is synced.
+// The shape is the mean of the life-cycle commits at scale 100 (8.3 keys,
+// 980 bytes of batch): the record read locked and written back, two
+// events (each a log entry and an index key), an audit entry, a request
+// record and one more index key. The request is not parsed: the least any
+// server of such a write could do, through jobtrack's storage layer.
+class HeldWrites final
+    : public v1::ParticipationService::WithRawCallbackMethod_RecordOutcome<
+          v1::ParticipationService::Service> {
+ public:
+  using WithRawCallbackMethod_RecordOutcome::RecordOutcome;  // The sync one.
+
+  HeldWrites(storage::Storage* storage, WorkerPool* writers,
+             const std::string& file)
+      : storage_(storage),
+        writers_(writers),
+        event_(130, 'e'),
+        audit_(150, 'a'),
+        request_(40, 'r') {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    record_ = bytes.str();
+    grpc::Slice slice(record_);
+    held_ = grpc::ByteBuffer(&slice, 1);
+  }
+
+  grpc::ServerUnaryReactor* RecordOutcome(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer*,
+                                          grpc::ByteBuffer* response) override {
+    auto* reactor = context->DefaultReactor();
+    writers_->Run([this, reactor, response, n = next_.fetch_add(1)] {
+      const std::string name = absl::StrCat("participations/", n);
+      absl::Status s = Write(name);
+      if (s.ok()) *response = held_;
+      reactor->Finish(s.ok() ? grpc::Status::OK
+                             : grpc::Status(grpc::StatusCode::INTERNAL,
+                                            std::string(s.message())));
+    });
+    return reactor;
+  }
+
+ private:
+  absl::Status Write(const std::string& name) {
+    using storage::Column;
+    std::unique_ptr<storage::Transaction> txn = storage_->Begin();
+    absl::Status s = txn->GetForUpdate(Column::kRecords, name).status();
+    if (s.ok()) s = txn->Put(Column::kRecords, name, record_);
+    if (s.ok()) s = txn->Put(Column::kAudit, absl::StrCat(name, "/a"), audit_);
+    if (s.ok()) {
+      s = txn->Put(Column::kRequests, absl::StrCat(name, "/r"), request_);
+    }
+    if (s.ok()) s = txn->Put(Column::kIndex, absl::StrCat("i/", name), "");
+    if (!s.ok()) return s;
+    txn->AddEvent(name, event_);
+    txn->AddEvent(name, event_);
+    return txn->Commit();
+  }
+
+  storage::Storage* const storage_;
+  WorkerPool* const writers_;
+  const std::string event_, audit_, request_;
+  std::string record_;
+  grpc::ByteBuffer held_;
+  std::atomic<int64_t> next_{0};
+};
+
 int ServeBaselines(const std::string& dir) {
   storage::Options options;
   options.path = dir + "/db";
@@ -354,11 +464,15 @@ int ServeBaselines(const std::string& dir) {
   }
   WorkerPool writers(kBaselineWriteThreads);
   BaselineTracks service(storage->get(), &writers);
+  HeldProposals proposals(dir + "/" + kHeldProposalsFile);
+  HeldWrites writes(storage->get(), &writers, dir + "/" + kHeldRecordFile);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                            &port);
   builder.RegisterService(&service);
+  builder.RegisterService(&proposals);
+  builder.RegisterService(&writes);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) return 1;
   const std::string port_file = dir + "/port";
@@ -372,11 +486,19 @@ int ServeBaselines(const std::string& dir) {
 // database in a directory of its own; stopping it removes both.
 class BaselineServer {
  public:
-  // Starts it; port() is 0 if it did not start.
-  explicit BaselineServer(const char* self) {
+  // Starts it, with `held_proposals` as the answer of its ProposeTracks and
+  // `held_record` as the answer and the record of its RecordOutcome;
+  // port() is 0 if it did not start.
+  explicit BaselineServer(const char* self,
+                          const std::string& held_proposals = "",
+                          const std::string& held_record = "") {
     char dir[] = "/tmp/jobtrack-load-XXXXXX";
     if (mkdtemp(dir) == nullptr) return;
     dir_ = dir;
+    std::ofstream(dir_ + "/" + kHeldProposalsFile, std::ios::binary)
+        << held_proposals;
+    std::ofstream(dir_ + "/" + kHeldRecordFile, std::ios::binary)
+        << held_record;
     const std::string port_file = dir_ + "/port";
     child_ = fork();
     if (child_ == 0) {
@@ -413,6 +535,76 @@ class BaselineServer {
   pid_t child_ = -1;
   int port_ = 0;
 };
+
+// Four channels to the baseline server on `port`: the same client set-up
+// as the workloads'.
+std::vector<std::shared_ptr<grpc::Channel>> BaselineChannels(int port) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < 4; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("jobtrack.load.channel", i);
+    channels.push_back(
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                  grpc::InsecureChannelCredentials(), args));
+  }
+  return channels;
+}
+
+// The serialized answer held_proposals sends: of the real server's answers
+// to the first jobseekers of the catalogue, the biggest (a full answer, as
+// most are). Prints its size beside the mean of the sample.
+absl::StatusOr<std::string> SampleProposals(client::Client& client,
+                                            const Catalogue& catalogue) {
+  constexpr size_t kSample = 50;
+  std::string biggest;
+  size_t answers = 0, bytes = 0, proposals = 0;
+  for (size_t i = 0; i < std::min(kSample, catalogue.participants.size());
+       ++i) {
+    v1::ProposeTracksRequest r;
+    r.set_participant(catalogue.participants[i]);
+    auto answer = client.Call(&v1::MatchingService::Stub::ProposeTracks, r);
+    if (!answer.ok()) continue;
+    const std::string serialized = answer->SerializeAsString();
+    ++answers;
+    bytes += serialized.size();
+    if (serialized.size() > biggest.size()) {
+      biggest = serialized;
+      proposals = static_cast<size_t>(answer->proposals_size());
+    }
+  }
+  if (answers == 0) {
+    return absl::FailedPreconditionError("no jobseeker got an answer");
+  }
+  std::cout << "held_proposals: an answer of " << proposals << " proposals, "
+            << biggest.size() << " bytes (the mean of " << answers
+            << " answers: " << bytes / answers << " bytes)\n";
+  return biggest;
+}
+
+// The serialized participation held_write writes and answers: the median
+// in size of the real server's first page of participations.
+absl::StatusOr<std::string> SampleParticipation(client::Client& client) {
+  v1::ListParticipationsRequest r;
+  r.set_page_size(100);
+  auto page =
+      client.Call(&v1::ParticipationService::Stub::ListParticipations, r);
+  if (!page.ok()) return page.status();
+  if (page->participations().empty()) {
+    return absl::FailedPreconditionError("no participations");
+  }
+  std::vector<std::string> sample;
+  for (const v1::Participation& p : page->participations()) {
+    sample.push_back(p.SerializeAsString());
+  }
+  std::sort(sample.begin(), sample.end(),
+            [](const std::string& a, const std::string& b) {
+              return a.size() < b.size();
+            });
+  std::string median = std::move(sample[sample.size() / 2]);
+  std::cout << "held_write: a participation of " << median.size()
+            << " bytes (the median of " << sample.size() << ")\n";
+  return median;
+}
 
 // The server's latency histogram for `methods`, summed: cumulative counts
 // by bucket bound (seconds), scraped from its Prometheus exposition.
@@ -518,8 +710,9 @@ int Run(const char* self) {
   std::vector<std::string> workloads =
       absl::StrSplit(absl::GetFlag(FLAGS_workload), ',');
   if (workloads == std::vector<std::string>{"all"}) {
-    workloads = {"empty",         "get_track", "list_tracks", "propose_tracks",
-                 "empty_durable", "lifecycle", "get_report"};
+    workloads = {"empty",          "get_track",      "list_tracks",
+                 "propose_tracks", "held_proposals", "empty_durable",
+                 "lifecycle",      "held_write",     "get_report"};
   }
   client::ClientOptions options;
   options.target = absl::GetFlag(FLAGS_server);
@@ -566,14 +759,9 @@ int Run(const char* self) {
         std::cerr << "the baseline server did not start\n";
         continue;
       }
-      // The same client set-up as the workloads: four channels.
       std::vector<std::unique_ptr<v1::TrackService::Stub>> stubs;
-      for (int i = 0; i < 4; ++i) {
-        grpc::ChannelArguments args;
-        args.SetInt("jobtrack.load.channel", i);
-        stubs.push_back(v1::TrackService::NewStub(grpc::CreateCustomChannel(
-            absl::StrCat("127.0.0.1:", baseline.port()),
-            grpc::InsecureChannelCredentials(), args)));
+      for (auto& c : BaselineChannels(baseline.port())) {
+        stubs.push_back(v1::TrackService::NewStub(c));
       }
       const bool durable = workload == "empty_durable";
       std::atomic<int64_t> written{0};
@@ -594,6 +782,56 @@ int Run(const char* self) {
           });
       const double qps = static_cast<double>(result.ok) / result.seconds;
       (durable ? durable_qps : empty_qps) = qps;
+    } else if (workload == "held_proposals") {
+      absl::StatusOr<std::string> held = SampleProposals(client, *catalogue);
+      if (!held.ok()) {
+        std::cerr << "held_proposals: " << held.status() << "\n";
+        continue;
+      }
+      const BaselineServer baseline(self, *held);
+      if (baseline.port() == 0) {
+        std::cerr << "the baseline server did not start\n";
+        continue;
+      }
+      std::vector<std::unique_ptr<v1::MatchingService::Stub>> stubs;
+      for (auto& c : BaselineChannels(baseline.port())) {
+        stubs.push_back(v1::MatchingService::NewStub(c));
+      }
+      result =
+          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
+            v1::ProposeTracksRequest r;
+            r.set_participant(
+                catalogue->participants[slot % catalogue->participants.size()]);
+            JT_ASYNC(stubs[slot % stubs.size()].get(), ProposeTracks,
+                     v1::ProposeTracksResponse, r, client,
+                     [done](auto& s, auto&) { done(s); });
+          });
+    } else if (workload == "held_write") {
+      absl::StatusOr<std::string> held = SampleParticipation(client);
+      if (!held.ok()) {
+        std::cerr << "held_write: " << held.status() << "\n";
+        continue;
+      }
+      const BaselineServer baseline(self, "", *held);
+      if (baseline.port() == 0) {
+        std::cerr << "the baseline server did not start\n";
+        continue;
+      }
+      std::vector<std::unique_ptr<v1::ParticipationService::Stub>> stubs;
+      for (auto& c : BaselineChannels(baseline.port())) {
+        stubs.push_back(v1::ParticipationService::NewStub(c));
+      }
+      result =
+          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
+            v1::RecordOutcomeRequest r;
+            r.set_name("participations/x");
+            r.set_point(v1::AT_END);
+            r.set_kind(v1::WORK_UNSUBSIDIZED);
+            *r.mutable_effective_date() = Today();
+            JT_ASYNC(stubs[slot % stubs.size()].get(), RecordOutcome,
+                     v1::Participation, r, client,
+                     [done](auto& s, auto&) { done(s); });
+          });
     } else if (workload == "get_track" || workload == "list_tracks") {
       if (catalogue->tracks.empty()) {
         std::cout << workload << ": no tracks to read\n";
@@ -805,9 +1043,9 @@ int Run(const char* self) {
             : ServerP99(before, ScrapeHistogram(metrics, MethodsOf(workload)));
     const bool baseline = workload == "empty" || workload == "empty_durable";
     Print(result,
-          baseline                  ? 0
-          : workload == "lifecycle" ? durable_qps
-                                    : empty_qps,
+          baseline                                              ? 0
+          : workload == "lifecycle" || workload == "held_write" ? durable_qps
+                                                                : empty_qps,
           server_p99);
   }
   return 0;

@@ -11,7 +11,9 @@
 #    driver, each right after its baseline at the same concurrency (the
 #    empty gRPC handler for reads; for the durable writes the durable empty
 #    handler, one synced commit of one 1 KB record a call through the same
-#    storage layer): GetTrack and ListTracks and ProposeTracks at 16, the
+#    storage layer; beside ProposeTracks also its answer held and sent
+#    without work, beside the life-cycle writes a synced commit of their
+#    shape answered at once): GetTrack and ListTracks and ProposeTracks at 16, the
 #    durable life-cycle writes at 64, GetReport (recomputed as of today) and the frozen report
 #    (a closed period's stored report) at 1. Also the first GetReport after
 #    start-up (cold) and the resident memory at the end.
@@ -103,24 +105,28 @@ echo "jobtrackd serving after $startup_ms ms"
 
 results=$tmp/results   # workload run qps p50 p99 empty_qps srv_p99
 : > "$results"
-drive() {  # workload concurrency seconds run
+drive() {  # workload concurrency seconds run [more workloads beside it]
   # Each workload runs right after its baseline at the same concurrency:
   # the durable writes beside one synced one-record commit a call, the
-  # reads beside the empty handler.
+  # reads beside the empty handler. Workloads after the fourth argument
+  # run in the same round, beside the same baseline.
   local base=empty
   [ "$1" = lifecycle ] && base=empty_durable
+  local workloads=("$1" "${@:5}")
   local out
   out=$("$load" --server="$server" --metrics="127.0.0.1:$metrics" \
-    --workload="$base,$1" --concurrency="$2" --seconds="$3")
-  echo "$out" | grep -E "^($1|$base) " >&2
-  local empty line
+    --workload="$base,$(IFS=,; echo "${workloads[*]}")" --concurrency="$2" \
+    --seconds="$3")
+  echo "$out" | grep -E "^($(IFS='|'; echo "${workloads[*]}")|$base)[ :]" >&2
+  local empty line w errors
   empty=$(grep -E "^$base " <<<"$out" | awk '{print $6}')
-  line=$(grep -E "^$1 " <<<"$out") || { echo "no result for $1" >&2; return 1; }
-  local errors
-  errors=$(awk '{print $5}' <<<"$line")
-  [ "$errors" = 0 ] || { echo "$1: $errors errors" >&2; grep -A1 "^$1 " <<<"$out" >&2; return 1; }
-  awk -v w="$1" -v r="$4" -v e="$empty" \
-    '{print w, r, $6, $7, $8, e, $NF}' <<<"$line" >> "$results"
+  for w in "${workloads[@]}"; do
+    line=$(grep -E "^$w " <<<"$out") || { echo "no result for $w" >&2; return 1; }
+    errors=$(awk '{print $5}' <<<"$line")
+    [ "$errors" = 0 ] || { echo "$w: $errors errors" >&2; grep -A1 "^$w " <<<"$out" >&2; return 1; }
+    awk -v w="$w" -v r="$4" -v e="$empty" \
+      '{print w, r, $6, $7, $8, e, (NF >= 11 ? $11 : "-")}' <<<"$line" >> "$results"
+  done
 }
 # The first report after start-up (the projection is built at start-up,
 # no block or page cached for the call).
@@ -133,8 +139,8 @@ cold=$("$load" --server="$server" --workload=get_report --concurrency=1 \
 for run in $(seq "$runs"); do
   drive get_track 16 "$seconds" "$run"
   drive list_tracks 16 "$seconds" "$run"
-  drive propose_tracks 16 "$seconds" "$run"
-  drive lifecycle 64 "$seconds" "$run"
+  drive propose_tracks 16 "$seconds" "$run" held_proposals
+  drive lifecycle 64 "$seconds" "$run" held_write
   drive get_report 1 "$seconds" "$run"
   drive frozen_report 1 "$seconds" "$run"
 done
@@ -250,7 +256,9 @@ targets = {
     'get_track': (16, '≥ 80 % of empty'),
     'list_tracks': (16, '—'),
     'propose_tracks': (16, '≥ 50 % of empty, server p99 ≤ 1 ms'),
+    'held_proposals': (16, '— (its answer sent without work)'),
     'lifecycle': (64, '≥ 10 000 durable writes/s'),
+    'held_write': (64, '— (a commit of its shape alone)'),
     'get_report': (1, '≤ 300 ms (≤ 1 s cold)'),
     'frozen_report': (1, '≤ 5 ms'),
 }
@@ -266,7 +274,12 @@ for w, (conc, target) in targets.items():
 print()
 print('Baseline, run just before each workload at its concurrency: the empty gRPC '
       'handler; for lifecycle the durable empty handler (one synced commit of '
-      'one 1 KB record a call, through the same storage layer and writer pool).')
+      'one 1 KB record a call, through the same storage layer and writer pool). '
+      'held_proposals: ProposeTracks answered at once with the held bytes of a '
+      'full real answer, on the baseline server: what any server of that answer '
+      'could reach here. held_write: a synced commit of a life-cycle write\'s '
+      'shape (a locked read, eight keys, about 1 KB) answered with a held '
+      'participation, on the baseline server: what any such write could reach here.')
 if pg_report:
     jt = statistics.median(x[1] for x in rows['get_report'])
     pg = float(pg_report[0])

@@ -67,6 +67,7 @@
 #include "services/common/worker_pool.h"
 #include "storage/storage.h"
 #include "tests/support/http_get.h"
+#include "tests/support/read_file.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "jobtrackd address");
 ABSL_FLAG(std::string, workload, "all",
@@ -354,6 +355,12 @@ class BaselineTracks final : public v1::TrackService::CallbackService {
   const std::string payload_;
 };
 
+// `bytes` in a buffer whose copies share them.
+grpc::ByteBuffer HeldBytes(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
 // ProposeTracks: answered at once with the held bytes of a real answer,
 // read from `file` (empty if the file is missing). The request is not
 // parsed: the least any server of this answer could do.
@@ -363,14 +370,8 @@ class HeldProposals final
  public:
   using WithRawCallbackMethod_ProposeTracks::ProposeTracks;  // The sync one.
 
-  explicit HeldProposals(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    const std::string held = bytes.str();
-    grpc::Slice slice(held);
-    held_ = grpc::ByteBuffer(&slice, 1);
-  }
+  explicit HeldProposals(const std::string& file)
+      : held_(HeldBytes(testing::ReadFile(file))) {}
 
   grpc::ServerUnaryReactor* ProposeTracks(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer*,
@@ -382,7 +383,7 @@ class HeldProposals final
   }
 
  private:
-  grpc::ByteBuffer held_;
+  const grpc::ByteBuffer held_;
 };
 
 // RecordOutcome: answered with the held bytes of a real participation,
@@ -404,14 +405,9 @@ class HeldWrites final
         writers_(writers),
         event_(130, 'e'),
         audit_(150, 'a'),
-        request_(40, 'r') {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    record_ = bytes.str();
-    grpc::Slice slice(record_);
-    held_ = grpc::ByteBuffer(&slice, 1);
-  }
+        request_(40, 'r'),
+        record_(testing::ReadFile(file)),
+        held_(HeldBytes(record_)) {}
 
   grpc::ServerUnaryReactor* RecordOutcome(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer*,
@@ -448,8 +444,8 @@ class HeldWrites final
   storage::Storage* const storage_;
   WorkerPool* const writers_;
   const std::string event_, audit_, request_;
-  std::string record_;
-  grpc::ByteBuffer held_;
+  const std::string record_;
+  const grpc::ByteBuffer held_;
   std::atomic<int64_t> next_{0};
 };
 
@@ -548,6 +544,15 @@ std::vector<std::shared_ptr<grpc::Channel>> BaselineChannels(int port) {
                                   grpc::InsecureChannelCredentials(), args));
   }
   return channels;
+}
+
+// A stub of `Service` on each of `channels`.
+template <typename Service>
+std::vector<std::unique_ptr<typename Service::Stub>> StubsOn(
+    const std::vector<std::shared_ptr<grpc::Channel>>& channels) {
+  std::vector<std::unique_ptr<typename Service::Stub>> stubs;
+  for (const auto& c : channels) stubs.push_back(Service::NewStub(c));
+  return stubs;
 }
 
 // The serialized answer held_proposals sends: of the real server's answers
@@ -759,10 +764,8 @@ int Run(const char* self) {
         std::cerr << "the baseline server did not start\n";
         continue;
       }
-      std::vector<std::unique_ptr<v1::TrackService::Stub>> stubs;
-      for (auto& c : BaselineChannels(baseline.port())) {
-        stubs.push_back(v1::TrackService::NewStub(c));
-      }
+      const auto stubs =
+          StubsOn<v1::TrackService>(BaselineChannels(baseline.port()));
       const bool durable = workload == "empty_durable";
       std::atomic<int64_t> written{0};
       result =
@@ -782,63 +785,51 @@ int Run(const char* self) {
           });
       const double qps = static_cast<double>(result.ok) / result.seconds;
       (durable ? durable_qps : empty_qps) = qps;
-    } else if (workload == "held_proposals") {
-      absl::StatusOr<std::string> held = SampleProposals(client, *catalogue);
+    } else if (workload == "held_proposals" || workload == "held_write") {
+      const bool proposals = workload == "held_proposals";
+      absl::StatusOr<std::string> held =
+          proposals ? SampleProposals(client, *catalogue)
+                    : SampleParticipation(client);
       if (!held.ok()) {
-        std::cerr << "held_proposals: " << held.status() << "\n";
+        std::cerr << workload << ": " << held.status() << "\n";
         continue;
       }
-      const BaselineServer baseline(self, *held);
+      const BaselineServer baseline(self, proposals ? *held : "",
+                                    proposals ? "" : *held);
       if (baseline.port() == 0) {
         std::cerr << "the baseline server did not start\n";
         continue;
       }
-      std::vector<std::unique_ptr<v1::MatchingService::Stub>> stubs;
-      for (auto& c : BaselineChannels(baseline.port())) {
-        stubs.push_back(v1::MatchingService::NewStub(c));
-      }
+      const auto on = BaselineChannels(baseline.port());
+      const auto matching = StubsOn<v1::MatchingService>(on);
+      const auto participations = StubsOn<v1::ParticipationService>(on);
       result =
           ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
-            v1::ProposeTracksRequest r;
-            r.set_participant(
-                catalogue->participants[slot % catalogue->participants.size()]);
-            JT_ASYNC(stubs[slot % stubs.size()].get(), ProposeTracks,
-                     v1::ProposeTracksResponse, r, client,
-                     [done](auto& s, auto&) { done(s); });
-          });
-    } else if (workload == "held_write") {
-      absl::StatusOr<std::string> held = SampleParticipation(client);
-      if (!held.ok()) {
-        std::cerr << "held_write: " << held.status() << "\n";
-        continue;
-      }
-      const BaselineServer baseline(self, "", *held);
-      if (baseline.port() == 0) {
-        std::cerr << "the baseline server did not start\n";
-        continue;
-      }
-      std::vector<std::unique_ptr<v1::ParticipationService::Stub>> stubs;
-      for (auto& c : BaselineChannels(baseline.port())) {
-        stubs.push_back(v1::ParticipationService::NewStub(c));
-      }
-      result =
-          ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {
-            v1::RecordOutcomeRequest r;
-            r.set_name("participations/x");
-            r.set_point(v1::AT_END);
-            r.set_kind(v1::WORK_UNSUBSIDIZED);
-            *r.mutable_effective_date() = Today();
-            JT_ASYNC(stubs[slot % stubs.size()].get(), RecordOutcome,
-                     v1::Participation, r, client,
-                     [done](auto& s, auto&) { done(s); });
+            if (proposals) {
+              v1::ProposeTracksRequest r;
+              r.set_participant(
+                  catalogue
+                      ->participants[slot % catalogue->participants.size()]);
+              JT_ASYNC(matching[slot % matching.size()].get(), ProposeTracks,
+                       v1::ProposeTracksResponse, r, client,
+                       [done](auto& s, auto&) { done(s); });
+            } else {
+              v1::RecordOutcomeRequest r;
+              r.set_name("participations/x");
+              r.set_point(v1::AT_END);
+              r.set_kind(v1::WORK_UNSUBSIDIZED);
+              *r.mutable_effective_date() = Today();
+              JT_ASYNC(participations[slot % participations.size()].get(),
+                       RecordOutcome, v1::Participation, r, client,
+                       [done](auto& s, auto&) { done(s); });
+            }
           });
     } else if (workload == "get_track" || workload == "list_tracks") {
       if (catalogue->tracks.empty()) {
         std::cout << workload << ": no tracks to read\n";
         continue;
       }
-      std::vector<std::unique_ptr<v1::TrackService::Stub>> stubs;
-      for (auto& c : channels) stubs.push_back(v1::TrackService::NewStub(c));
+      const auto stubs = StubsOn<v1::TrackService>(channels);
       const bool get = workload == "get_track";
       absl::Mutex random_mu;
       result =
@@ -870,8 +861,7 @@ int Run(const char* self) {
         std::cout << workload << ": no participants\n";
         continue;
       }
-      std::vector<std::unique_ptr<v1::MatchingService::Stub>> stubs;
-      for (auto& c : channels) stubs.push_back(v1::MatchingService::NewStub(c));
+      const auto stubs = StubsOn<v1::MatchingService>(channels);
       absl::Mutex random_mu;
       result =
           ClosedLoop(workload, concurrency, duration, [&](int slot, Done done) {

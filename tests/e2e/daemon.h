@@ -16,22 +16,17 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "tests/support/http_get.h"
+#include "tests/support/read_file.h"
 
 namespace jobtrack::e2e {
 
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
 
 // A jobtrackd child process. Its stderr goes to a log file in the temp dir.
 class Daemon {

@@ -555,35 +555,39 @@ std::vector<std::unique_ptr<typename Service::Stub>> StubsOn(
   return stubs;
 }
 
-// The serialized answer held_proposals sends: of the real server's answers
-// to the first jobseekers of the catalogue, the biggest (a full answer, as
-// most are). Prints its size beside the mean of the sample.
+// The middle one in size of `sample`, which is not empty.
+std::string MedianInSize(std::vector<std::string> sample) {
+  std::sort(sample.begin(), sample.end(),
+            [](const std::string& a, const std::string& b) {
+              return a.size() < b.size();
+            });
+  return std::move(sample[sample.size() / 2]);
+}
+
+// The serialized answer held_proposals sends: the median in size of the
+// real server's answers to the first jobseekers of the catalogue.
 absl::StatusOr<std::string> SampleProposals(client::Client& client,
                                             const Catalogue& catalogue) {
   constexpr size_t kSample = 50;
-  std::string biggest;
-  size_t answers = 0, bytes = 0, proposals = 0;
+  std::vector<std::string> answers;
   for (size_t i = 0; i < std::min(kSample, catalogue.participants.size());
        ++i) {
     v1::ProposeTracksRequest r;
     r.set_participant(catalogue.participants[i]);
     auto answer = client.Call(&v1::MatchingService::Stub::ProposeTracks, r);
-    if (!answer.ok()) continue;
-    const std::string serialized = answer->SerializeAsString();
-    ++answers;
-    bytes += serialized.size();
-    if (serialized.size() > biggest.size()) {
-      biggest = serialized;
-      proposals = static_cast<size_t>(answer->proposals_size());
-    }
+    if (answer.ok()) answers.push_back(answer->SerializeAsString());
   }
-  if (answers == 0) {
+  if (answers.empty()) {
     return absl::FailedPreconditionError("no jobseeker got an answer");
   }
-  std::cout << "held_proposals: an answer of " << proposals << " proposals, "
-            << biggest.size() << " bytes (the mean of " << answers
-            << " answers: " << bytes / answers << " bytes)\n";
-  return biggest;
+  const size_t sampled = answers.size();
+  std::string median = MedianInSize(std::move(answers));
+  v1::ProposeTracksResponse parsed;
+  parsed.ParseFromString(median);
+  std::cout << "held_proposals: an answer of " << parsed.proposals_size()
+            << " proposals, " << median.size() << " bytes (the median of "
+            << sampled << ")\n";
+  return median;
 }
 
 // The serialized participation held_write writes and answers: the median
@@ -601,13 +605,10 @@ absl::StatusOr<std::string> SampleParticipation(client::Client& client) {
   for (const v1::Participation& p : page->participations()) {
     sample.push_back(p.SerializeAsString());
   }
-  std::sort(sample.begin(), sample.end(),
-            [](const std::string& a, const std::string& b) {
-              return a.size() < b.size();
-            });
-  std::string median = std::move(sample[sample.size() / 2]);
+  const size_t sampled = sample.size();
+  std::string median = MedianInSize(std::move(sample));
   std::cout << "held_write: a participation of " << median.size()
-            << " bytes (the median of " << sample.size() << ")\n";
+            << " bytes (the median of " << sampled << ")\n";
   return median;
 }
 
